@@ -1,1 +1,7 @@
-"""plan"""
+"""Clip planning: windows around moments, ranking, de-duplication and quotas."""
+
+from .options import PlanOptions
+from .select import Rejected, select
+from .windows import ClipWindow, PauseFinder, place_window
+
+__all__ = ["ClipWindow", "PauseFinder", "PlanOptions", "Rejected", "place_window", "select"]

@@ -1,0 +1,73 @@
+"""What a detector remembers of the LIVE so far: per-second series, stream-wide and per product.
+
+Only closed seconds are stored; a detector reads windows of it. A 10-hour LIVE is 36,000 rows,
+so plain growable lists are enough.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from ..signals.timeline import METRICS, Second
+
+
+class SeriesStore:
+    """Append-only per-second store of every metric, the pinned product and per-product metrics."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, list[float]] = {m: [] for m in METRICS}
+        self.pinned: list[str | None] = []
+        self.by_product: dict[str, dict[int, dict[str, float]]] = defaultdict(dict)
+        self.order_values: list[float] = []
+        """GMV per order, seconds with orders only (for the compound-Poisson variance)."""
+
+    @property
+    def now(self) -> int:
+        """Number of seconds stored (the next second's index)."""
+        return len(self.pinned)
+
+    def push(self, sec: Second) -> None:
+        if sec.t != self.now:
+            raise ValueError(f"second {sec.t} out of order (expected {self.now})")
+        for m in METRICS:
+            self.values[m].append(sec.values.get(m, 0.0))
+        self.pinned.append(sec.pinned)
+        for pid, vals in sec.by_product.items():
+            self.by_product[pid][sec.t] = vals
+        orders = sec.values.get("orders", 0.0)
+        if orders > 0:
+            self.order_values.append(sec.values.get("gmv", 0.0) / orders)
+
+    def total(self, metric: str, start: int, end: int) -> float:
+        """Sum of ``metric`` over seconds ``[start, end)`` (clipped to what is stored)."""
+        start, end = max(0, start), min(self.now, end)
+        if end <= start:
+            return 0.0
+        return float(sum(self.values[metric][start:end]))
+
+    def array(self, metric: str, start: int, end: int) -> np.ndarray:
+        start, end = max(0, start), min(self.now, end)
+        return np.asarray(self.values[metric][start:max(start, end)], dtype=float)
+
+    def product_total(self, pid: str, metric: str, start: int, end: int) -> float:
+        rows = self.by_product.get(pid)
+        if not rows:
+            return 0.0
+        start, end = max(0, start), min(self.now, end)
+        if end - start < len(rows):
+            return float(sum(rows[t].get(metric, 0.0) for t in range(start, end) if t in rows))
+        return float(sum(v.get(metric, 0.0) for t, v in rows.items() if start <= t < end))
+
+    def products_ranked(self, metric: str, start: int, end: int) -> list[tuple[str, float]]:
+        """Products by their total of ``metric`` over ``[start, end)``, largest first, zeros left out."""
+        totals = [(pid, self.product_total(pid, metric, start, end)) for pid in self.by_product]
+        return sorted([(p, v) for p, v in totals if v > 0], key=lambda pv: -pv[1])
+
+    def order_value_moments(self) -> tuple[float, float]:
+        """Mean order value and mean squared order value seen so far (1, 1 before any order)."""
+        if not self.order_values:
+            return 1.0, 1.0
+        v = np.asarray(self.order_values)
+        return float(v.mean()), float((v**2).mean())

@@ -1,0 +1,79 @@
+"""Options of the shopping-moment detector, in one dataclass (documented defaults)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from ..errors import InputError, Where
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "gmv": 0.35,
+    "gpm": 0.20,
+    "engagement": 0.30,
+    "traffic": 0.15,
+    "profit": 0.0,
+}
+"""Default component weights.
+
+``gmv``: excess GMV of the moment's product over its baseline (orders counted in the lag window
+after the pitch). ``gpm``: GMV per 1000 views during the moment against the stream's own GPM (a
+raid of viewers that buys at the usual rate scores nothing here). ``engagement``: product clicks and
+add-to-carts, then likes, comments, shares and follows, during the moment. ``traffic``: joins and
+concurrent viewers. ``profit``: excess gross profit (set a weight where cost or profit is known;
+the seed's "GPM" as gross profit margin). Weights are normalised to sum to 1.
+"""
+
+
+@dataclass
+class DetectOptions:
+    """How the shopping-moment detector segments, attributes and scores."""
+
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    order_lag_s: int = 90
+    """Orders caused by a pitch are counted up to this long after the pitch ends."""
+    min_segment_s: int = 5
+    max_segment_s: int = 150
+    """Longer pinned stretches are split, so a moment stays clip-sized."""
+    baseline_span_s: int = 600
+    """Trailing history that defines the stream's own baseline."""
+    activity_open_z: float = 3.0
+    activity_close_z: float = 1.5
+    activity_quiet_s: int = 10
+    z_cap: float = 8.0
+    """Each component is clipped to ``[0, z_cap]`` before weighting."""
+    min_score: float = 1.0
+    """Moments scoring below this are not emitted."""
+    product_min_z: float = 3.0
+    """A moment is a product moment when its product's orders exceed the baseline by this z."""
+
+    def normalised_weights(self) -> dict[str, float]:
+        total = sum(max(0.0, w) for w in self.weights.values())
+        if total <= 0:
+            raise InputError("detector weights must not all be zero", Where(field="weights"))
+        return {k: max(0.0, w) / total for k, w in self.weights.items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: Where | None = None) -> DetectOptions:
+        """Build from a config mapping; unknown keys and unknown weight names are errors."""
+        known = {f.name for f in fields(cls)}
+        opts = cls()
+        for key, value in data.items():
+            if key not in known:
+                raise InputError(f"unknown detector option '{key}'", where or Where(field=key))
+            if key == "weights":
+                if not isinstance(value, dict):
+                    raise InputError("weights must be a mapping", where or Where(field="weights"))
+                for name, w in value.items():
+                    if name not in DEFAULT_WEIGHTS:
+                        raise InputError(
+                            f"unknown weight '{name}' (known: {', '.join(DEFAULT_WEIGHTS)})",
+                            where or Where(field=f"weights.{name}"),
+                        )
+                    if not isinstance(w, (int, float)) or w < 0:
+                        raise InputError("a weight must be a number >= 0",
+                                         where or Where(field=f"weights.{name}"))
+                    opts.weights[name] = float(w)
+            else:
+                setattr(opts, key, type(getattr(opts, key))(value))
+        return opts

@@ -1,0 +1,187 @@
+"""The shopping-moment detector: segments the LIVE, then scores each segment once its orders are in.
+
+Orders come tens of seconds after the pitch that caused them. A segment ``[a, b)`` (a pitch, see
+:mod:`.segments`) is therefore scored only when second ``b + order_lag_s`` has closed, counting the
+orders of its product over ``[a, b + order_lag_s)``; the moment itself is placed on ``[a, b)``,
+where the cause is. Every signal is compared with the stream's own baseline (:mod:`.baseline`);
+the weighted components form the score and are kept as its breakdown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..models import Moment
+from ..signals.timeline import Second
+from .base import Detector, register
+from .baseline import log_lift, median_rate, window_z
+from .history import SeriesStore
+from .options import DetectOptions
+from .segments import Segment, Segmenter
+
+_SOCIAL = ("likes", "comments", "shares", "follows")
+_INTEREST = ("product_clicks", "add_to_carts")
+
+
+@register
+class ShoppingMomentDetector(Detector):
+    """Finds moments that sold (GMV, GPM), drew traffic or excited the audience."""
+
+    name = "shopping"
+
+    def __init__(self, options: DetectOptions | None = None) -> None:
+        self.opts = options or DetectOptions()
+        self.weights = self.opts.normalised_weights()
+        self.store = SeriesStore()
+        self.segmenter = Segmenter(self.store, self.opts)
+        self._pending: list[Segment] = []
+
+    @property
+    def delay_s(self) -> int:
+        return self.opts.max_segment_s + self.opts.order_lag_s
+
+    def process_second(self, sec: Second) -> list[Moment]:
+        self.store.push(sec)
+        self._pending += self.segmenter.step()
+        now = self.store.now
+        due = [s for s in self._pending if s.end_s + self.opts.order_lag_s <= now]
+        self._pending = [s for s in self._pending if s not in due]
+        return self._emit(due)
+
+    def post_process(self, end_s: int) -> list[Moment]:
+        self._pending += self.segmenter.flush(min(end_s, self.store.now))
+        due, self._pending = self._pending, []
+        return self._emit(due)
+
+    def _emit(self, segments: list[Segment]) -> list[Moment]:
+        out = []
+        for seg in segments:
+            moment = self.score(seg)
+            if moment.score >= self.opts.min_score:
+                out.append(moment)
+        return out
+
+    # -- scoring -------------------------------------------------------------------------------
+
+    def score(self, seg: Segment) -> Moment:
+        """Score one closed segment with what is known now (the lag window may be cut by the end)."""
+        st, o = self.store, self.opts
+        a, b = seg.start_s, seg.end_s
+        w_end = min(st.now, b + o.order_lag_s)
+        w_len = max(1, w_end - a)
+        seg_len = max(1, b - a)
+        hist = self._history_range(a, w_end)
+
+        def hist_arr(metric: str) -> np.ndarray:
+            return np.concatenate([st.array(metric, lo, hi) for lo, hi in hist])
+
+        product = self._attribute(seg, w_end)
+        evidence: dict[str, Any] = {"segment": seg.source, "window_s": [a, w_end]}
+
+        # Conversion: the product's orders and GMV over the lag window, against its own history,
+        # with the expectation raised in proportion to traffic (a raid buys at the usual rate).
+        views_hist = hist_arr("views")
+        view_rate = median_rate(views_hist)
+        traffic_ratio = min(10.0, max(1.0, (st.total("views", a, w_end) / w_len) / max(view_rate, 1e-9))) \
+            if view_rate > 0 else 1.0
+        mean_value, _ = st.order_value_moments()
+        if product is not None:
+            orders = st.product_total(product, "orders", a, w_end)
+            gmv = st.product_total(product, "gmv", a, w_end)
+            orders_hist = self._product_hist(product, "orders", hist)
+            gmv_hist = self._product_hist(product, "gmv", hist)
+        else:
+            orders, gmv = st.total("orders", a, w_end), st.total("gmv", a, w_end)
+            orders_hist, gmv_hist = hist_arr("orders"), hist_arr("gmv")
+        z_orders = window_z(orders / traffic_ratio, orders_hist, w_len)
+        z_gmv = window_z(gmv / traffic_ratio, gmv_hist, w_len, unit=mean_value)
+        evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "traffic_ratio": round(traffic_ratio, 2)}
+        evidence["gmv"] = {"value": round(gmv, 2), "z": round(z_gmv, 2)}
+
+        # GPM: GMV per 1000 views during the moment against the stream's GMV per 1000 views.
+        views_w = st.total("views", a, w_end)
+        gpm_w = 1000.0 * gmv / views_w if views_w > 0 else 0.0
+        views_h, gmv_h = float(views_hist.sum()), float(hist_arr("gmv").sum())
+        gpm_base = 1000.0 * gmv_h / views_h if views_h > 0 else 0.0
+        lift_gpm = log_lift(gpm_w, gpm_base, floor=max(1e-6, 0.05 * gpm_base)) if gpm_w > 0 else 0.0
+        evidence["gpm"] = {"value": round(gpm_w, 2), "baseline": round(gpm_base, 2), "log2_lift": round(lift_gpm, 2)}
+
+        # Profit: stream-level gross profit over the lag window.
+        z_profit = window_z(st.total("gross_profit", a, w_end), hist_arr("gross_profit"), w_len,
+                            unit=max(1e-6, mean_value * 0.3))
+        evidence["profit"] = {"value": round(st.total("gross_profit", a, w_end), 2), "z": round(z_profit, 2)}
+
+        # Engagement during the segment itself: product interest first, then social signals.
+        z_interest = window_z(sum(st.total(m, a, b) for m in _INTEREST),
+                              sum(hist_arr(m) for m in _INTEREST), seg_len)
+        z_social = {m: window_z(st.total(m, a, b), hist_arr(m), seg_len) for m in _SOCIAL}
+        social = float(np.mean([max(0.0, z) for z in z_social.values()]))
+        engagement = 0.6 * max(0.0, z_interest) + 0.4 * social
+        evidence["engagement"] = {"interest_z": round(z_interest, 2),
+                                  **{f"{m}_z": round(z, 2) for m, z in z_social.items()}}
+
+        # Traffic: joins during the segment and the rise of concurrent viewers.
+        z_joins = window_z(st.total("views", a, b), views_hist, seg_len)
+        viewers_before = float(np.median(hist_arr("viewers"))) if len(views_hist) else 0.0
+        viewers_peak = float(st.array("viewers", a, min(st.now, b + 30)).max(initial=0.0))
+        lift_viewers = log_lift(viewers_peak, viewers_before, floor=1.0)
+        traffic = 0.5 * max(0.0, z_joins) + 0.5 * max(0.0, 4.0 * lift_viewers)
+        evidence["traffic"] = {"joins_z": round(z_joins, 2), "viewers_peak": viewers_peak,
+                               "viewers_baseline": viewers_before, "log2_lift": round(lift_viewers, 2)}
+
+        comps = {"gmv": z_gmv, "gpm": 2.0 * lift_gpm, "engagement": engagement, "traffic": traffic,
+                 "profit": z_profit}
+        breakdown = {k: self.weights.get(k, 0.0) * min(o.z_cap, max(0.0, v)) for k, v in comps.items()}
+        breakdown = {k: v for k, v in breakdown.items() if self.weights.get(k, 0.0) > 0}
+        score = float(sum(breakdown.values()))
+        if product is not None and z_orders >= o.product_min_z and lift_gpm > 0:
+            kind = "product"
+        else:
+            kind = "engagement" if engagement >= traffic else "traffic"
+        return Moment(
+            start_ms=a * 1000, end_ms=b * 1000, peak_ms=self._peak(a, b) * 1000, score=score,
+            detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
+            confirmed_at_ms=st.now * 1000,
+        )
+
+    def _history_range(self, a: int, w_end: int) -> list[tuple[int, int]]:
+        """Baseline seconds: the trailing span before the window, or, early in a LIVE, all else known."""
+        span = self.opts.baseline_span_s
+        before = (max(0, a - span), a)
+        if before[1] - before[0] >= 60:
+            return [before]
+        return [(0, a), (w_end, self.store.now)]
+
+    def _product_hist(self, pid: str, metric: str, ranges: list[tuple[int, int]]) -> np.ndarray:
+        parts = []
+        rows = self.store.by_product.get(pid, {})
+        for lo, hi in ranges:
+            arr = np.zeros(max(0, hi - lo))
+            for t, vals in rows.items():
+                if lo <= t < hi:
+                    arr[t - lo] = vals.get(metric, 0.0)
+            parts.append(arr)
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def _attribute(self, seg: Segment, w_end: int) -> str | None:
+        """The segment's product: pinned, else most clicked/carted in it, else most ordered after."""
+        if seg.product_id is not None:
+            return seg.product_id
+        for metric, lo, hi in (("add_to_carts", seg.start_s, seg.end_s),
+                               ("product_clicks", seg.start_s, seg.end_s),
+                               ("orders", seg.start_s, w_end)):
+            ranked = self.store.products_ranked(metric, lo, hi)
+            if ranked:
+                return ranked[0][0]
+        return None
+
+    def _peak(self, a: int, b: int) -> int:
+        """Second of strongest product interest (else chat) in ``[a, b)``, smoothed over 5 s."""
+        for metrics in (_INTEREST, ("likes", "comments")):
+            series = sum(self.store.array(m, a, b) for m in metrics)
+            if isinstance(series, np.ndarray) and series.sum() > 0:
+                smooth = np.convolve(series, np.ones(5) / 5, mode="same")
+                return a + int(np.argmax(smooth))
+        return (a + b) // 2
