@@ -1,1 +1,1 @@
-"""_cli"""
+"""The command-line interface (private: use the library API from Python)."""

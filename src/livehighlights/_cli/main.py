@@ -1,0 +1,174 @@
+"""``livehighlights`` command: demo, simulate, process, moments."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..errors import InputError, LiveHighlightsError, Where
+from .output import console, err_console, highlights_table, moments_table, print_warnings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Find the moments of a live-shopping LIVE that sold, and cut them into clips.")
+
+WeightOpt = Annotated[list[str] | None, typer.Option(
+    "--weight", help="Score weight NAME=VALUE (gmv, gpm, engagement, traffic, profit); repeatable.")]
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description:<10}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                    TimeElapsedColumn(), console=err_console, transient=True)
+
+
+def _detect_options(weights: list[str] | None) -> Any:
+    from ..detect import DetectOptions
+
+    parsed: dict[str, float] = {}
+    for item in weights or []:
+        name, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            parsed[name.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"--weight '{item}' is not NAME=NUMBER", Where(field="--weight")) from None
+    return DetectOptions.from_dict({"weights": parsed}) if parsed else DetectOptions()
+
+
+@app.command()
+def simulate(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the LIVE into.")],
+    minutes: Annotated[float, typer.Option(help="Length of the LIVE.")] = 3.0,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same LIVE).")] = 0,
+    resolution: Annotated[str, typer.Option(help="720p or 1080p.")] = "720p",
+    orientation: Annotated[str, typer.Option(help="portrait (9:16) or landscape (16:9).")] = "portrait",
+    difficulty: Annotated[str, typer.Option(help="default or hard.")] = "default",
+) -> None:
+    """Write a synthetic live-shopping LIVE: recording.mp4, events.jsonl, catalog.json, truth.json."""
+    _simulate(out, minutes, seed, resolution, orientation, difficulty)
+
+
+def _simulate(out: Path, minutes: float, seed: int, resolution: str, orientation: str, difficulty: str) -> Any:
+    from ..sim import SimConfig
+    from ..sim import simulate as run_sim
+
+    cfg = SimConfig(minutes=minutes, seed=seed, resolution=resolution, orientation=orientation,
+                    difficulty=difficulty)
+    with _progress() as bar:
+        task = bar.add_task("simulate", total=100)
+
+        def progress(step: str, fraction: float) -> None:
+            bar.update(task, description=step, completed=int(fraction * 100))
+
+        result = run_sim(cfg, out, progress=progress)
+    console.print(f"simulated a {minutes:g}-minute LIVE in [bold]{out}[/bold]: "
+                  f"{result.recording.name}, {result.events.name} ({result.n_events} events), "
+                  f"{result.catalog.name}, {result.truth.name}")
+    return result
+
+
+@app.command()
+def process(
+    recording: Annotated[Path, typer.Argument(help="The LIVE's recording (MP4).")],
+    events: Annotated[Path, typer.Option("--events", help="Event log (JSON Lines or CSV).")],
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")],
+    catalog: Annotated[Path | None, typer.Option("--catalog", help="Product catalog (JSON).")] = None,
+    strict: Annotated[bool, typer.Option(help="Malformed event lines are fatal.")] = False,
+    no_clips: Annotated[bool, typer.Option("--no-clips", help="Plan only, cut no clip files.")] = False,
+    max_clips: Annotated[int, typer.Option(help="At most this many clips per LIVE.")] = 20,
+    max_per_product: Annotated[int, typer.Option(help="At most this many clips per product.")] = 3,
+    weight: WeightOpt = None,
+) -> None:
+    """Find the highlights of a recorded LIVE and cut them into clips (DIR/highlights.json, DIR/clips/)."""
+    _process(recording, events, out, catalog, strict, not no_clips, max_clips, max_per_product, weight)
+
+
+def _process(recording: Path, events: Path, out: Path, catalog: Path | None, strict: bool, render: bool,
+             max_clips: int, max_per_product: int, weight: list[str] | None) -> None:
+    from ..pipeline import ProcessOptions
+    from ..pipeline import process as run_process
+    from ..plan import PlanOptions
+
+    opts = ProcessOptions(detect=_detect_options(weight), strict=strict, render=render,
+                          plan=PlanOptions(max_per_live=max_clips, max_per_product=max_per_product))
+    with _progress() as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        result = run_process(recording, events, out, catalog_path=catalog, options=opts, progress=progress)
+    print_warnings(result.warnings)
+    cat = None
+    if catalog is not None:
+        from ..sources import load_catalog
+
+        cat = load_catalog(catalog)
+    console.print(highlights_table(result, cat))
+    if not result.highlights:
+        console.print(f"[yellow]no highlight found[/yellow] among {len(result.moments)} moments "
+                      f"({len(result.rejected)} rejected; reasons in the report)")
+    console.print(f"report: [bold]{result.report_path}[/bold]")
+    if render and result.highlights:
+        console.print(f"clips:  [bold]{result.out_dir / 'clips'}[/bold]")
+
+
+@app.command()
+def moments(
+    events: Annotated[Path, typer.Argument(help="Event log (JSON Lines or CSV).")],
+    catalog: Annotated[Path | None, typer.Option("--catalog", help="Product catalog (JSON).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list to stdout.")] = False,
+    strict: Annotated[bool, typer.Option(help="Malformed event lines are fatal.")] = False,
+    duration: Annotated[float | None, typer.Option(help="LIVE length in seconds (default: last event).")] = None,
+    weight: WeightOpt = None,
+) -> None:
+    """Find moments from an event log alone, with no recording."""
+    from ..pipeline import detect_moments
+    from ..sources import load_catalog, load_events
+    from ..timebase import s_to_ms
+
+    cat = load_catalog(catalog) if catalog else None
+    log = load_events(events, strict=strict, catalog=cat)
+    print_warnings(log.warnings)
+    end_ms = s_to_ms(duration) if duration is not None else log.span_ms[1] + 1000
+    found = detect_moments(log.events, end_ms, _detect_options(weight), cat)
+    if as_json:
+        sys.stdout.write(json.dumps([m.to_json() for m in found], indent=2) + "\n")
+    else:
+        console.print(moments_table(found))
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the simulated LIVE and its highlights.")] = Path(
+        "livehighlights-demo"),
+    minutes: Annotated[float, typer.Option(help="Length of the simulated LIVE.")] = 4.0,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 7,
+) -> None:
+    """Simulate a short LIVE, process it, and print its highlights."""
+    live = out / "live"
+    sim = _simulate(live, minutes, seed, "720p", "portrait", "default")
+    _process(sim.recording, sim.events, out / "highlights", sim.catalog, False, True, 20, 3, None)
+
+
+def run() -> None:
+    """Entry point: one-line errors and a non-zero exit instead of tracebacks."""
+    try:
+        app()
+    except LiveHighlightsError as err:
+        err_console.print(f"[red]error:[/red] {err}")
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err_console.print("[red]interrupted[/red]")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,62 @@
+"""Rich output for the CLI: the highlights table, moments table, warnings and errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from ..models import Moment
+from ..timebase import fmt_clock
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def why(moment: Moment, top: int = 3) -> str:
+    """The strongest score components, e.g. ``gmv 2.1 · engagement 0.9 · gpm 0.6``."""
+    parts = sorted(moment.breakdown.items(), key=lambda kv: -kv[1])[:top]
+    text = " · ".join(f"{k} {v:.2f}" for k, v in parts if v > 0)
+    ev = moment.evidence
+    if "orders" in ev:
+        text += f"  ({int(ev['orders']['value'])} orders"
+        if "gmv" in ev:
+            text += f", GMV {ev['gmv']['value']:.2f}"
+        text += ")"
+    return text
+
+
+def highlights_table(result: Any, catalog: Any = None) -> Table:
+    table = Table(title=f"{len(result.highlights)} highlights", title_justify="left")
+    for col, kw in (("#", {"justify": "right"}), ("time", {}), ("length", {"justify": "right"}),
+                    ("product", {}), ("score", {"justify": "right"}), ("why", {}), ("clip", {})):
+        table.add_column(col, **kw)
+    for h in result.highlights:
+        w = h.window
+        title = ""
+        if catalog is not None and w.product_id in catalog.products:
+            title = f" {catalog.products[w.product_id].title}"
+        clip = Path(h.clip).name if h.clip else "-"
+        table.add_row(str(h.rank), f"{fmt_clock(w.start_ms)}–{fmt_clock(w.end_ms)}",
+                      f"{w.duration_ms / 1000:.1f} s", f"{w.product_id or '-'}{title}",
+                      f"{w.moment.score:.2f}", why(w.moment), clip)
+    return table
+
+
+def moments_table(moments: list[Moment]) -> Table:
+    table = Table(title=f"{len(moments)} moments", title_justify="left")
+    for col in ("start", "end", "peak", "kind", "product", "score", "why"):
+        table.add_column(col)
+    for m in moments:
+        table.add_row(fmt_clock(m.start_ms), fmt_clock(m.end_ms), fmt_clock(m.peak_ms), m.kind,
+                      m.product_id or "-", f"{m.score:.2f}", why(m))
+    return table
+
+
+def print_warnings(warnings: list[Any], limit: int = 20) -> None:
+    for w in warnings[:limit]:
+        err_console.print(f"[yellow]warning:[/yellow] {w}")
+    if len(warnings) > limit:
+        err_console.print(f"[yellow]warning:[/yellow] … and {len(warnings) - limit} more (see the report)")
