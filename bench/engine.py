@@ -1,0 +1,128 @@
+"""Benchmark of the highlight engine on a simulated LIVE (issue: the highlight engine).
+
+Prints: wall time of ``livehighlights process`` and its speed against real time, time per stage,
+peak memory, and detection quality against the simulator's truth (recall, precision, mean IoU) for
+our detector and for naive baselines (top-K peaks of raw comment or order counts), on the default
+and the hard difficulty.
+
+    python bench/engine.py                      # 60-minute 1080p LIVE (simulated once, cached)
+    python bench/engine.py --minutes 10 --resolution 720p
+
+Simulated LIVEs are cached in bench/.cache (delete it to regenerate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from livehighlights.detect.peaks import PeakCountDetector
+from livehighlights.engine import Engine, replay
+from livehighlights.evaluate import load_truth_spans, score_windows
+from livehighlights.pipeline import detect_moments
+from livehighlights.sim import SimConfig, simulate
+from livehighlights.sources import load_catalog, load_events
+
+CACHE = Path(__file__).parent / ".cache"
+
+
+def get_live(minutes: float, seed: int, resolution: str, difficulty: str) -> tuple[Path, float]:
+    """Simulate (or reuse) a LIVE; returns its folder and the simulation time (0 when cached)."""
+    folder = CACHE / f"live-{minutes:g}m-{resolution}-{difficulty}-s{seed}"
+    if (folder / "truth.json").exists() and (folder / "recording.mp4").exists():
+        return folder, 0.0
+    t0 = time.perf_counter()
+    simulate(SimConfig(minutes=minutes, seed=seed, resolution=resolution, difficulty=difficulty), folder)
+    return folder, time.perf_counter() - t0
+
+
+def run_process(live: Path, out: Path) -> tuple[float, float, dict]:
+    """Run the CLI as a child process: wall seconds, peak RSS in MB (largest process), report."""
+    cmd = [sys.executable, "-m", "livehighlights._cli.main", "process", str(live / "recording.mp4"),
+           "--events", str(live / "events.jsonl"), "--catalog", str(live / "catalog.json"), "--out", str(out)]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"process failed:\n{proc.stderr}")
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return wall, peak_mb, json.loads((out / "highlights.json").read_text())
+
+
+def naive(live: Path, metric: str, k: int) -> list[tuple[int, int]]:
+    log = load_events(live / "events.jsonl")
+    truth = json.loads((live / "truth.json").read_text())
+    engine = Engine([PeakCountDetector(metric=metric, k=k, window_s=30)])
+    found = replay(log.events, int(truth["duration_s"] * 1000), engine)
+    return [(m.start_ms, m.end_ms) for m in found]
+
+
+def quality_rows(live: Path, report: dict | None) -> list[tuple[str, dict]]:
+    planted = load_truth_spans(live / "truth.json")
+    truth = json.loads((live / "truth.json").read_text())
+    rows = []
+    if report is not None:
+        clips = [(round(h["start_s"] * 1000), round(h["end_s"] * 1000)) for h in report["highlights"]]
+        rows.append(("ours: highlights (quotas applied)", score_windows(clips, planted).as_dict()))
+        k = max(1, len(clips))
+    else:
+        k = len(planted)
+    log = load_events(live / "events.jsonl")
+    catalog = load_catalog(live / "catalog.json")
+    moments = detect_moments(log.events, int(truth["duration_s"] * 1000), catalog=catalog)
+    product = [(m.start_ms, m.end_ms) for m in moments if m.kind == "product"]
+    rows.append(("ours: product moments (no quotas)", score_windows(product, planted).as_dict()))
+    for metric in ("comments", "orders"):
+        rows.append((f"naive: top-{k} {metric} peaks", score_windows(naive(live, metric, k), planted).as_dict()))
+    return rows
+
+
+def print_quality(title: str, rows: list[tuple[str, dict]]) -> None:
+    print(f"\n{title}")
+    print(f"  {'method':<38} {'recall':>6} {'precision':>9} {'meanIoU':>7} {'found':>5} {'planted':>7}")
+    for name, q in rows:
+        print(f"  {name:<38} {q['recall']:>6.3f} {q['precision']:>9.3f} {q['mean_iou']:>7.3f} "
+              f"{q['found']:>5} {q['planted']:>7}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--minutes", type=float, default=60.0)
+    ap.add_argument("--resolution", default="1080p")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--hard-minutes", type=float, default=None,
+                    help="length of the hard-difficulty LIVE (default: same as --minutes)")
+    args = ap.parse_args()
+
+    live, sim_s = get_live(args.minutes, args.seed, args.resolution, "default")
+    print(f"LIVE: {args.minutes:g} min {args.resolution}, seed {args.seed} ({live})"
+          + (f"; simulated in {sim_s:.1f} s" if sim_s else "; cached"))
+    out = CACHE / f"out-{live.name}"
+    wall, peak_mb, report = run_process(live, out)
+    length_s = report["live"]["duration_s"]
+    print(f"\nprocess: {wall:.1f} s wall for {length_s / 60:.1f} min of LIVE "
+          f"= {length_s / wall:.1f}x faster than real time (target: >= 20x)")
+    print(f"peak memory (largest process): {peak_mb:.0f} MB (target: < 1536 MB)")
+    print("time per stage (s): " + ", ".join(f"{k} {v:.2f}" for k, v in report["timings_s"].items()))
+    cuts = [h["cut"] for h in report["highlights"] if h.get("cut")]
+    if cuts:
+        re = sum(c["reencoded_s"] for c in cuts)
+        cp = sum(c["copied_s"] for c in cuts)
+        print(f"cutting: {len(cuts)} clips, {re:.1f} s re-encoded, {cp:.1f} s stream-copied, "
+              f"{sum(c['seconds'] for c in cuts):.1f} s total ({cuts[0]['method']})")
+    print_quality("quality, default difficulty:", quality_rows(live, report))
+
+    hard_min = args.hard_minutes or args.minutes
+    hard, _ = get_live(hard_min, args.seed, "720p", "hard")
+    hard_out = CACHE / f"out-{hard.name}"
+    _, _, hard_report = run_process(hard, hard_out)
+    print_quality(f"quality, hard difficulty ({hard_min:g} min):", quality_rows(hard, hard_report))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Set up everything livehighlights needs on a Debian/Ubuntu machine with Python 3.11+:
+# system packages (espeak-ng for the LIVE simulator's voice), a virtual environment in .venv,
+# and the package with its Python dependencies (FFmpeg comes inside the imageio-ffmpeg wheel).
+#   scripts/install.sh          # runtime
+#   scripts/install.sh --dev    # plus the test and lint tools
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+[ "${1:-}" = "--dev" ] && extras="[dev]"
+
+need_apt=()
+command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "install.sh: please install ${need_apt[*]} with your system's package manager" >&2
+    exit 1
+  fi
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "installing system packages: ${need_apt[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+PY="${PYTHON:-python3}"
+if ! "$PY" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)'; then
+  echo "install.sh: Python 3.11 or newer is needed ($PY is $("$PY" --version 2>&1))" >&2
+  exit 1
+fi
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e ".${extras}"
+echo "livehighlights installed in .venv ($(.venv/bin/python -c 'import livehighlights; print(livehighlights.__version__)'))"

@@ -1,0 +1,71 @@
+"""Planning: window placement rules, speech-pause snapping, ranking, overlaps and the seed's quotas."""
+
+from __future__ import annotations
+
+from livehighlights.models import Moment
+from livehighlights.plan import ClipWindow, PlanOptions, place_window, select
+
+
+def moment(start_s: float, end_s: float, peak_s: float, score: float = 1.0, product: str | None = "p1",
+           kind: str = "product") -> Moment:
+    return Moment(start_ms=int(start_s * 1000), end_ms=int(end_s * 1000), peak_ms=int(peak_s * 1000),
+                  score=score, detector="test", product_id=product, kind=kind)
+
+
+def test_window_covers_short_pitch_and_meets_target_length():
+    win = place_window(moment(100, 120, 115), 3_600_000, PlanOptions())
+    assert win.start_ms == 99_000
+    assert 15_000 <= win.duration_ms <= 40_000
+    assert win.end_ms >= 120_000 - 1
+
+
+def test_long_pitch_is_trimmed_to_lead_up_to_peak():
+    win = place_window(moment(100, 200, 180), 3_600_000, PlanOptions())
+    assert win.duration_ms == 40_000
+    assert win.end_ms == 188_000  # 8 s after the peak
+    assert any("trimmed" in n for n in win.notes)
+
+
+def test_window_stays_inside_live_and_length_limits():
+    win = place_window(moment(0, 3, 1), 4_000, PlanOptions())
+    assert win.start_ms == 0 and win.end_ms == 4_000  # a 4 s LIVE cannot give more
+    win = place_window(moment(0, 3, 1), 60_000, PlanOptions())
+    assert 5_000 <= win.duration_ms <= 60_000
+
+
+def test_boundaries_snap_to_speech_pauses():
+    def pauses(lo: int, hi: int) -> list[tuple[int, int]]:
+        known = [(97_500, 98_400), (121_000, 121_800)]
+        return [p for p in known if p[0] < hi and p[1] > lo]
+
+    win = place_window(moment(100, 120, 115), 3_600_000, PlanOptions(), pauses)
+    assert win.start_ms == 98_400 - 150  # just before speech resumes
+    assert win.end_ms == 121_000 + 200  # just after speech stops
+    assert "start on a speech pause" in win.notes and "end on a speech pause" in win.notes
+
+
+def _win(start_s: float, end_s: float, score: float, product: str | None = "p1", kind: str = "product"):
+    m = moment(start_s, end_s, (start_s + end_s) / 2, score, product, kind)
+    return ClipWindow(m.start_ms, m.end_ms, m, product)
+
+
+def test_select_ranks_drops_overlaps_and_non_product_moments():
+    wins = [_win(0, 30, 1.0, "a"), _win(20, 50, 2.0, "b"), _win(60, 90, 0.5, "c"),
+            _win(100, 130, 5.0, None, "engagement")]
+    kept, rejected = select(wins, PlanOptions())
+    assert [w.product_id for w in kept] == ["b", "c"]
+    reasons = {r.window.product_id: r.reason for r in rejected}
+    assert "overlaps" in reasons["a"]
+    assert "engagement" in reasons[None]
+
+
+def test_select_keeps_quotas_per_product_and_per_live():
+    wins = [_win(i * 40, i * 40 + 30, 10 - i * 0.1, f"p{i % 5}") for i in range(30)]
+    kept, rejected = select(wins, PlanOptions())
+    assert len(kept) == 15  # 5 products x 3
+    opts = PlanOptions(max_per_live=20, max_per_product=10)
+    kept, rejected = select(wins, opts)
+    assert len(kept) == 20
+    assert sum("LIVE already has 20" in r.reason for r in rejected) == 10
+    scores = [w.moment.score for w in kept]
+    assert scores == sorted(scores, reverse=True)
