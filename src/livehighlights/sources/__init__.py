@@ -1,1 +1,31 @@
-"""sources"""
+"""Event sources: event logs (JSON Lines, JSON, CSV, TikTokLive dumps) and the product catalog.
+
+Times are aligned to the LIVE's start here, once; everything downstream sees integer ms.
+"""
+
+from . import formats as _formats  # noqa: F401  (registers the built-in adapters)
+from . import tiktoklive as _tiktoklive  # noqa: F401
+from .adapters import EVENT_ADAPTERS, EventAdapter, Problem, ReadContext, Record, adapter_for, register_adapter
+from .catalog import Catalog, load_catalog
+from .eventlog import EventLog, check_overlap, load_events
+from .formats import CsvAdapter, JsonLinesAdapter, JsonListAdapter
+from .tiktoklive import TikTokLiveAdapter
+
+__all__ = [
+    "EVENT_ADAPTERS",
+    "Catalog",
+    "CsvAdapter",
+    "EventAdapter",
+    "EventLog",
+    "JsonLinesAdapter",
+    "JsonListAdapter",
+    "Problem",
+    "ReadContext",
+    "Record",
+    "TikTokLiveAdapter",
+    "adapter_for",
+    "check_overlap",
+    "load_catalog",
+    "load_events",
+    "register_adapter",
+]

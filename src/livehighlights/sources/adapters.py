@@ -1,0 +1,128 @@
+"""Event adapters: one per input format, behind a small abstract interface and a registry.
+
+An adapter reads a file and yields, in file order, :class:`Record` (a dict in our schema's field
+names, with the line it came from) or :class:`Problem` (a line it could not read). Validation,
+time alignment, sorting and de-duplication are shared and happen in
+:func:`~livehighlights.sources.load_events`, so an adapter only knows its format.
+
+Register a new format with :func:`register_adapter`::
+
+    @register_adapter
+    class MyAdapter(EventAdapter):
+        name = "myformat"
+        extensions = (".my",)
+        def read(self, path, ctx): ...
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..errors import InputError, Where
+
+
+@dataclass(slots=True)
+class Record:
+    """One input record, mapped to the event schema's field names (``ts`` may be a ``datetime``)."""
+
+    line: int | None
+    fields: dict[str, Any]
+    raw: dict[str, Any] | None = None
+    """The original record when the adapter changed its shape (kept in ``Event.raw``)."""
+    item: str | None = None
+    """Where in the file, when there is no line number (e.g. ``events[3]``)."""
+
+
+@dataclass(slots=True)
+class Problem:
+    """A record that cannot be read at all (not JSON, not an object, ...)."""
+
+    line: int | None
+    message: str
+    field: str | None = None
+
+
+@dataclass
+class ReadContext:
+    """What an adapter may need besides the path."""
+
+    path: Path
+    strict: bool = False
+    notes: dict[str, int] = field(default_factory=dict)
+    """Counters an adapter wants reported in ``EventLog.stats`` (e.g. skipped gift streak updates)."""
+
+
+class EventAdapter(ABC):
+    """Reads one event-log format. Subclasses set :attr:`name` and :attr:`extensions`."""
+
+    name: ClassVar[str] = ""
+    """Format name, as given to ``load_events(fmt=...)``."""
+    extensions: ClassVar[tuple[str, ...]] = ()
+    """File name endings (lower case, with the dot) dispatched to this adapter."""
+    passthrough_types: ClassVar[frozenset[str]] = frozenset()
+    """Non-schema event types this adapter produces on purpose (kept, not reported as unknown)."""
+
+    @abstractmethod
+    def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Problem]:
+        """Yield the file's records in file order. Raise :class:`InputError` for a fatal problem."""
+
+    @classmethod
+    def sniff(cls, sample: dict[str, Any]) -> bool:
+        """Whether a first record ``sample`` (of a JSON-based file) looks like this format."""
+        return False
+
+
+EVENT_ADAPTERS: dict[str, type[EventAdapter]] = {}
+"""Format name -> adapter class."""
+
+
+def register_adapter(cls: type[EventAdapter]) -> type[EventAdapter]:
+    """Class decorator: add ``cls`` to :data:`EVENT_ADAPTERS` under ``cls.name``."""
+    if not cls.name:
+        raise ValueError(f"{cls.__name__} has no name")
+    EVENT_ADAPTERS[cls.name] = cls
+    return cls
+
+
+def adapter_for(path: Path, fmt: str | None = None) -> EventAdapter:
+    """The adapter for ``fmt`` if given, else for ``path``'s extension. Raises :class:`InputError`."""
+    if fmt is not None:
+        cls = EVENT_ADAPTERS.get(fmt.lower())
+        if cls is None:
+            known = ", ".join(sorted(EVENT_ADAPTERS))
+            raise InputError(f"unknown event format {fmt!r} (known: {known})", Where(path))
+        return cls()
+    name = path.name.lower()
+    best: type[EventAdapter] | None = None
+    best_len = 0
+    for cls in EVENT_ADAPTERS.values():
+        for ext in cls.extensions:
+            if name.endswith(ext) and len(ext) > best_len:
+                best, best_len = cls, len(ext)
+    if best is None:
+        exts = ", ".join(sorted({e for c in EVENT_ADAPTERS.values() for e in c.extensions}))
+        raise InputError(f"cannot tell the event log's format from its name (expected {exts}; "
+                         "or give the format explicitly)", Where(path))
+    return best()
+
+
+def read_text(path: Path) -> str:
+    """The file as UTF-8 text (a BOM is dropped). Raises :class:`InputError` naming the path or line."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", Where(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not an event file", Where(path)) from None
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror or err}", Where(path)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise InputError(f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8",
+                         Where(path, line)) from None

@@ -1,0 +1,261 @@
+"""Loading an event log: dispatch to an adapter, validate, align times, sort, de-duplicate, report.
+
+Everything a messy export can do wrong ends up either in :attr:`EventLog.warnings` (the line is
+skipped or the event kept, and counted in :attr:`EventLog.stats`) or, with ``strict=True`` or when
+nothing usable is left, in an :class:`~livehighlights.errors.InputError` naming file, line and field.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, Warning_, Where
+from ..models import EVENT_TYPES, Event
+from ..timebase import Ms, ms_to_s
+from .adapters import EVENT_ADAPTERS, EventAdapter, Problem, ReadContext, Record, adapter_for
+from .catalog import Catalog
+from .parse import BadField, delta_ms, parse_live_start, parse_ts, to_event
+from .sanity import check_against_catalog
+
+MAX_LINE_WARNINGS = 50
+"""Malformed lines listed one by one; beyond this they are counted in one summary warning."""
+
+
+@dataclass
+class EventLog:
+    """The events of one LIVE, aligned to its start (``ts_ms``), sorted and de-duplicated."""
+
+    path: Path
+    events: list[Event]
+    warnings: list[Warning_] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+    """``lines``, ``events``, ``duplicates``, ``unsorted``, ``malformed``, ``unknown_types`` ({type: n}),
+    ``format``, and any adapter notes."""
+    live_start_utc: datetime | None = None
+    """Wall-clock time of ``ts_ms == 0`` when known (given, or the earliest absolute time)."""
+    span_ms: tuple[Ms, Ms] = (0, 0)
+    """First and last event time."""
+
+
+class _Collector:
+    """Problems of one load: raise at the first in strict mode, else warn (capped) and count."""
+
+    def __init__(self, path: Path, strict: bool) -> None:
+        self.path, self.strict = path, strict
+        self.warnings: list[Warning_] = []
+        self.malformed = 0
+        self.first: str | None = None
+
+    def problem(self, line: int | None, fld: str | None, message: str, item: str | None = None) -> None:
+        if item is not None:
+            message = f"{item}: {message}"
+        where = Where(self.path, line, fld)
+        if self.strict:
+            raise InputError(message, where)
+        self.malformed += 1
+        if self.first is None:
+            self.first = str(Warning_(message, Where(None, line, fld)))
+        if self.malformed <= MAX_LINE_WARNINGS:
+            self.warnings.append(Warning_(f"{message}; line skipped", where))
+
+    def summary(self) -> None:
+        extra = self.malformed - MAX_LINE_WARNINGS
+        if extra > 0:
+            self.warnings.append(Warning_(f"{extra} more malformed lines skipped (not listed)", Where(self.path)))
+
+
+def _sniffed(adapter: EventAdapter, path: Path) -> EventAdapter:
+    """Switch a generic JSON adapter to a specific one when the first record looks like its format."""
+    if adapter.name != "jsonl":
+        return adapter
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return adapter
+    for raw_line in head.split(b"\n"):
+        line = raw_line.strip().lstrip(b"[").strip()
+        if not line:
+            continue
+        try:
+            sample = json.loads(line.rstrip(b","))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return adapter
+        if isinstance(sample, dict):
+            for cls in EVENT_ADAPTERS.values():
+                if not isinstance(adapter, cls) and cls.sniff(sample):
+                    return cls()
+        return adapter
+    return adapter
+
+
+def _where_label(path: Path, rec: Record) -> str:
+    return f"{path.name}:{rec.line}" if rec.line is not None else f"{path.name}:{rec.item}"
+
+
+def load_events(path: str | Path, *, strict: bool = False, live_start: datetime | str | None = None,
+                fmt: str | None = None, catalog: Catalog | None = None) -> EventLog:
+    """Read an event log (JSON Lines, JSON list, CSV or an adapter's format) into an :class:`EventLog`.
+
+    ``fmt`` names an adapter of :data:`~livehighlights.sources.EVENT_ADAPTERS` (default: by the file's
+    extension; a JSON Lines file of TikTokLive events is recognised). Absolute times are aligned to
+    ``live_start`` if given, else to the earliest absolute time in the file. With ``catalog``, orders
+    are checked for wrong units/currency and product ids against it (warnings).
+
+    Raises :class:`InputError` for a missing/unreadable file, an empty file or one without any valid
+    event, and (``strict=True``) at the first malformed line.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such file", Where(path))
+    adapter = adapter_for(path, fmt)
+    if fmt is None:
+        adapter = _sniffed(adapter, path)
+    origin: datetime | None = None
+    if live_start is not None:
+        try:
+            origin = parse_live_start(live_start)
+        except BadField as err:
+            raise InputError(err.message, Where(path, None, "live_start")) from None
+
+    ctx = ReadContext(path=path, strict=strict)
+    col = _Collector(path, strict)
+    events: list[Event] = []
+    absolute: list[tuple[Event, datetime, Record]] = []
+    mode: str | None = None
+    mode_line: int | None = None
+    lines = 0
+    for item in adapter.read(path, ctx):
+        lines += 1
+        if isinstance(item, Problem):
+            col.problem(item.line, item.field, item.message)
+            continue
+        rec = item
+        fields = rec.fields
+        try:
+            ts_val = fields.get("ts")
+            if ts_val is None or ts_val == "":
+                raise BadField("ts", "missing 'ts'")
+            ts = parse_ts(ts_val)
+            kind = "absolute" if isinstance(ts, datetime) else "relative"
+            if mode is None:
+                mode, mode_line = kind, rec.line
+            elif kind != mode:
+                first = f" (line {mode_line})" if mode_line is not None else ""
+                raise BadField("ts", f"{kind} time {ts_val!r} in a file of {mode} times{first}: "
+                                     "use one kind of 'ts' per file")
+            ev = to_event(fields, 0 if isinstance(ts, datetime) else ts,
+                          source=_where_label(path, rec), raw=rec.raw)
+        except BadField as err:
+            col.problem(rec.line, err.field, err.message, rec.item)
+            continue
+        if isinstance(ts, datetime):
+            absolute.append((ev, ts, rec))
+        else:
+            events.append(ev)
+
+    if absolute:
+        if origin is None:
+            origin = min(dt for _, dt, _ in absolute)
+        for ev, dt, rec in absolute:
+            ms = delta_ms(dt, origin)
+            if ms < 0:
+                col.problem(rec.line, "ts", f"{dt.isoformat()} is before the LIVE's start ({origin.isoformat()})",
+                            rec.item)
+                continue
+            ev.ts_ms = ms
+            events.append(ev)
+    col.summary()
+
+    if not events:
+        if lines == 0:
+            raise InputError("no events: the file is empty", Where(path))
+        raise InputError(f"no events: none of its {lines} records is a valid event (first problem: {col.first})",
+                         Where(path))
+    return _finish(path, adapter, ctx, col, events, lines, origin, catalog)
+
+
+def _finish(path: Path, adapter: EventAdapter, ctx: ReadContext, col: _Collector, events: list[Event],
+            lines: int, origin: datetime | None, catalog: Catalog | None) -> EventLog:
+    """De-duplicate (keep the first), sort (stable), report unknown types, check against the catalog."""
+    warnings = col.warnings
+    seen: set[str] = set()
+    kept: list[Event] = []
+    duplicates = 0
+    first_dup: str | None = None
+    for ev in events:
+        if ev.id is not None:
+            if ev.id in seen:
+                duplicates += 1
+                first_dup = first_dup or ev.source
+                continue
+            seen.add(ev.id)
+        kept.append(ev)
+    if duplicates:
+        warnings.append(Warning_(f"{duplicates} duplicate events (same id) dropped, first at {first_dup}; "
+                                 "the first of each was kept", Where(path)))
+
+    unsorted = 0
+    latest = -1
+    for ev in kept:
+        if ev.ts_ms < latest:
+            unsorted += 1
+        else:
+            latest = ev.ts_ms
+    if unsorted:
+        kept.sort(key=lambda e: e.ts_ms)
+        warnings.append(Warning_(f"{unsorted} events were out of time order; sorted", Where(path)))
+
+    known = set(EVENT_TYPES) | adapter.passthrough_types
+    unknown: dict[str, int] = {}
+    first_line: dict[str, str | None] = {}
+    for ev in kept:
+        if ev.type not in known:
+            unknown[ev.type] = unknown.get(ev.type, 0) + 1
+            first_line.setdefault(ev.type, ev.source)
+    for typ, n in sorted(unknown.items()):
+        warnings.append(Warning_(f"unknown event type {typ!r}: {n} events kept but not used in metrics "
+                                 f"(first at {first_line[typ]})", Where(path, None, "type")))
+
+    if catalog is not None:
+        warnings.extend(check_against_catalog(path, kept, catalog))
+
+    stats: dict[str, Any] = {
+        "format": adapter.name,
+        "lines": lines,
+        "events": len(kept),
+        "duplicates": duplicates,
+        "unsorted": unsorted,
+        "malformed": col.malformed,
+        "unknown_types": unknown,
+        **ctx.notes,
+    }
+    return EventLog(path=path, events=kept, warnings=warnings, stats=stats, live_start_utc=origin,
+                    span_ms=(kept[0].ts_ms, kept[-1].ts_ms))
+
+
+def check_overlap(log: EventLog, duration_ms: Ms) -> list[Warning_]:
+    """Check the event log against a recording of ``duration_ms``.
+
+    Raises :class:`InputError` when no event falls inside the recording; returns a warning saying
+    how many events fall after its end when only some do.
+    """
+    if duration_ms <= 0:
+        raise InputError(f"recording has no duration ({ms_to_s(duration_ms)} s)", Where(log.path))
+    first, last = log.span_ms
+    rec = f"recording is 0-{ms_to_s(duration_ms):.1f} s"
+    if not log.events or first >= duration_ms:
+        raise InputError(f"events span {ms_to_s(first):.1f}-{ms_to_s(last):.1f} s, {rec}: no overlap "
+                         "(wrong file, or wrong live_start?)", Where(log.path))
+    if last < duration_ms:
+        return []
+    inside = bisect.bisect_left(log.events, duration_ms, key=lambda e: e.ts_ms)
+    outside = len(log.events) - inside
+    return [Warning_(f"{outside} of {len(log.events)} events fall after the recording's end "
+                     f"(events span {ms_to_s(first):.1f}-{ms_to_s(last):.1f} s, {rec}); they are ignored",
+                     Where(log.path))]
