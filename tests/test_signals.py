@@ -73,8 +73,8 @@ def test_gpm_trailing_window_hand_example() -> None:
         builder.add(e)
     builder.finish(7000)
     gpm = builder.timeline().metrics["gpm"].tolist()
-    # t0: 5/10  t1: 5/20  t2: 8/20  t3: 3/30  t4: 0/20  t5: 2/20  t6: 2/0 -> 0
-    assert gpm == [500.0, 250.0, 400.0, 100.0, 0.0, 100.0, 0.0]
+    # t0: 5/10  t1: 5/20  t2: 8/20  t3: 3/30  t4: 3/20  t5: 2/20  t6: 2/0 -> 0
+    assert gpm == [500.0, 250.0, 400.0, 100.0, 150.0, 100.0, 0.0]
 
 
 def test_pinned_product_per_second() -> None:

@@ -98,6 +98,8 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
             raise MediaError("has no audio track: a highlight must keep the original LIVE audio",
                              Where(recording))
         catalog = load_catalog(catalog_path) if catalog_path else None
+        if catalog is not None:
+            warnings += catalog.warnings
         log = load_events(events_path, strict=opts.strict, catalog=catalog)
         warnings += log.warnings
         warnings += check_overlap(log, info.duration_ms)

@@ -51,7 +51,7 @@ def run_ffmpeg(args: Sequence[str | os.PathLike[str]], *, what: str,
     """
     cmd = [ffmpeg_exe(), *QUIET_ARGS, *(os.fspath(a) for a in args)]
     try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
                               timeout=timeout, check=False)
     except FileNotFoundError as exc:
         raise ToolError(f"{what}: ffmpeg not found at {cmd[0]}") from exc

@@ -30,6 +30,15 @@ X264_PROFILES = {
 X264_PIX_FMTS = ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12")
 
 
+def index_at_ms(ms: Ms, fps: Fraction) -> int:
+    """Index of the frame shown at ``ms``, tolerating the 1 ms that integer-ms frame starts round off.
+
+    ``frame_start_ms`` rounds down (frame 1 at 30 fps starts at 33.3 ms -> 33), so a plain
+    ``frame_index(33)`` would give frame 0; adding 1 ms maps every rounded frame start back to its frame.
+    """
+    return int((Fraction(ms + 1, MS_PER_S) * fps) // 1)
+
+
 @dataclass(slots=True)
 class VideoClock:
     """Maps between a video stream's timestamps, frame indices and ms."""
@@ -48,8 +57,8 @@ class VideoClock:
         return round((Fraction(pts) * self.time_base - self.origin) * self.fps)
 
     def index_at_ms(self, ms: Ms) -> int:
-        """Index of the frame shown at ``ms``, tolerating the 1 ms that integer-ms frame starts round off."""
-        return int((Fraction(ms + 1, MS_PER_S) * self.fps) // 1)
+        """Index of the frame shown at ``ms`` (see :func:`index_at_ms`)."""
+        return index_at_ms(ms, self.fps)
 
     def seconds(self, index: int) -> Fraction:
         """Start of frame ``index`` in file seconds (origin included)."""
@@ -73,7 +82,8 @@ def decode_range(container: Any, stream: Any, clock: VideoClock, first: int, end
 
     Seeks to the keyframe at or before ``first`` and decodes from there.
     """
-    stream.codec_context.thread_type = "AUTO"
+    if not stream.codec_context.is_open:
+        stream.codec_context.thread_type = "AUTO"
     container.seek(clock.pts_of_index(first), stream=stream, backward=True)
     for frame in container.decode(stream):
         if frame.pts is None:

@@ -269,10 +269,7 @@ def plan_show(rng: np.random.Generator, duration_s: float, products: list[Produc
             _u(rng, 0.5, 1.8) if hard else _u(rng, 0.3, 1.3))
         pitch, plines = _build_pitch(rng, i, by_id[pid], t, plen, bool(ok[i]), lift, compact, pinned)
         if pitches and pitch.end_s > D - 10:
-            if gaps and gaps[-1][0] >= pitches[-1].end_s:
-                gaps[-1] = (gaps[-1][0], pitch.end_s)
-            t = pitch.end_s if gaps and gaps[-1][1] == pitch.end_s else t
-            break
+            break  # does not fit: the time stays chatter
         pitches.append(pitch)
         lines += plines
         t = pitch.end_s

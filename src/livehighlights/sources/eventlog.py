@@ -20,7 +20,7 @@ from ..timebase import Ms, ms_to_s
 from .adapters import EVENT_ADAPTERS, EventAdapter, Problem, ReadContext, Record, adapter_for
 from .catalog import Catalog
 from .parse import BadField, delta_ms, parse_live_start, parse_ts, to_event
-from .sanity import check_against_catalog
+from .sanity import check_against_catalog, line_of
 
 MAX_LINE_WARNINGS = 50
 """Malformed lines listed one by one; beyond this they are counted in one summary warning."""
@@ -198,7 +198,7 @@ def _finish(path: Path, adapter: EventAdapter, ctx: ReadContext, col: _Collector
         kept.append(ev)
     if duplicates:
         warnings.append(Warning_(f"{duplicates} duplicate events (same id) dropped, first at {first_dup}; "
-                                 "the first of each was kept", Where(path)))
+                                 "the first of each was kept", Where(path, line_of(first_dup), "id")))
 
     unsorted = 0
     latest = -1
@@ -220,7 +220,7 @@ def _finish(path: Path, adapter: EventAdapter, ctx: ReadContext, col: _Collector
             first_line.setdefault(ev.type, ev.source)
     for typ, n in sorted(unknown.items()):
         warnings.append(Warning_(f"unknown event type {typ!r}: {n} events kept but not used in metrics "
-                                 f"(first at {first_line[typ]})", Where(path, None, "type")))
+                                 f"(first at {first_line[typ]})", Where(path, line_of(first_line[typ]), "type")))
 
     if catalog is not None:
         warnings.extend(check_against_catalog(path, kept, catalog))

@@ -20,11 +20,16 @@ CENTS_RATIO = (60.0, 160.0)
 """``amount / (price * quantity)`` in this range reads as cents (about 100x) rather than units."""
 
 
+def line_of(source: str | None) -> int | None:
+    """The line number in an event's ``source`` (``file:line``), if it has one."""
+    tail = (source or "").rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
 def _line_of(ev: Event, path: Path) -> tuple[int | None, str]:
-    """The event's line number (from ``source``, ``file:line``) and a label for messages."""
-    src = ev.source or ""
-    tail = src.rsplit(":", 1)[-1]
-    return (int(tail), f"line {tail}") if tail.isdigit() else (None, src or str(path))
+    """The event's line number and a label for messages."""
+    line = line_of(ev.source)
+    return (line, f"line {line}") if line is not None else (None, ev.source or str(path))
 
 
 def _expected(catalog: Catalog, ev: Event) -> list[float]:

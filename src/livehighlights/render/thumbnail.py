@@ -1,0 +1,50 @@
+"""A JPEG still of one frame of the recording."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+
+from ..errors import InputError, MediaError, Where
+from ..media.probe import open_media
+from ..timebase import Ms
+from .encode import VideoClock, decode_range
+
+JPEG_QUALITY = 85
+
+
+def write_thumbnail(src: str | Path, at_ms: Ms, out_jpg: str | Path, *, max_side: int = 720) -> Path:
+    """Write the frame shown at ``at_ms`` (ms from the file's origin) as a JPEG (quality 85) whose
+    longer side is at most ``max_side`` pixels (never upscaled). Returns ``out_jpg``.
+
+    A time past the last frame gives the last frame.
+    """
+    if max_side <= 0:
+        raise InputError(f"thumbnail max_side must be positive, got {max_side}")
+    out = Path(out_jpg)
+    with open_media(src) as inp:
+        if not inp.streams.video:
+            raise MediaError("has no video stream", Where(Path(src)))
+        video = inp.streams.video[0]
+        clock = VideoClock.of(video)
+        idx = clock.index_at_ms(max(0, at_ms))
+        image = None
+        for back in (0, 1):  # past the end: retry on the last GOP and keep its last frame
+            if back:
+                inp.seek(0)
+                last = None
+                for last in inp.decode(video):  # noqa: B007 - keep the last frame
+                    pass
+                image = last.to_image() if last is not None else None
+                break
+            for _i, frame in decode_range(inp, video, clock, idx, idx + 1):
+                image = frame.to_image()
+            if image is not None:
+                break
+    if image is None:
+        raise MediaError(f"no frame can be decoded at {at_ms} ms", Where(Path(src)))
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    image.convert("RGB").save(out, format="JPEG", quality=JPEG_QUALITY)
+    return out
