@@ -21,3 +21,60 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
     """Run the real ``livehighlights`` command line in a child process."""
     return subprocess.run([sys.executable, "-m", "livehighlights._cli.main", *map(str, args)],
                           capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+# ---- media fixtures (owner: media/render; names start with ``media_``) ------------------------------
+MEDIA_SECONDS = 20
+
+
+def media_ffmpeg(*args: str) -> None:
+    """Run the bundled ffmpeg quietly (fails the test on error)."""
+    import imageio_ffmpeg
+
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+                    *args], check=True)
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def media_src(media_dir: Path) -> Path:
+    """20 s 720x1280 30 fps H.264 (keyframe every 2 s, B-frames) + AAC mono 48 kHz; the audio is a
+    440 Hz tone during the first second of every 2 s and silence during the second (not faststart)."""
+    out = media_dir / "src.mp4"
+    media_ffmpeg("-f", "lavfi", "-i", f"testsrc2=size=720x1280:rate=30:duration={MEDIA_SECONDS}",
+                 "-f", "lavfi", "-i", f"aevalsrc=0.5*sin(2*PI*440*t)*lt(mod(t\\,2)\\,1):s=48000:d={MEDIA_SECONDS}",
+                 "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0",
+                 "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "96k", "-shortest", str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def media_src_faststart(media_src: Path, media_dir: Path) -> Path:
+    """``media_src`` remuxed with the index (moov) first."""
+    out = media_dir / "src_faststart.mp4"
+    media_ffmpeg("-i", str(media_src), "-c", "copy", "-movflags", "+faststart", str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def media_noaudio(media_dir: Path) -> Path:
+    """4 s 320x240 H.264 without an audio track."""
+    out = media_dir / "noaudio.mp4"
+    media_ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=4", "-c:v", "libx264",
+                 "-preset", "veryfast", str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def media_vp8(media_dir: Path) -> Path:
+    """6 s 320x240 30 fps VP8 + Vorbis WebM."""
+    out = media_dir / "clip.webm"
+    media_ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=6", "-f", "lavfi", "-i",
+                 "sine=frequency=440:sample_rate=48000:duration=6", "-c:v", "libvpx", "-b:v", "1M", "-g", "60",
+                 "-c:a", "libvorbis", str(out))
+    return out
+# ---- end of media fixtures ----------------------------------------------------------------------------

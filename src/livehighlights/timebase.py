@@ -39,8 +39,9 @@ def frame_index(ms: Ms, fps: Fraction) -> int:
 
 
 def frame_start_ms(index: int, fps: Fraction) -> Ms:
-    """Start time of frame ``index`` in ms, rounded down (exact when fps divides 1000)."""
-    return int((Fraction(index) / fps * MS_PER_S) // 1)
+    """Start time of frame ``index`` in whole ms, rounded up, so that ``frame_index`` maps it back to ``index``."""
+    exact = Fraction(index) / fps * MS_PER_S
+    return -((-exact.numerator) // exact.denominator)
 
 
 def snap_to_frame(ms: Ms, fps: Fraction) -> Ms:

@@ -92,8 +92,7 @@ def reencode_cut(job: CutJob) -> CutStats:
                                               options={"movflags": "+faststart"}) as out:
         video = inp.streams.video[0]
         clock = VideoClock.of(video)
-        pix_fmt = "yuv420p" if encoder_pix_fmt(video.codec_context.pix_fmt) == "nv12" else \
-            encoder_pix_fmt(video.codec_context.pix_fmt)
+        pix_fmt = encoder_pix_fmt(video.codec_context.pix_fmt)
         ov = out.add_stream("libx264", rate=clock.fps)
         setup_x264(ov.codec_context, video.codec_context, clock, pix_fmt=pix_fmt, options=x264_options())
         ov.time_base = clock.time_base
@@ -116,6 +115,9 @@ def reencode_cut(job: CutJob) -> CutStats:
         out.mux(ov.encode(None))
     if count == 0:
         raise MediaError(f"no video frames could be decoded between frame {job.first} and {job.end}", Where(job.src))
+    if count < job.end - job.first - 1:
+        raise MediaError(f"only {count} of {job.end - job.first} frames could be decoded between "
+                         f"{job.first} and {job.end} (damaged or variable-frame-rate recording?)", Where(job.src))
     return CutStats("reencode", count, 0)
 
 

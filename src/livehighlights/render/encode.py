@@ -27,7 +27,7 @@ X264_PROFILES = {
     "high": "high", "high 10": "high10", "high 10 intra": "high10", "high 4:2:2": "high422",
     "high 4:2:2 intra": "high422", "high 4:4:4 predictive": "high444", "high 4:4:4 intra": "high444",
 }
-X264_PIX_FMTS = ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12")
+X264_PIX_FMTS = ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p")
 
 
 def index_at_ms(ms: Ms, fps: Fraction) -> int:
@@ -84,7 +84,7 @@ def decode_range(container: Any, stream: Any, clock: VideoClock, first: int, end
     """
     if not stream.codec_context.is_open:
         stream.codec_context.thread_type = "AUTO"
-    container.seek(clock.pts_of_index(first), stream=stream, backward=True)
+    seek_before(container, stream, clock, first)
     for frame in container.decode(stream):
         if frame.pts is None:
             continue
@@ -94,6 +94,26 @@ def decode_range(container: Any, stream: Any, clock: VideoClock, first: int, end
         if idx >= end:
             break
         yield idx, frame
+
+
+SEEK_BACKOFF_S = (0, 1, 3, 10, 30)
+"""Extra seconds to seek back when a container's seek lands after the target (MPEG-TS seeks by bytes)."""
+
+
+def seek_before(container: Any, stream: Any, clock: VideoClock, index: int) -> None:
+    """Seek so that demuxing ``stream`` starts at a keyframe at or before frame ``index``.
+
+    Indexed containers (MP4, MKV) get there at once; for others the seek is retried further back
+    until the first keyframe packet read is not after ``index`` (or the file's start is reached).
+    """
+    for back in SEEK_BACKOFF_S:
+        target = clock.pts_of_index(index) - round(back / clock.time_base)
+        container.seek(max(target, stream.start_time or 0), stream=stream, backward=True)
+        first = next((p for p in container.demux(stream) if p.pts is not None and p.is_keyframe), None)
+        if first is None or clock.index_of_pts(first.pts) <= index or target <= (stream.start_time or 0):
+            container.seek(max(target, stream.start_time or 0), stream=stream, backward=True)
+            return
+    container.seek(stream.start_time or 0, stream=stream, backward=True)
 
 
 def x264_options(profile: str | None = None, level: int | None = None, *, crf: int = X264_CRF,

@@ -29,7 +29,16 @@ import numpy as np
 
 from ..media.probe import open_media
 from .cut import CutJob, CutStats, SmartCutUnavailable, check_clip, reencode_cut
-from .encode import VideoClock, add_aac_stream, decode_range, encode_audio, encoder_pix_fmt, setup_x264, x264_options
+from .encode import (
+    VideoClock,
+    add_aac_stream,
+    decode_range,
+    encode_audio,
+    encoder_pix_fmt,
+    seek_before,
+    setup_x264,
+    x264_options,
+)
 from .nal import NalFormat, is_idr, parameter_sets, parse_extradata, split_annexb, with_parameter_sets
 from .verify import first_frame_ref
 
@@ -90,7 +99,7 @@ def _body(inp: Any, video: Any, clock: VideoClock, job: CutJob, fmt: NalFormat) 
         hint = min(after) if after else job.end
     if hint >= job.end:
         return job.end, []
-    inp.seek(clock.pts_of_index(hint), stream=video, backward=True)
+    seek_before(inp, video, clock, hint)
     key: int | None = None
     units: list[Unit] = []
     top = -1

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
+import av
 from PIL import Image
 
 from ..errors import InputError, MediaError, Where
@@ -12,6 +14,8 @@ from ..timebase import Ms
 from .encode import VideoClock, decode_range
 
 JPEG_QUALITY = 85
+TAIL_S = 5
+"""Seconds decoded at the end of the file when the requested time is past its last frame."""
 
 
 def write_thumbnail(src: str | Path, at_ms: Ms, out_jpg: str | Path, *, max_side: int = 720) -> Path:
@@ -30,18 +34,15 @@ def write_thumbnail(src: str | Path, at_ms: Ms, out_jpg: str | Path, *, max_side
         clock = VideoClock.of(video)
         idx = clock.index_at_ms(max(0, at_ms))
         image = None
-        for back in (0, 1):  # past the end: retry on the last GOP and keep its last frame
-            if back:
-                inp.seek(0)
-                last = None
-                for last in inp.decode(video):  # noqa: B007 - keep the last frame
-                    pass
-                image = last.to_image() if last is not None else None
-                break
-            for _i, frame in decode_range(inp, video, clock, idx, idx + 1):
-                image = frame.to_image()
-            if image is not None:
-                break
+        for _i, frame in decode_range(inp, video, clock, idx, idx + 1):
+            image = frame.to_image()
+        if image is None:  # past the last frame: the last frame of the final seconds
+            end_s = Fraction(inp.duration or 0, av.time_base)
+            inp.seek(max(0, int((end_s - TAIL_S) * av.time_base)), backward=True)
+            last = None
+            for last in inp.decode(video):  # noqa: B007 - only the last frame is kept
+                pass
+            image = last.to_image() if last is not None else None
     if image is None:
         raise MediaError(f"no frame can be decoded at {at_ms} ms", Where(Path(src)))
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)

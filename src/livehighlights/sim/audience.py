@@ -188,7 +188,7 @@ def simulate_events(rng: np.random.Generator, show: Show, products: list[Product
             if when >= show.duration_s - 0.05:
                 if ts >= 1:
                     continue  # the tail runs past the end of the LIVE
-                when = rng.uniform(p.key_s + 0.5, show.duration_s - 0.05)
+                when = rng.uniform(min(p.key_s + 0.5, show.duration_s - 0.1), show.duration_s - 0.05)
             ev.append(_order(rng, int(when * 1000), prod))
     # baseline orders for any product, proportional to traffic
     base = rng.poisson(v * ORDER_RATE_PER_VIEWER * (1.6 if hard else 1.0))

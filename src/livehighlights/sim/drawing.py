@@ -166,23 +166,24 @@ def _pattern(look: ProductLook) -> Image.Image:
     return img
 
 
-def _fit_text(d: ImageDraw.ImageDraw, text: str, box: tuple[int, int, int, int], bold: bool, max_size: int,
+def fit_text(d: ImageDraw.ImageDraw, text: str, box: tuple[int, int, int, int], bold: bool, max_size: int,
               fill: tuple[int, int, int]) -> None:
     x0, y0, x1, y1 = box
     size = max_size
     while size > 12:
         f = font(size, bold)
-        l, t, r, b = d.textbbox((0, 0), text, font=f)
-        if r - l <= x1 - x0 and b - t <= y1 - y0:
+        lft, t, r, b = d.textbbox((0, 0), text, font=f)
+        if r - lft <= x1 - x0 and b - t <= y1 - y0:
             break
         size -= 2
     f = font(size, bold)
-    l, t, r, b = d.textbbox((0, 0), text, font=f)
-    d.text(((x0 + x1 - (r - l)) / 2 - l, (y0 + y1 - (b - t)) / 2 - t), text, font=f, fill=fill)
+    lft, t, r, b = d.textbbox((0, 0), text, font=f)
+    d.text(((x0 + x1 - (r - lft)) / 2 - lft, (y0 + y1 - (b - t)) / 2 - t), text, font=f, fill=fill)
 
 
+@lru_cache(maxsize=32)
 def draw_product(look: ProductLook) -> Image.Image:
-    """The product on a transparent ``DESIGN_W x DESIGN_H`` RGBA canvas."""
+    """The product on a transparent ``DESIGN_W x DESIGN_H`` RGBA canvas (cached: do not modify it)."""
     mask, label, extras = _shape_mask(look.shape)
     out = Image.new("RGBA", (DESIGN_W, DESIGN_H), (0, 0, 0, 0))
     out.paste(_pattern(look), (0, 0), mask)
@@ -210,8 +211,8 @@ def draw_product(look: ProductLook) -> Image.Image:
     x0, y0, x1, y1 = label
     d.rounded_rectangle(label, 18, fill=(250, 248, 242), outline=look.accent, width=6)
     mid = y0 + (y1 - y0) * 0.58
-    _fit_text(d, look.brand.upper(), (x0 + 14, y0 + 10, x1 - 14, int(mid)), True, 72, (20, 20, 30))
-    _fit_text(d, look.title, (x0 + 14, int(mid), x1 - 14, y1 - 12), False, 34, shade)
+    fit_text(d, look.brand.upper(), (x0 + 14, y0 + 10, x1 - 14, int(mid)), True, 72, (20, 20, 30))
+    fit_text(d, look.title, (x0 + 14, int(mid), x1 - 14, y1 - 12), False, 34, shade)
     return out
 
 

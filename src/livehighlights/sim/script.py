@@ -205,6 +205,20 @@ def _build_pitch(rng: np.random.Generator, index: int, p: Product, start: float,
     return pitch, lines
 
 
+def _clamp(pitch: Pitch, lines: list[Line], D: float) -> None:
+    """Fit a pitch of a very short LIVE inside it (drop sentences that would start too late)."""
+    lines[:] = [ln for ln in lines if ln.start_s < D - 0.6]
+    said = " ".join(ln.text for ln in lines)
+    pitch.selling_points_spoken = [s for s in pitch.selling_points_spoken if s in said]
+    pitch.key_s = round(min(pitch.key_s, max(pitch.start_s + 0.5, D * 0.6)), 3)
+    pitch.end_s = round(min(pitch.end_s, D), 3)
+    for a in pitch.appearances:
+        a.exit_s = round(min(a.exit_s, D), 3)
+        a.out_s = round(min(a.out_s, a.exit_s), 3)
+        a.full_s = round(min(a.full_s, a.out_s), 3)
+        a.enter_s = round(min(a.enter_s, a.full_s), 3)
+
+
 def pitch_count_hint(duration_s: float) -> int:
     """Roughly how many pitches a LIVE of this length gets (used to size the catalog)."""
     return 1 if duration_s < 60 else max(1, round(duration_s / 130))
@@ -250,10 +264,12 @@ def plan_show(rng: np.random.Generator, duration_s: float, products: list[Produc
     pitches: list[Pitch] = []
     gaps: list[tuple[float, float]] = []
     t = 0.0
-    if compact:
+    if compact and D >= 14:
         text = _pick(rng, T.INTRO_LINES[:1] + ["Hi everyone, welcome!"])
         lines.append(Line(0.2, round(est_speech_s(text), 3), text))
         t = max(intro, 0.2 + est_speech_s(text) + 0.3)
+    elif compact:
+        t = 0.2  # a tiny LIVE: straight into the pitch
     else:
         lines += _chatter(rng, 0.0, intro, pool=T.INTRO_LINES)
         t = intro
@@ -270,6 +286,8 @@ def plan_show(rng: np.random.Generator, duration_s: float, products: list[Produc
         pitch, plines = _build_pitch(rng, i, by_id[pid], t, plen, bool(ok[i]), lift, compact, pinned)
         if pitches and pitch.end_s > D - 10:
             break  # does not fit: the time stays chatter
+        if compact:
+            _clamp(pitch, plines, D)
         pitches.append(pitch)
         lines += plines
         t = pitch.end_s

