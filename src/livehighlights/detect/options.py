@@ -32,6 +32,8 @@ class DetectOptions:
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     order_lag_s: int = 90
     """Orders caused by a pitch are counted up to this long after the pitch ends."""
+    tail_s: int = 30
+    """Activity that goes on up to this long after a pinned pitch belongs to that pitch."""
     min_segment_s: int = 5
     max_segment_s: int = 150
     """Longer pinned stretches are split, so a moment stays clip-sized."""
@@ -45,7 +47,10 @@ class DetectOptions:
     min_score: float = 1.0
     """Moments scoring below this are not emitted."""
     product_min_z: float = 3.0
-    """A moment is a product moment when its product's orders exceed the baseline by this z."""
+    """A moment is a product moment when its product's orders exceed the baseline by this z (or by half
+    of it while product interest is clearly above the stream's weaker pitches: log2 lift >= 0.5)."""
+    reference_segments: int = 20
+    """How many earlier segments form the reference for product interest."""
 
     def normalised_weights(self) -> dict[str, float]:
         total = sum(max(0.0, w) for w in self.weights.values())

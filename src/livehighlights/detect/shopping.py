@@ -37,6 +37,8 @@ class ShoppingMomentDetector(Detector):
         self.store = SeriesStore()
         self.segmenter = Segmenter(self.store, self.opts)
         self._pending: list[Segment] = []
+        self._pin_ends: dict[str, int] = {}
+        self._seg_rates: list[float] = []
 
     @property
     def delay_s(self) -> int:
@@ -58,7 +60,13 @@ class ShoppingMomentDetector(Detector):
     def _emit(self, segments: list[Segment]) -> list[Moment]:
         out = []
         for seg in segments:
+            if seg.source == "pin" and seg.product_id is not None:
+                self._pin_ends[seg.product_id] = seg.end_s
             moment = self.score(seg)
+            if seg.source == "activity" and moment.product_id is not None:
+                last = self._pin_ends.get(moment.product_id)
+                if last is not None and last - 5 <= seg.start_s <= last + self.opts.tail_s:
+                    continue  # the lingering tail of that product's pitch, already scored with it
             if moment.score >= self.opts.min_score:
                 out.append(moment)
         return out
@@ -84,7 +92,9 @@ class ShoppingMomentDetector(Detector):
         # with the expectation raised in proportion to traffic (a raid buys at the usual rate).
         views_hist = hist_arr("views")
         view_rate = median_rate(views_hist)
-        traffic_ratio = min(10.0, max(1.0, (st.total("views", a, w_end) / w_len) / max(view_rate, 1e-9))) \
+        # a dead zone: viewers drift by tens of percent all the time; only a real surge raises expectations
+        # (the viewers who saw the pitch are the ones who buy from it: traffic during the segment)
+        traffic_ratio = min(10.0, max(1.0, (st.total("views", a, b) / seg_len) / max(view_rate, 1e-9) / 1.25)) \
             if view_rate > 0 else 1.0
         mean_value, _ = st.order_value_moments()
         if product is not None:
@@ -114,12 +124,25 @@ class ShoppingMomentDetector(Detector):
         evidence["profit"] = {"value": round(st.total("gross_profit", a, w_end), 2), "z": round(z_profit, 2)}
 
         # Engagement during the segment itself: product interest first, then social signals.
-        z_interest = window_z(sum(st.total(m, a, b) for m in _INTEREST),
-                              sum(hist_arr(m) for m in _INTEREST), seg_len)
+        # Interest (clicks, add-to-carts per viewer) is judged against the stream's earlier segments,
+        # since in a shopping LIVE clicks happen mostly during pitches: a pitch that works draws
+        # several times the clicks of the stream's weaker pitches. Early on, against the history.
+        clicks = sum(st.total(m, a, b) for m in _INTEREST)
+        viewers = max(1.0, float(np.mean(st.array("viewers", a, b))) if b > a else 1.0)
+        rate = clicks / seg_len / viewers
+        recent = self._seg_rates[-o.reference_segments:]
+        if len(recent) >= 3:
+            ref = float(np.quantile(recent, 0.3))
+            interest = 2.0 * log_lift(rate, ref, floor=max(1e-9, 0.1 * float(np.median(recent))))
+            evidence_interest = {"per_viewer_s": round(rate, 6), "reference": round(ref, 6)}
+        else:
+            interest = window_z(clicks, sum(hist_arr(m) for m in _INTEREST), seg_len)
+            evidence_interest = {"value": clicks}
+        self._seg_rates.append(rate)
         z_social = {m: window_z(st.total(m, a, b), hist_arr(m), seg_len) for m in _SOCIAL}
         social = float(np.mean([max(0.0, z) for z in z_social.values()]))
-        engagement = 0.6 * max(0.0, z_interest) + 0.4 * social
-        evidence["engagement"] = {"interest_z": round(z_interest, 2),
+        engagement = 0.6 * max(0.0, interest) + 0.4 * social
+        evidence["engagement"] = {"interest": round(interest, 2), **evidence_interest,
                                   **{f"{m}_z": round(z, 2) for m, z in z_social.items()}}
 
         # Traffic: joins during the segment and the rise of concurrent viewers.
@@ -136,7 +159,8 @@ class ShoppingMomentDetector(Detector):
         breakdown = {k: self.weights.get(k, 0.0) * min(o.z_cap, max(0.0, v)) for k, v in comps.items()}
         breakdown = {k: v for k, v in breakdown.items() if self.weights.get(k, 0.0) > 0}
         score = float(sum(breakdown.values()))
-        if product is not None and z_orders >= o.product_min_z and lift_gpm > 0:
+        if product is not None and (z_orders >= o.product_min_z
+                                    or (z_orders >= o.product_min_z / 2 and interest >= 1.0)):
             kind = "product"
         else:
             kind = "engagement" if engagement >= traffic else "traffic"

@@ -24,7 +24,13 @@ from .script import Show
 from .speech import Spoken
 
 SEGMENT_S = 60
-"""Segment length in seconds (a multiple of the 2 s GOP)."""
+"""Longest encoded segment in seconds (a multiple of the 2 s GOP)."""
+GOP_S = 2
+LOOP_S = 6
+"""The idle host animation repeats every LOOP_S seconds (a multiple of GOP_S)."""
+REUSE_MIN_S = 120
+"""From this LIVE length on, idle GOPs (no product on screen) reuse pre-encoded loop chunks."""
+MOUTH_GATE = "lt(mod(T,0.26),0.14)"
 X264 = ["-c:v", "libx264", "-preset", "ultrafast", "-x264-params", "8x8dct=1", "-profile:v", "high",
         "-pix_fmt", "yuv420p", "-crf", "23", "-g", "60", "-keyint_min", "60", "-sc_threshold", "0"]
 
@@ -42,6 +48,8 @@ class Item:
     always: bool = False
     sub: list[tuple[float, float]] = field(default_factory=list)
     """Windows (global) removed from ``windows`` (e.g. while the tilted variant is shown)."""
+    prop: bool = True
+    """A product or sticker (the host, mouth and blink layers are not props)."""
 
 
 def _ease(p: str) -> str:
@@ -56,17 +64,18 @@ def _layers(show: Show, products: list[SimProduct], spoken: list[Spoken], lay: L
     background(lay, rng, shop).save(bg)
     hx, hy, hw, hh = lay.host_box
     ax, ay = lay.sway
-    sx = f"({ax}*sin(2*PI*T/5.3)+{ax * 0.35:.1f}*sin(2*PI*T/1.9))"
-    sy = f"({ay}*sin(2*PI*T/3.1))"
+    # periods divide LOOP_S, so idle stretches repeat exactly and can reuse encoded GOPs
+    sx = f"({ax}*sin(2*PI*T/6)+{ax * 0.35:.1f}*sin(2*PI*T/2))"
+    sy = f"({ay}*sin(2*PI*T/3))"
     himg, mouth, blink, (px, py) = host(lay, rng)
     himg.save(tmp / "host.png")
     mouth.save(tmp / "mouth.png")
     blink.save(tmp / "blink.png")
-    items = [Item(tmp / "host.png", f"{hx}+{sx}", f"{hy}+{sy}", [], always=True)]
+    items = [Item(tmp / "host.png", f"{hx}+{sx}", f"{hy}+{sy}", [], always=True, prop=False)]
     talk = [(s.start_s, s.end_s) for s in spoken]
-    items.append(Item(tmp / "mouth.png", f"{hx + px}+{sx}", f"{hy + py}+{sy}", talk, gate="lt(mod(T,0.26),0.14)"))
+    items.append(Item(tmp / "mouth.png", f"{hx + px}+{sx}", f"{hy + py}+{sy}", talk, gate=MOUTH_GATE, prop=False))
     items.append(Item(tmp / "blink.png", f"{hx + px}+{sx}", f"{hy + py}+{sy}", [], always=True,
-                      gate="lt(mod(T,3.7),0.13)"))
+                      gate="lt(mod(T,3),0.13)", prop=False))
     looks = {sp.product.id: sp for sp in products}
     made: set[str] = set()
     ph = lay.product_h
@@ -135,46 +144,93 @@ def _segment_graph(bg_idx: int, items: list[tuple[int, Item]], s0: float, s1: fl
     return ";\n".join(parts)
 
 
+def _overlap(windows: list[tuple[float, float]], a: float, b: float) -> float:
+    return sum(max(0.0, min(b, y) - max(a, x)) for x, y in windows)
+
+
+def _jobs(items: list[Item], n_frames: int, fps: int, talk: list[tuple[float, float]], reuse: bool,
+          ) -> tuple[dict[str, tuple[float, int, list[Item]]], list[str]]:
+    """Encoding jobs ``name -> (start_s, frames, items)`` and the order of their files in the LIVE.
+
+    Stretches with a product or sticker on screen are encoded as they are (up to SEGMENT_S each).
+    With ``reuse``, every other 2 s GOP shows only the idle host, whose animation repeats every
+    LOOP_S: it becomes a copy of one of a few pre-encoded chunks (by phase, and talking or not).
+    """
+    gop = GOP_S * fps
+    n_gops = math.ceil(n_frames / gop)
+    props = [it for it in items if it.prop]
+    host_items = [it for it in items if not it.prop and it.gate != MOUTH_GATE]
+    mouth = next(it for it in items if it.gate == MOUTH_GATE)
+    jobs: dict[str, tuple[float, int, list[Item]]] = {}
+    order: list[str] = []
+    run: list[int] = []
+
+    def flush() -> None:
+        if run:
+            f0, f1 = run[0] * gop, min(n_frames, (run[-1] + 1) * gop)
+            name = f"seg{run[0]:05d}"
+            jobs[name] = (f0 / fps, f1 - f0, items)
+            order.append(name)
+            run.clear()
+
+    for g in range(n_gops):
+        a, b = g * GOP_S, (g + 1) * GOP_S
+        idle = reuse and (g + 1) * gop <= n_frames and not any(_overlap(it.windows, a - 0.1, b + 0.1) for it in props)
+        if not idle:
+            run.append(g)
+            if len(run) * GOP_S >= SEGMENT_S:
+                flush()
+            continue
+        flush()
+        phase = g % (LOOP_S // GOP_S)
+        talking = _overlap(talk, a, b) >= GOP_S / 2
+        name = f"idle{phase}{'t' if talking else 's'}"
+        if name not in jobs:
+            s0 = float(phase * GOP_S)
+            chunk_mouth = Item(mouth.png, mouth.x, mouth.y, [(s0, s0 + GOP_S)], gate=MOUTH_GATE, prop=False)
+            jobs[name] = (s0, gop, host_items + ([chunk_mouth] if talking else []))
+        order.append(name)
+    flush()
+    return jobs, order
+
+
 def render_video(show: Show, products: list[SimProduct], spoken: list[Spoken], size: tuple[int, int], fps: int,
                  n_frames: int, wav: Path, out: Path, tmp: Path, rng: np.random.Generator, shop: str,
                  progress: Callable[[float], None] | None = None) -> None:
     """Render the recording (H.264 High + AAC, CFR, GOP 2 s, faststart) to ``out``."""
     lay = Layout(*size)
     bg, items = _layers(show, products, spoken, lay, tmp, rng, shop)
-    seg_frames = SEGMENT_S * fps
-    n_seg = max(1, math.ceil(n_frames / seg_frames))
-    if n_seg > 1 and n_frames - (n_seg - 1) * seg_frames < fps * 10:
-        n_seg -= 1  # fold a short remainder into the last segment
-    bounds = [(k * seg_frames, n_frames if k == n_seg - 1 else (k + 1) * seg_frames) for k in range(n_seg)]
-    threads = "0" if n_seg == 1 else "1"
+    talk = [(s.start_s, s.end_s) for s in spoken]
+    jobs, order = _jobs(items, n_frames, fps, talk, reuse=n_frames >= REUSE_MIN_S * fps)
+    names = sorted(jobs, key=lambda k: -jobs[k][1])  # longest first keeps both workers busy
+    threads = "0" if len(jobs) == 1 else "1"
+    total = sum(j[1] for j in jobs.values())
     done = [0]
 
-    def encode(k: int) -> Path:
-        f0, f1 = bounds[k]
-        s0, s1 = f0 / fps, f1 / fps
-        active = [it for it in items if it.always or _windows_in(it, s0, s1)]
+    def encode(name: str) -> None:
+        s0, frames, its = jobs[name]
+        s1 = s0 + frames / fps
+        active = [it for it in its if it.always or _windows_in(it, s0, s1)]
         args: list[str] = ["-i", str(bg)]
         used: list[tuple[int, Item]] = []
         for it in active:
             args += ["-i", str(it.png)]
             used.append((len(used) + 1, it))
-        script = tmp / f"seg{k:04d}.txt"
+        script = tmp / f"{name}.txt"
         script.write_text(_segment_graph(0, used, s0, s1, fps))
-        seg = tmp / f"seg{k:04d}.mp4"
-        run_ffmpeg([*args, "-/filter_complex", str(script), "-map", "[vout]", "-frames:v", str(f1 - f0),
-                    "-r", str(fps), *X264, "-threads", threads, "-an", str(seg)], f"video segment {k}")
-        done[0] += 1
+        run_ffmpeg([*args, "-/filter_complex", str(script), "-map", "[vout]", "-frames:v", str(frames),
+                    "-r", str(fps), *X264, "-threads", threads, "-an", str(tmp / f"{name}.mp4")], f"video {name}")
+        done[0] += frames
         if progress:
-            progress(done[0] / n_seg)
-        return seg
+            progress(done[0] / total)
 
-    if n_seg == 1:
-        segs = [encode(0)]
+    if len(names) == 1:
+        encode(names[0])
     else:
         with ThreadPoolExecutor(max_workers=2) as pool:
-            segs = list(pool.map(encode, range(n_seg)))
+            list(pool.map(encode, names))
     listing = tmp / "segments.txt"
-    listing.write_text("".join(f"file '{p.name}'\n" for p in segs))
+    listing.write_text("".join(f"file '{name}.mp4'\n" for name in order))
     run_ffmpeg(["-f", "concat", "-safe", "0", "-i", str(listing), "-i", str(wav), "-map", "0:v:0", "-map", "1:a:0",
                 "-c:v", "copy", "-c:a", "aac", "-b:a", "128k", "-ar", "44100", "-ac", "1",
                 "-movflags", "+faststart", str(out)], "mux recording")

@@ -54,7 +54,7 @@ class QualityOptions:
     context_moving: int = 5
     """Moving frames needed on a side of a still run (a single cut frame is not motion)."""
     static_moving_ratio: float = 0.05
-    """A window with fewer moving frames than this share is ``static``."""
+    """A window with fewer globally moving frames (``moving_diff``) than this share is ``static``."""
     drop_factor: float = 1.5
     """A pts gap over this many frame intervals means dropped frames."""
     lag_merge_ms: Ms = 500
@@ -156,8 +156,7 @@ def measure_video(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, 
     globally = (diff >= o.moving_diff) & finite
     moving = globally | ((local >= o.moving_local) & finite)
     q.moving_ratio = float(moving[1:].mean()) if n > 1 else 0.0
-    q.static = float(globally[1:].mean() if n > 1 else 0.0) < o.static_moving_ratio and not (
-        (moving[1:].mean() if n > 1 else 0.0) > 0.5 and still[1:].mean() > 0.05)
+    q.static = float(globally[1:].mean() if n > 1 else 0.0) < o.static_moving_ratio
     cum = np.concatenate([[0], np.cumsum(moving)])
 
     def motion(t0: float, t1: float) -> int:
