@@ -163,7 +163,7 @@ def run() -> None:
     try:
         app()
     except LiveHighlightsError as err:
-        err_console.print(f"[red]error:[/red] {err}")
+        err_console.print(f"[red]error:[/red] {err}", soft_wrap=True, markup=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err_console.print("[red]interrupted[/red]")

@@ -13,6 +13,8 @@ from ..timebase import fmt_clock
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+if not console.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
+    console.width = max(console.width, 150)
 
 
 def why(moment: Moment, top: int = 3) -> str:
@@ -30,7 +32,7 @@ def why(moment: Moment, top: int = 3) -> str:
 
 def highlights_table(result: Any, catalog: Any = None) -> Table:
     table = Table(title=f"{len(result.highlights)} highlights", title_justify="left")
-    for col, kw in (("#", {"justify": "right"}), ("time", {}), ("length", {"justify": "right"}),
+    for col, kw in (("#", {"justify": "right"}), ("time", {"no_wrap": True}), ("length", {"justify": "right"}),
                     ("product", {}), ("score", {"justify": "right"}), ("why", {}), ("clip", {})):
         table.add_column(col, **kw)
     for h in result.highlights:
@@ -57,6 +59,6 @@ def moments_table(moments: list[Moment]) -> Table:
 
 def print_warnings(warnings: list[Any], limit: int = 20) -> None:
     for w in warnings[:limit]:
-        err_console.print(f"[yellow]warning:[/yellow] {w}")
+        err_console.print(f"[yellow]warning:[/yellow] {w}", soft_wrap=True)
     if len(warnings) > limit:
-        err_console.print(f"[yellow]warning:[/yellow] … and {len(warnings) - limit} more (see the report)")
+        err_console.print(f"[yellow]warning:[/yellow] … and {len(warnings) - limit} more (see the report)", soft_wrap=True)

@@ -34,6 +34,11 @@ from .models import cache_dir, is_english_only, load_whisper
 PAUSE_SPLIT_MS = 1500
 """A silence at least this long between two words ends a sentence even without punctuation."""
 CACHE_VERSION = 1
+ONSET_FRAME_MS = 10
+ONSET_MARGIN_MS = 60
+ONSET_MIN_DBFS = -50.0
+ONSET_ABOVE_FLOOR_DB = 12.0
+"""Onset snapping: a 10 ms frame is voiced above max(-50 dBFS, 10th percentile level + 12 dB)."""
 _SENTENCE_END = re.compile(r"[.!?…。！？]+[\"'”’)\]]*$")
 _ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "vs.", "etc.", "e.g.", "i.e.", "no.", "jr.", "sr."})
 _OPEN_END = 10 ** 9
@@ -169,12 +174,36 @@ def transcribe_samples(samples: np.ndarray, offset_ms: Ms = 0, options: SpeechOp
                 start = words[-1].start_ms  # keep word order monotonic
                 end = max(end, start)
             words.append(Word(start, end, w.word, round(float(w.probability), 4)))
+    _snap_onsets(words, audio, offset_ms)
     # an English-only model cannot detect: it reports "en" with probability 1.0 by construction;
     # a forced language is reported with probability 1.0 too; nothing said: nothing detected
     if not words and not english_only and opts.language is None:
         language, lang_prob = None, 0.0
     return Transcript(language, round(float(lang_prob), 4), split_sentences(words), opts.model, duration_ms,
                       offset_ms)
+
+
+def _snap_onsets(words: list[Word], audio: np.ndarray, offset_ms: Ms) -> None:
+    """Move word starts that Whisper put in the silence before a word (it often does for the first
+    word after a pause) forward to the voice onset, less :data:`ONSET_MARGIN_MS`. Never moves a
+    start earlier, nor past the word's end."""
+    hop = ANALYSIS_RATE * ONSET_FRAME_MS // 1000
+    n = len(audio) // hop
+    if n == 0 or not words:
+        return
+    frames = audio[: n * hop].reshape(n, hop).astype(np.float64)
+    with np.errstate(divide="ignore"):
+        db = 10.0 * np.log10(np.mean(frames * frames, axis=1) + 1e-12)
+    voiced = db > max(ONSET_MIN_DBFS, float(np.percentile(db, 10)) + ONSET_ABOVE_FLOOR_DB)
+    for w in words:
+        a = (w.start_ms - offset_ms) // ONSET_FRAME_MS
+        b = (w.end_ms - offset_ms) // ONSET_FRAME_MS
+        if a >= n or b <= a or voiced[a]:
+            continue
+        hits = np.flatnonzero(voiced[a:b])
+        if len(hits):
+            onset = offset_ms + (a + int(hits[0])) * ONSET_FRAME_MS - ONSET_MARGIN_MS
+            w.start_ms = min(max(w.start_ms, onset), w.end_ms)
 
 
 def split_sentences(words: list[Word], pause_ms: int = PAUSE_SPLIT_MS) -> list[Sentence]:

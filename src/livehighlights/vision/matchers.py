@@ -101,7 +101,8 @@ def _angle(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> float:
 def quad_shape(quad: np.ndarray, ref_aspect: float) -> tuple[bool, float, float]:
     """(convex, aspect error, worst corner angle error in degrees) of a projected outline."""
     q = quad.reshape(4, 2)
-    cross = [np.cross(q[(i + 1) % 4] - q[i], q[(i + 2) % 4] - q[(i + 1) % 4]) for i in range(4)]
+    edges = [q[(i + 1) % 4] - q[i] for i in range(4)]
+    cross = [float(e[0] * f[1] - e[1] * f[0]) for e, f in zip(edges, edges[1:] + edges[:1], strict=True)]
     convex = all(c > 0 for c in cross) or all(c < 0 for c in cross)
     w = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
     h = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2

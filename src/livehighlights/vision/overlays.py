@@ -125,6 +125,11 @@ def find_static_overlays(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None =
     # an edge that stays put while the pixels around it change: steady pixels, or a semi-transparent mark's
     # outline that is present in (almost) every frame
     steady_edges = ((persist >= o.edge_persist) | (edges & (std < o.steady_std))).astype(np.uint8)
+    long_px = max(8, min(h, w) // 4)  # drop long straight lines (frame borders, set edges, split screens)
+    lines = cv2.morphologyEx(steady_edges, cv2.MORPH_OPEN, np.ones((long_px, 1), np.uint8)) | cv2.morphologyEx(
+        steady_edges, cv2.MORPH_OPEN, np.ones((1, long_px), np.uint8))
+    steady_edges = steady_edges & ~cv2.dilate(lines, np.ones((3, 3), np.uint8)).astype(bool)
+    steady_edges = steady_edges.astype(np.uint8)
     k = max(3, round(min(h, w) / 60)) | 1
     blob = cv2.dilate(steady_edges, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(blob, connectivity=8)

@@ -9,7 +9,8 @@ the mean luma and the mean absolute difference to the previous frame on a tiny g
 * *frozen*: a run of still frames lasting ``freeze_min_ms`` or more with sustained motion (at least
   ``context_moving`` moving frames within ``context_ms``) before and after it; a window still throughout
   is ``static`` instead (a slide, a still picture with someone talking), never a freeze.
-* *duplicated*: a still run shorter than a freeze between frames changing by ``lag_diff`` or more (e.g. 15 fps content up-converted
+* *duplicated*: 1-3 repeated frames (``dup_local``, ``dup_ratio``) between frames changing by ``lag_diff``
+  (e.g. 15 fps content up-converted
   to 30 fps, a stuttering encoder): lag. ``dropped``: timestamp gaps over 1.5 frame intervals.
 * *black*: mean luma under ``black_luma`` for ``black_min_ms`` or more.
 * *shots*: peaks of the grey-histogram change (total variation) with a large pixel change.
@@ -45,9 +46,13 @@ class QualityOptions:
     """Mean change at or above which a frame moves as a whole (global motion; ``static`` uses this)."""
     moving_local: float = 8.0
     """Block change at or above which part of the picture moves (a swaying host, a mouth)."""
+    dup_local: float = 3.0
+    """Between moving frames, a frame whose blocks changed by less than this and whose mean change is under
+    ``dup_ratio`` of its neighbours' is a repeat (a lossy re-encode leaves ~1 of noise on a repeat)."""
+    dup_ratio: float = 0.1
     lag_diff: float = 1.5
-    """A repeat counts as a duplicated frame (visible stutter) only between frames changing at least this
-    much on average: a repeat amid slow, sub-pixel motion is invisible."""
+    """A repeat (a run of at most 3) counts as a duplicated frame (visible stutter) only between frames
+    changing at least this much on average: a repeat amid slow, sub-pixel motion is invisible."""
     freeze_min_ms: Ms = 1000
     context_ms: Ms = 1000
     """How far before/after a still run to look for motion."""
@@ -165,7 +170,7 @@ def measure_video(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, 
 
     lag: list[Span] = []
     dup = 0
-    for a, b in _runs(still):
+    for a, b in _runs(still & (luma >= o.black_luma)):  # a black screen is reported as black, not frozen
         t0, t1 = int(pts[a]), int(ends[b - 1])
         before = motion(t0 - o.context_ms, t0) >= o.context_moving
         after = motion(t1, t1 + o.context_ms) >= o.context_moving
@@ -173,9 +178,14 @@ def measure_video(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, 
         if t1 - t0 >= o.freeze_min_ms:
             if not q.static and (before or at_start) and (after or at_end) and (before or after):
                 q.frozen.append((int(pts[a - 1]) if a else t0, t1))
-        elif a > 1 and b < n and diff[a - 1] >= o.lag_diff and diff[b] >= o.lag_diff:
+    near = (local < o.dup_local) & finite
+    for a, b in _runs(near):
+        if b - a > 3 or a < 2 or b >= n:
+            continue
+        around = min(diff[a - 1], diff[b])
+        if around >= o.lag_diff and diff[a:b].max() < o.dup_ratio * around:
             dup += b - a
-            lag.append((int(pts[a - 1]), t1))
+            lag.append((int(pts[a - 1]), int(ends[b - 1])))
     q.duplicated = dup
     q.duplicated_ratio = dup / max(1, int(moving.sum()) + dup)
 
