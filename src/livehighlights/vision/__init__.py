@@ -14,12 +14,12 @@ from typing import Any
 _EXPORTS = {
     "Frame": "frames", "WindowScan": "frames", "iter_frames": "frames", "scan_window": "frames",
     "QualityOptions": "quality", "VideoQuality": "quality", "measure_video": "quality",
-    "ProductMatcher": "product", "OrbMatcher": "product", "PRODUCT_MATCHERS": "product", "Sighting": "product",
-    "VisibilityOptions": "product", "VisibilityTrack": "product", "get_matcher": "product",
+    "ProductMatcher": "matchers", "OrbMatcher": "matchers", "OrbOptions": "matchers", "PRODUCT_MATCHERS": "matchers",
+    "Sighting": "matchers", "Reference": "matchers", "get_matcher": "matchers",
+    "VisibilityOptions": "product", "VisibilityTrack": "product",
     "visibility_track": "product",
     "QrHit": "overlays", "Overlay": "overlays", "OverlayOptions": "overlays", "OverlayResult": "overlays",
     "find_qr_codes": "overlays", "find_static_overlays": "overlays",
-    "WindowReport": "window", "analyse_window": "window",
 }
 
 __all__ = sorted(_EXPORTS)
