@@ -1,0 +1,94 @@
+"""Run the media analyses a compliance report needs on one clip or window.
+
+One decoding pass feeds the visual checks (quality, product visibility, QR codes, watermarks);
+speech is transcribed once (cached on disk); audio is measured once. A caller that already has the
+transcript or the visibility track of the window (the pipeline, from boundary refinement) passes them in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ..models import Product
+from ..timebase import Ms
+from .evidence import CheckOptions, ClipEvidence, Provenance
+
+
+def analyze(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *, product: Product | None = None,
+            catalog: Any = None, provenance: Provenance | None = None,
+            enhancements: dict[str, Any] | None = None, transcript: Any = None, visibility: Any = None,
+            options: CheckOptions | None = None) -> ClipEvidence:
+    """Measure ``[start_ms, end_ms)`` of ``path`` for every rule. Raises only for an unreadable file."""
+    from ..media import probe
+
+    opts = options or CheckOptions()
+    path = Path(path)
+    info = probe(path)
+    end = info.duration_ms if end_ms is None else min(end_ms, info.duration_ms)
+    ev = ClipEvidence(subject=str(path), path=path, start_ms=start_ms, end_ms=end, info=info, product=product,
+                      catalog_given=catalog is not None or product is not None, provenance=provenance,
+                      enhancements=enhancements, language_expected=opts.language)
+    _visual(ev, opts, catalog, visibility)
+    _audio(ev, opts, transcript)
+    return ev
+
+
+def _visual(ev: ClipEvidence, opts: CheckOptions, catalog: Any, visibility: Any) -> None:
+    from ..vision import find_qr_codes, find_static_overlays, measure_video, scan_window, visibility_track
+
+    scan = ev.attempt("decode", lambda: scan_window(ev.path, ev.start_ms, ev.end_ms, sample_fps=opts.vision_fps,
+                                                    hires_fps=opts.qr_fps))
+    if scan is None:
+        for name in ("video", "qr", "overlays", "visibility"):
+            ev.unknown.setdefault(name, ev.unknown.get("decode", "the video could not be decoded"))
+        return
+    ev.video = ev.attempt("video", lambda: measure_video(ev.path, ev.start_ms, ev.end_ms, scan=scan))
+    ev.qr = ev.attempt("qr", lambda: find_qr_codes(ev.path, ev.start_ms, ev.end_ms, scan=scan))
+    ev.overlays = ev.attempt("overlays", lambda: find_static_overlays(ev.path, ev.start_ms, ev.end_ms, scan=scan))
+    if ev.product is None:
+        ev.unknown["visibility"] = "no product given (use --catalog and --product)"
+        return
+    if visibility is not None:
+        ev.visibility = visibility
+        return
+    others = None
+    if catalog is not None:
+        others = {pid: p.images for pid, p in catalog.products.items() if pid != ev.product.id and p.images}
+    product = ev.product
+    ev.visibility = ev.attempt("visibility", lambda: visibility_track(
+        ev.path, ev.start_ms, ev.end_ms, product.images, other_products=others, scan=scan))
+    if ev.visibility is not None and ev.visibility.status != "ok":
+        ev.unknown["visibility"] = ev.visibility.reason or "product visibility could not be measured"
+
+
+def _audio(ev: ClipEvidence, opts: CheckOptions, transcript: Any) -> None:
+    from ..media.loudness import measure_audio
+    from ..media.speech import SpeechOptions, transcribe
+    from ..text import find_action_cues, match_selling_points
+    from ..text.selling_points import MatchOptions
+
+    if not ev.info.has_audio:
+        reason = "the file has no audio track"
+        for name in ("audio", "speech", "selling_points", "cues"):
+            ev.unknown[name] = reason
+        return
+    ev.audio = ev.attempt("audio", lambda: measure_audio(ev.path, ev.start_ms, ev.end_ms))
+    if transcript is None:
+        speech = SpeechOptions(model=opts.speech_model, language=opts.language if opts.speech_model != "tiny.en"
+                               else None)
+        transcript = ev.attempt("speech", lambda: transcribe(ev.path, ev.start_ms, ev.end_ms, speech))
+    ev.transcript = transcript
+    if transcript is None:
+        return
+    sentences = transcript.sentences
+    ev.cues = ev.attempt("cues", lambda: find_action_cues(sentences))
+    if ev.product is None:
+        ev.unknown["selling_points"] = "no product given (use --catalog and --product)"
+    elif not ev.product.selling_points:
+        ev.unknown["selling_points"] = f"product {ev.product.id} has no selling points in the catalog"
+    else:
+        match = MatchOptions() if opts.embeddings else MatchOptions(embedder=None)
+        points = ev.product.selling_points
+        ev.points = ev.attempt("selling_points", lambda: match_selling_points(
+            sentences, points, language=transcript.language, options=match))

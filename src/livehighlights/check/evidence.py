@@ -1,0 +1,91 @@
+"""Everything measured about one clip (or one window of a recording), gathered for the judge.
+
+Each analysis runs guarded: a check that cannot run (no audio stream, no reference picture, a
+language the model does not know) leaves its field ``None`` and says why in ``unknown``, so the
+report can say *unknown* with the reason instead of crashing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..errors import LiveHighlightsError
+from ..models import Product
+from ..timebase import Ms
+
+T = TypeVar("T")
+
+
+@dataclass
+class Provenance:
+    """Where a clip comes from, when we cut it ourselves from a LIVE."""
+
+    live_recording: str
+    start_ms: Ms
+    end_ms: Ms
+    audio: str = "original"
+    """How the audio was carried: ``original`` (the LIVE's own track over the same window)."""
+    product_in_live: bool | None = None
+    """The product was pinned, clicked or ordered during the LIVE (from its event log)."""
+
+
+@dataclass
+class CheckOptions:
+    """What the checker runs and expects."""
+
+    language: str | None = None
+    """The local language the clip should be in (ISO 639-1); ``None``: not judged."""
+    speech_model: str = "tiny.en"
+    vision_fps: float = 4.0
+    qr_fps: float = 1.0
+    embeddings: bool = True
+    """Match selling points with sentence embeddings too (multilingual paraphrases)."""
+
+
+@dataclass
+class ClipEvidence:
+    """The measurements behind a compliance report."""
+
+    subject: str
+    path: Path
+    start_ms: Ms
+    end_ms: Ms
+    info: Any = None
+    product: Product | None = None
+    catalog_given: bool = False
+    video: Any = None
+    audio: Any = None
+    transcript: Any = None
+    visibility: Any = None
+    qr: list[Any] | None = None
+    overlays: Any = None
+    points: list[Any] | None = None
+    cues: list[Any] | None = None
+    provenance: Provenance | None = None
+    language_expected: str | None = None
+    """The local language the clip should be in, when known."""
+    enhancements: dict[str, Any] | None = None
+    """What a remix added (stickers, subtitles, end card...), from its sidecar."""
+    unknown: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def duration_ms(self) -> Ms:
+        return self.end_ms - self.start_ms
+
+    def attempt(self, name: str, fn: Callable[[], T]) -> T | None:
+        """Run one analysis, timing it; on a failure we understand, record why and go on."""
+        t0 = time.perf_counter()
+        try:
+            return fn()
+        except LiveHighlightsError as err:
+            self.unknown[name] = err.message if hasattr(err, "message") else str(err)
+        except (OSError, ValueError, RuntimeError) as err:  # a library choking on odd input
+            self.unknown[name] = f"{type(err).__name__}: {err}"
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
+        return None

@@ -1,0 +1,254 @@
+"""Judge each seed rule from a clip's evidence: pass / fail / unknown, with the evidence quoted.
+
+Thresholds are module constants, documented where they are defined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .evidence import ClipEvidence
+from .report import ComplianceReport, RuleResult, ordered
+
+MIN_SIDE = 720
+"""Seed: at least 720p (the short side of a portrait or landscape frame)."""
+MAX_DUP_RATIO = 0.02
+"""More than 2% repeated frames inside moving content is visible stutter (lag)."""
+MIN_SNR_DB = 12.0
+"""Speech at least 12 dB above the noise floor counts as clean."""
+MAX_LRA_LU = 15.0
+"""EBU R128 loudness range above 15 LU is inconsistent volume for speech."""
+MAX_INNER_SILENCE_MS = 3000
+"""A silent stretch this long inside a clip (not at its edges) is a volume drop-out."""
+MIN_FRONTAL = 0.5
+"""The product faces the camera in at least half of the frames where it is seen."""
+MIN_DEMO_RATIO = 0.4
+"""The product is on screen for at least 40% of the clip: held up and shown, not glimpsed."""
+MIN_PLACEMENT_RATIO = 0.6
+BUYING_CUES = ("tap_cart", "limited_time", "price_offer")
+
+
+def judge(ev: ClipEvidence, *, context: dict[str, bool] | None = None) -> ComplianceReport:
+    """The compliance report of one clip."""
+    ctx = {"live": ev.provenance is not None, "catalog": ev.catalog_given, **(context or {})}
+    results = []
+    for check in CHECKS:
+        results += check(ev)
+    return ComplianceReport(ordered(results), subject=ev.subject, context=ctx)
+
+
+def _unknown(rule: str, ev: ClipEvidence, *names: str, default: str = "not measured") -> RuleResult:
+    reason = next((ev.unknown[n] for n in names if n in ev.unknown), default)
+    return RuleResult(rule, "unknown", reason=reason)
+
+
+def _video(ev: ClipEvidence) -> list[RuleResult]:
+    info = ev.info
+    side = min(info.width, info.height)
+    out = [RuleResult("resolution", "pass" if side >= MIN_SIDE else "fail",
+                      {"width": info.width, "height": info.height, "min_side": side},
+                      f"{info.width}x{info.height}" + ("" if side >= MIN_SIDE else f": below {MIN_SIDE}p"))]
+    v = ev.video
+    if v is None:
+        return out + [_unknown(r, ev, "video", "decode") for r in ("no_lag", "no_freeze", "no_black")]
+    lag_bad = v.duplicated_ratio > MAX_DUP_RATIO or v.dropped_frames > 0
+    out.append(RuleResult("no_lag", "fail" if lag_bad else "pass",
+                          {"duplicated_ratio": round(v.duplicated_ratio, 4), "dropped_frames": v.dropped_frames,
+                           "lag_spans_ms": v.lag, "real_fps": round(v.real_fps, 3)},
+                          f"{v.duplicated_ratio:.1%} repeated frames, {v.dropped_frames} dropped"))
+    if v.frozen:
+        out.append(RuleResult("no_freeze", "fail", {"frozen_ms": v.frozen}, f"{len(v.frozen)} frozen stretch(es)"))
+    else:
+        note = "a still picture throughout (static scene, not a freeze)" if v.static else "no frozen stretch"
+        out.append(RuleResult("no_freeze", "pass", {"static": v.static}, note))
+    out.append(RuleResult("no_black", "fail" if v.black else "pass", {"black_ms": v.black},
+                          f"{len(v.black)} black stretch(es)" if v.black else "no black frames"))
+    return out
+
+
+def _length(ev: ClipEvidence) -> list[RuleResult]:
+    s = ev.duration_ms / 1000
+    return [RuleResult("length", "pass" if 5 <= s <= 60 else "fail", {"seconds": round(s, 3)}, f"{s:.1f} s"),
+            RuleResult("length_ideal", "pass" if s < 40 else "fail", {"seconds": round(s, 3)},
+                       f"{s:.1f} s" + (" (under 40 s)" if s < 40 else " (40 s or more)"))]
+
+
+def _overlays(ev: ClipEvidence) -> list[RuleResult]:
+    out = []
+    if ev.qr is None:
+        out.append(_unknown("no_qr", ev, "qr", "decode"))
+    else:
+        hits = [{"t_ms": h.t_ms, "text": h.text} for h in ev.qr]
+        out.append(RuleResult("no_qr", "fail" if hits else "pass", {"qr_codes": hits[:10]},
+                              f"QR code at {hits[0]['t_ms'] / 1000:.1f} s" if hits else "no QR code"))
+    o = ev.overlays
+    if o is None or o.status != "ok":
+        reason = (o.reason if o is not None else None) or ev.unknown.get("overlays", "not measured")
+        out.append(RuleResult("no_watermark", "unknown", reason=reason))
+    else:
+        boxes = [{"box": list(x.box), "confidence": round(x.confidence, 2)} for x in o.overlays]
+        out.append(RuleResult("no_watermark", "fail" if boxes else "pass", {"candidates": boxes},
+                              f"{len(boxes)} static overlay(s) over moving footage" if boxes else "none found"))
+    return out
+
+
+def _audio(ev: ClipEvidence) -> list[RuleResult]:
+    if not ev.info.has_audio:
+        return [RuleResult("original_audio", "fail", {"audio_stream": False}, "the clip has no audio track"),
+                RuleResult("no_overdub", "fail", {"audio_stream": False}, "no audio track"),
+                RuleResult("clean_audio", "fail", reason="no audio track"),
+                RuleResult("consistent_volume", "fail", reason="no audio track")]
+    a = ev.audio
+    if a is None:
+        return [_unknown(r, ev, "audio") for r in ("original_audio", "clean_audio", "consistent_volume")] + [
+            _overdub(ev)]
+    out = [RuleResult("original_audio", "fail" if a.muted else "pass",
+                      {"muted": a.muted, "silent_ratio": round(a.silent_ratio, 3)},
+                      "the audio is silent (muted)" if a.muted else "audio present and audible"), _overdub(ev)]
+    out.append(RuleResult("clean_audio", "pass" if a.snr_db >= MIN_SNR_DB else "fail",
+                          {"snr_db": round(a.snr_db, 1), "noise_floor_dbfs": round(a.noise_floor_dbfs, 1),
+                           "clipping_ratio": round(a.clipping_ratio, 4)},
+                          f"speech {a.snr_db:.0f} dB above the noise floor"))
+    inner = [s for s in a.silent_stretches if s[1] - s[0] >= MAX_INNER_SILENCE_MS
+             and s[0] > ev.start_ms + 500 and s[1] < ev.end_ms - 500]
+    lra = a.loudness_range_lu
+    ok = (lra is None or lra <= MAX_LRA_LU) and not inner
+    out.append(RuleResult("consistent_volume", "pass" if ok else "fail",
+                          {"loudness_range_lu": lra, "integrated_lufs": a.integrated_lufs, "drop_outs_ms": inner},
+                          (f"loudness range {lra:.1f} LU" if lra is not None else "loudness range not measurable")
+                          + (f", {len(inner)} silent drop-out(s)" if inner else "")))
+    return out
+
+
+def _overdub(ev: ClipEvidence) -> RuleResult:
+    p = ev.provenance
+    if p is None:
+        return RuleResult("no_overdub", "unknown", reason="no LIVE to compare the audio with")
+    return RuleResult("no_overdub", "pass" if p.audio == "original" else "fail",
+                      {"audio": p.audio, "live": p.live_recording},
+                      "the LIVE's own audio over the same window" if p.audio == "original" else p.audio)
+
+
+def _speech(ev: ClipEvidence) -> list[RuleResult]:
+    out = []
+    t = ev.transcript
+    if t is None:
+        return [_unknown(r, ev, "speech", "audio") for r in ("decision_speech", "local_language", "action_cues")]
+    cues = ev.cues or []
+    buying = [c for c in cues if c.kind in BUYING_CUES]
+    stated = [p for p in (ev.points or []) if p.stated]
+    words = len(t.words)
+    decisive = bool(buying or stated)
+    out.append(RuleResult("decision_speech", "pass" if decisive else "fail",
+                          {"words": words, "buying_cues": [c.text for c in buying][:5],
+                           "selling_points_stated": len(stated)},
+                          "the host sells: " + ", ".join([c.text for c in buying][:3] + [p.point for p in stated][:2])
+                          if decisive else ("no speech" if not words else "no call to buy and no selling point")))
+    expected = ev.language_expected
+    if expected:
+        out.append(RuleResult("local_language", "pass" if t.language == expected else "fail",
+                              {"language": t.language, "probability": t.language_probability,
+                               "expected": expected}, f"spoken language {t.language}"))
+    else:
+        out.append(RuleResult("local_language", "unknown", {"language": t.language,
+                                                            "probability": t.language_probability},
+                              f"spoken language {t.language}; no local language given (--language)"))
+    out.append(RuleResult("action_cues", "pass" if cues else "fail",
+                          {"cues": [{"kind": c.kind, "text": c.text, "start_ms": c.start_ms} for c in cues][:10]},
+                          ", ".join(sorted({c.kind for c in cues})) if cues else "no merchant action cue"))
+    return out
+
+
+def _provenance(ev: ClipEvidence) -> list[RuleResult]:
+    p = ev.provenance
+    if p is None:
+        why = "no LIVE given: cannot tell where the clip was taken from"
+        return [RuleResult("real_live", "unknown", reason=why), RuleResult("product_in_live", "unknown", reason=why)]
+    out = [RuleResult("real_live", "pass", {"live": p.live_recording, "start_ms": p.start_ms, "end_ms": p.end_ms},
+                      "cut from the LIVE's recording")]
+    seen = ev.visibility is not None and ev.visibility.first_visible_ms is not None
+    if p.product_in_live or seen:
+        out.append(RuleResult("product_in_live", "pass", {"in_events": p.product_in_live, "seen_on_screen": seen},
+                              "the product was " + " and ".join(
+                                  x for x, ok in (("pinned/ordered in the LIVE", p.product_in_live),
+                                                  ("seen in the LIVE's picture", seen)) if ok)))
+    elif ev.product is None:
+        out.append(RuleResult("product_in_live", "unknown", reason="no product given"))
+    else:
+        out.append(RuleResult("product_in_live", "fail", {"in_events": False, "seen_on_screen": False},
+                              f"product {ev.product.id} was neither pinned nor seen in the LIVE"))
+    return out
+
+
+def _selling_points(ev: ClipEvidence) -> list[RuleResult]:
+    if ev.points is None:
+        return [_unknown("selling_points", ev, "selling_points", "speech", "audio")]
+    stated = [p for p in ev.points if p.stated]
+    return [RuleResult("selling_points", "pass" if stated else "fail",
+                       {"stated": [{"point": p.point, "method": p.method, "score": round(p.score, 3),
+                                    "start_ms": p.start_ms} for p in stated],
+                        "not_stated": [p.point for p in ev.points if not p.stated],
+                        "embedder": next((p.embedder for p in ev.points), None)},
+                       f"{len(stated)} of {len(ev.points)} selling points stated")]
+
+
+def _product(ev: ClipEvidence) -> list[RuleResult]:
+    ids = ("product_match", "product_front", "product_within_1s", "product_full_5s", "demonstration",
+           "clear_placement")
+    v = ev.visibility
+    if v is None or v.status != "ok":
+        return [_unknown(r, ev, "visibility", "decode") for r in ids]
+    seen = v.first_visible_ms is not None
+    out = []
+    if v.matches_catalog is False:
+        out.append(RuleResult("product_match", "fail", {"best_other": v.best_other, "scores": v.scores},
+                              f"the frames match product {v.best_other} better"))
+    elif not seen:
+        out.append(RuleResult("product_match", "fail", {"visible_ratio": 0.0}, "the product is never seen"))
+    else:
+        out.append(RuleResult("product_match", "pass" if v.matches_catalog else "unknown",
+                              {"scores": v.scores}, "the catalog's product is the one seen"
+                              if v.matches_catalog else "no other product to compare with"))
+    out.append(RuleResult("product_front", "pass" if seen and v.frontal_ratio >= MIN_FRONTAL else "fail",
+                          {"frontal_ratio": round(v.frontal_ratio, 3)}, f"seen from the front in {v.frontal_ratio:.0%}"
+                          " of its sightings" if seen else "the product is never seen"))
+    first = None if not seen else (v.first_visible_ms - ev.start_ms) / 1000
+    out.append(RuleResult("product_within_1s", "pass" if first is not None and first <= 1.0 else "fail",
+                          {"first_visible_s": first}, f"first visible at {first:.2f} s" if first is not None
+                          else "never visible"))
+    full = None if v.first_full_ms is None else (v.first_full_ms - ev.start_ms) / 1000
+    out.append(RuleResult("product_full_5s", "pass" if full is not None and full <= 5.0 else "fail",
+                          {"first_full_s": full}, f"fully visible at {full:.2f} s" if full is not None
+                          else "never fully visible"))
+    out.append(RuleResult("demonstration", "pass" if v.visible_ratio >= MIN_DEMO_RATIO else "fail",
+                          {"visible_ratio": round(v.visible_ratio, 3)},
+                          f"the product is shown for {v.visible_ratio:.0%} of the clip"))
+    placed = v.visible_ratio >= MIN_PLACEMENT_RATIO and v.frontal_ratio >= MIN_FRONTAL
+    out.append(RuleResult("clear_placement", "pass" if placed else "fail",
+                          {"visible_ratio": round(v.visible_ratio, 3), "frontal_ratio": round(v.frontal_ratio, 3)},
+                          f"on screen {v.visible_ratio:.0%}, front {v.frontal_ratio:.0%}"))
+    return out
+
+
+def _enhancements(ev: ClipEvidence) -> list[RuleResult]:
+    e = ev.enhancements
+    if e is None:
+        if ev.provenance is not None:
+            why = "a raw LIVE cut: no stickers or text overlays (remix it to add them)"
+            return [RuleResult("visual_enhancements", "fail", {"remix": False}, why),
+                    RuleResult("promotion_visuals", "fail", {"remix": False}, why)]
+        return [RuleResult("visual_enhancements", "unknown", reason="no remix sidecar: overlays cannot be read"),
+                RuleResult("promotion_visuals", "unknown", reason="no remix sidecar: overlays cannot be read")]
+    elements = set(e.get("elements", []))
+    visual = elements & {"subtitles", "stickers", "title", "price", "discount", "promo", "brand", "arrow",
+                         "end_card", "live_badge"}
+    promo = {"promo", "discount", "brand"} <= elements
+    return [RuleResult("visual_enhancements", "pass" if visual else "fail", {"elements": sorted(elements)},
+                       ", ".join(sorted(visual)) if visual else "the remix added no visual element"),
+            RuleResult("promotion_visuals", "pass" if promo else "fail", {"elements": sorted(elements)},
+                       "promotion sticker, discount and brand shown" if promo
+                       else "missing: " + ", ".join(sorted({"promo", "discount", "brand"} - elements)))]
+
+
+CHECKS: tuple[Callable[[ClipEvidence], list[RuleResult]], ...] = (
+    _video, _length, _overlays, _audio, _speech, _provenance, _selling_points, _product, _enhancements)
