@@ -158,6 +158,11 @@ def demo(
     _process(sim.recording, sim.events, out / "highlights", sim.catalog, False, True, 20, 3, None)
 
 
+from .check_cmd import check  # noqa: E402
+
+app.command()(check)
+
+
 def run() -> None:
     """Entry point: one-line errors and a non-zero exit instead of tracebacks."""
     try:

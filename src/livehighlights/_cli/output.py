@@ -61,4 +61,5 @@ def print_warnings(warnings: list[Any], limit: int = 20) -> None:
     for w in warnings[:limit]:
         err_console.print(f"[yellow]warning:[/yellow] {w}", soft_wrap=True)
     if len(warnings) > limit:
-        err_console.print(f"[yellow]warning:[/yellow] … and {len(warnings) - limit} more (see the report)", soft_wrap=True)
+        more = len(warnings) - limit
+        err_console.print(f"[yellow]warning:[/yellow] … and {more} more (see the report)", soft_wrap=True)

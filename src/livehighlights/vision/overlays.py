@@ -1,7 +1,8 @@
 """Third-party overlays: QR codes and watermark/logo candidates (static marks over a moving scene).
 
 * :func:`find_qr_codes`: ``cv2.QRCodeDetector`` on sharp grey frames at ``fps`` (decode, and detect-only
-  so an undecodable code is still reported, with ``text=None``).
+  so an undecodable code is still reported, with ``text=None``, when its outline is a plausible square:
+  detect-only fires on arbitrary textures otherwise).
 * :func:`find_static_overlays`: over ~2 fps samples, an edge pixel is *steady* when it is an edge in
   almost every sample (a semi-transparent mark's outline) or its brightness hardly varies; a compact,
   edge-dense group of steady edges surrounded by moving pixels, while enough of the frame moves, is a
@@ -93,10 +94,25 @@ def find_qr_codes(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, 
             found, pts = det.detect(fr.image)
         except cv2.error:
             found = False
-        if found and pts is not None:
+        if found and pts is not None and _plausible_qr(np.asarray(pts, np.float64).reshape(-1, 2), fr.image.shape):
             corners = [(float(x * kx), float(y * ky)) for x, y in np.asarray(pts).reshape(-1, 2)]
             hits.append(QrHit(fr.t_ms, text, corners))
     return hits
+
+
+def _plausible_qr(quad: np.ndarray, shape: tuple[int, ...]) -> bool:
+    """An undecoded detection counts only if it looks like a code: a square-ish convex quad inside the frame,
+    not larger than half the short side (the detector alone fires on grids, shelves, foliage)."""
+    from .matchers import quad_shape
+
+    if quad.shape != (4, 2):
+        return False
+    h, w = shape[:2]
+    if quad[:, 0].min() < 0 or quad[:, 1].min() < 0 or quad[:, 0].max() > w or quad[:, 1].max() > h:
+        return False
+    convex, aspect_err, angle_err = quad_shape(quad, 1.0)
+    side = float(np.sqrt(abs(cv2.contourArea(quad.astype(np.float32)))))
+    return convex and aspect_err < 0.25 and angle_err < 20 and 12 <= side <= 0.5 * min(h, w)
 
 
 def find_static_overlays(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *,

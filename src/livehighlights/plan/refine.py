@@ -1,0 +1,103 @@
+"""Refine a planned window with what was understood of it: sentence boundaries and product visibility.
+
+The clip starts at a sentence start, at most 1 s before the product becomes visible (the seed: the
+product appears within 1 s of the start), and ends at a sentence end; it stays 5 to 60 s long,
+aiming at 15 to 40 s, and never cuts a word in half.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Protocol
+
+from ..timebase import Ms, s_to_ms
+from .options import PlanOptions
+from .windows import ClipWindow
+
+PAD_MS = 200
+"""Silence kept before the first word and after the last one (less where the next word is closer)."""
+MAX_SHIFT_MS = 8000
+"""How far a boundary may move from the planned one."""
+
+
+class TimedWord(Protocol):
+    start_ms: Ms
+    end_ms: Ms
+
+
+class TimedSentence(Protocol):
+    start_ms: Ms
+    end_ms: Ms
+    words: Sequence[TimedWord]
+
+
+def refine_window(win: ClipWindow, sentences: Sequence[TimedSentence], first_visible_ms: Ms | None,
+                  duration_ms: Ms, opts: PlanOptions) -> ClipWindow:
+    """Move the window's boundaries onto sentence boundaries (see the module docs)."""
+    sentences = [s for s in sentences if s.end_ms > s.start_ms]
+    if not sentences:
+        return replace(win, notes=[*win.notes, "no speech recognised: boundaries from audio pauses"])
+    words = sorted((w for s in sentences for w in s.words), key=lambda w: w.start_ms)
+    notes = list(win.notes)
+    lo_len, hi_len = s_to_ms(opts.min_len_s), s_to_ms(opts.max_len_s)
+    tmin, tmax = s_to_ms(opts.target_min_s), s_to_ms(opts.target_max_s)
+
+    floor = win.start_ms - MAX_SHIFT_MS
+    if first_visible_ms is not None:
+        floor = max(floor, first_visible_ms - 1000)
+    starts = [s.start_ms for s in sentences if floor <= s.start_ms <= win.start_ms + MAX_SHIFT_MS
+              and s.start_ms + lo_len <= duration_ms]
+    if starts:
+        start_word = min(starts, key=lambda t: abs(t - win.start_ms))
+        notes.append("starts on a sentence" + (" within 1 s of the product's appearance"
+                                               if first_visible_ms is not None else ""))
+    else:
+        start_word = _word_boundary_at_or_after(words, max(win.start_ms, floor))
+        notes.append("no sentence starts near the product's appearance: starts between words")
+    start = _pad_before(start_word, words)
+
+    ends = [s.end_ms for s in sentences if start + lo_len <= s.end_ms <= min(duration_ms, start + hi_len)]
+    if ends:
+        def cost(e: Ms) -> float:
+            length = e - start
+            off_target = max(0, tmin - length) + max(0, length - tmax)
+            return abs(e - win.end_ms) + 4 * off_target
+
+        end_word = min(ends, key=cost)
+        notes.append("ends on a sentence")
+    else:
+        end_word = min(duration_ms, max(win.end_ms, start + lo_len), start + hi_len)
+        end_word = _word_boundary_at_or_before(words, end_word, start + lo_len)
+    end = _pad_after(end_word, words, duration_ms)
+    end = min(end, start + hi_len)
+    return replace(win, start_ms=max(0, start), end_ms=end, notes=notes)
+
+
+def _pad_before(t: Ms, words: Sequence[TimedWord]) -> Ms:
+    prev_end = max((w.end_ms for w in words if w.end_ms <= t), default=None)
+    if prev_end is None:
+        return max(0, t - PAD_MS)
+    return max(t - PAD_MS, (prev_end + t) // 2)
+
+
+def _pad_after(t: Ms, words: Sequence[TimedWord], duration_ms: Ms) -> Ms:
+    next_start = min((w.start_ms for w in words if w.start_ms >= t), default=None)
+    if next_start is None:
+        return min(duration_ms, t + PAD_MS)
+    return min(duration_ms, t + PAD_MS, (next_start + t) // 2)
+
+
+def _word_boundary_at_or_after(words: Sequence[TimedWord], t: Ms) -> Ms:
+    """``t`` if no word spans it, else the end of the word that does."""
+    for w in words:
+        if w.start_ms < t < w.end_ms:
+            return w.end_ms
+    return t
+
+
+def _word_boundary_at_or_before(words: Sequence[TimedWord], t: Ms, floor: Ms) -> Ms:
+    for w in words:
+        if w.start_ms < t < w.end_ms:
+            return max(floor, w.start_ms)
+    return t

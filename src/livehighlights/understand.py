@@ -1,0 +1,121 @@
+"""Understanding candidate windows (cheap first, expensive last): speech and product visibility are
+computed only for the windows the metrics picked, never for the whole LIVE.
+
+For each candidate: one decoding pass over the window and its margins (shared by every visual check),
+one transcription (cached on disk), the product's visibility track; then the window's boundaries are
+refined onto sentences and the product's appearance, and its content is scored for ranking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .plan import ClipWindow, PlanOptions, refine_window
+from .timebase import Ms
+
+MARGIN_BEFORE_MS = 4000
+MARGIN_AFTER_MS = 6000
+
+
+@dataclass
+class UnderstandOptions:
+    """What is computed for each candidate window."""
+
+    speech_model: str = "tiny.en"
+    language: str | None = None
+    vision_fps: float = 4.0
+    embeddings: bool = True
+
+
+@dataclass
+class Understanding:
+    """What was learnt about one candidate window (times in the recording's ms)."""
+
+    start_ms: Ms
+    end_ms: Ms
+    scan: Any = None
+    transcript: Any = None
+    track: Any = None
+    points: list[Any] = field(default_factory=list)
+    cues: list[Any] = field(default_factory=list)
+    problems: dict[str, str] = field(default_factory=dict)
+
+    def sentences_in(self, start: Ms, end: Ms) -> list[Any]:
+        if self.transcript is None:
+            return []
+        return [s for s in self.transcript.sentences if s.start_ms >= start - 50 and s.end_ms <= end + 50]
+
+    def first_visible_from(self, start: Ms) -> Ms | None:
+        """First time at or after ``start`` (or already before it) that the product is seen."""
+        if self.track is None or self.track.first_visible_ms is None:
+            return None
+        seen = [s.t_ms for s in self.track.sightings if s.visible and s.t_ms >= start - 1000]
+        fv = self.track.first_visible_ms
+        return fv if fv >= start - 1000 or not seen else seen[0]
+
+
+def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
+               options: UnderstandOptions) -> Understanding:
+    """Analyse a candidate window and its margins; failures become ``problems`` (never an exception
+    for what the media or the catalog lack)."""
+    from .check.evidence import ClipEvidence
+    from .media.speech import SpeechOptions, transcribe
+    from .vision import scan_window, visibility_track
+
+    start = max(0, win.start_ms - MARGIN_BEFORE_MS)
+    end = min(duration_ms, win.end_ms + MARGIN_AFTER_MS)
+    u = Understanding(start, end)
+    guard = ClipEvidence(subject=str(recording), path=recording, start_ms=start, end_ms=end)
+    u.scan = guard.attempt("decode", lambda: scan_window(recording, start, end, sample_fps=options.vision_fps,
+                                                         hires_fps=1.0))
+    speech = SpeechOptions(model=options.speech_model,
+                           language=options.language if options.speech_model != "tiny.en" else None)
+    u.transcript = guard.attempt("speech", lambda: transcribe(recording, start, end, speech))
+    product = catalog.get(win.product_id) if catalog is not None and win.product_id else None
+    if product is not None and u.scan is not None:
+        others = {pid: p.images for pid, p in catalog.products.items() if pid != product.id and p.images}
+        u.track = guard.attempt("visibility", lambda: visibility_track(
+            recording, start, end, product.images, other_products=others, scan=u.scan))
+    u.problems = dict(guard.unknown)
+    return u
+
+
+def refine_and_score(win: ClipWindow, u: Understanding, duration_ms: Ms, catalog: Any,
+                     plan: PlanOptions, options: UnderstandOptions) -> tuple[ClipWindow, dict[str, Any]]:
+    """The refined window and its content summary (``content`` in [0, 1] and what it rests on)."""
+    from .text import find_action_cues, match_selling_points
+    from .text.selling_points import MatchOptions
+
+    fv = u.first_visible_from(win.start_ms)
+    sentences = u.transcript.sentences if u.transcript is not None else []
+    refined = refine_window(win, sentences, fv, duration_ms, plan)
+    inside = u.sentences_in(refined.start_ms, refined.end_ms)
+    product = catalog.get(win.product_id) if catalog is not None and win.product_id else None
+    points = []
+    if product is not None and product.selling_points and inside:
+        match = MatchOptions() if options.embeddings else MatchOptions(embedder=None)
+        points = match_selling_points(inside, product.selling_points, options=match)
+    cues = find_action_cues(inside) if inside else []
+    u.points, u.cues = points, cues
+    stated = sum(p.stated for p in points)
+    sp_ratio = stated / len(points) if points else 0.0
+    visible_1s = fv is not None and fv <= refined.start_ms + 1000
+    content = 0.5 * sp_ratio + 0.3 * visible_1s + 0.2 * bool(cues)
+    summary = {
+        "content": round(content, 3),
+        "selling_points_stated": [p.point for p in points if p.stated],
+        "selling_points_missing": [p.point for p in points if not p.stated],
+        "product_visible_s": None if fv is None else round((fv - refined.start_ms) / 1000, 3),
+        "action_cues": sorted({c.kind for c in cues}),
+        "problems": u.problems,
+    }
+    return refined, summary
+
+
+def rank_score(metric_score: float, content: float) -> float:
+    """Ranking: the metric score weighted by content, from half (nothing shown or said) to one and a half
+    (selling points stated, product visible at once, a call to action): a clip that sells ranks above
+    one that only coincides with a sales spike."""
+    return metric_score * (0.5 + content)
