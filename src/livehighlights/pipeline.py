@@ -22,6 +22,7 @@ from .errors import MediaError, Warning_, Where
 from .models import Moment
 from .plan import ClipWindow, PlanOptions, Rejected, place_window, select
 from .timebase import Ms, ms_to_s
+from .understand import Understanding, UnderstandOptions, rank_score, refine_and_score, understand
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as work advances (the CLI draws bars with it)."""
@@ -37,6 +38,10 @@ class ProcessOptions:
     """Malformed event lines are fatal instead of reported and skipped."""
     render: bool = True
     """Cut clip files (off: plan only)."""
+    understand: UnderstandOptions | None = field(default_factory=UnderstandOptions)
+    """Speech and vision on candidate windows (boundaries, ranking, compliance); ``None``: metrics only."""
+    extra_candidates: int = 10
+    """Candidates understood beyond the per-LIVE quota, so that content can change the ranking."""
     cut_method: str = "smart"
     snap_to_pauses: bool = True
 
@@ -50,6 +55,14 @@ class Highlight:
     clip: Path | None = None
     thumbnail: Path | None = None
     cut: dict[str, Any] | None = None
+    understanding: Understanding | None = None
+    compliance: Any = None
+    """The :class:`~livehighlights.check.ComplianceReport` of the clip, when understood."""
+
+    @property
+    def postable(self) -> bool | None:
+        """Whether the clip may be offered for automatic posting (at least the Basic tier)."""
+        return None if self.compliance is None else self.compliance.meets("basic")
 
 
 @dataclass
@@ -85,8 +98,7 @@ def detect_moments(events: list, end_ms: Ms, options: DetectOptions | None = Non
 def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: Path | None = None,
             options: ProcessOptions | None = None, progress: Progress | None = None) -> ProcessResult:
     """Process one LIVE recording with its event log. Raises :class:`~livehighlights.errors.InputError`."""
-    from .media import audio_levels, find_pauses, keyframes_ms, probe
-    from .render import cut_clip, write_thumbnail
+    from .media import audio_levels, find_pauses, probe
     from .sources import check_overlap, load_catalog, load_events
 
     opts = options or ProcessOptions()
@@ -115,29 +127,29 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
 
         finder = pauses if opts.snap_to_pauses else None
         windows = [place_window(m, info.duration_ms, opts.plan, finder) for m in moments]
+
+    understood: dict[int, Understanding] = {}
+    if opts.understand is not None and windows:
+        with _timed(timings, "understand"):
+            windows, understood = _understand(recording, windows, info.duration_ms, catalog, opts, progress)
+    with _timed(timings, "plan"):
         kept, rejected = select(windows, opts.plan)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    highlights = [Highlight(rank=i + 1, window=w) for i, w in enumerate(kept)]
+    highlights = [Highlight(rank=i + 1, window=w, understanding=understood.get(id(w)))
+                  for i, w in enumerate(kept)]
     if opts.render and highlights:
         with _timed(timings, "render"):
-            clips_dir = out_dir / "clips"
-            clips_dir.mkdir(exist_ok=True)
-            keyframes = keyframes_ms(recording)
+            _render(recording, info, highlights, out_dir, catalog_path, opts, progress)
+    if opts.understand is not None and highlights:
+        with _timed(timings, "check"):
+            in_live = {e.product_id for e in log.events if e.product_id and e.type in _PRODUCT_EVENTS}
             for n, hl in enumerate(highlights):
                 if progress:
-                    progress("render", n, len(highlights))
-                stem = f"{hl.rank:02d}_{_slug(hl.window.product_id)}_{hl.window.start_ms // 1000:05d}s"
-                res = cut_clip(recording, hl.window.start_ms, hl.window.end_ms, clips_dir / f"{stem}.mp4",
-                               info=info, keyframes=keyframes, method=opts.cut_method)
-                hl.clip = res.path
-                hl.cut = {"method": res.method, "reencoded_s": ms_to_s(res.reencoded_ms),
-                          "copied_s": ms_to_s(res.copied_ms), "seconds": round(res.seconds, 3)}
-                peak = hl.window.moment.peak_ms
-                at = peak if hl.window.start_ms <= peak < hl.window.end_ms else hl.window.start_ms
-                hl.thumbnail = write_thumbnail(recording, at, clips_dir / f"{stem}.jpg")
+                    progress("check", n, len(highlights))
+                hl.compliance = _check(recording, hl, catalog, in_live, opts)
             if progress:
-                progress("render", len(highlights), len(highlights))
+                progress("check", len(highlights), len(highlights))
 
     report = out_dir / "highlights.json"
     result = ProcessResult(out_dir, highlights, rejected, moments, warnings, timings, info.duration_ms, report)
@@ -145,6 +157,81 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
         report.write_text(json.dumps(to_report(result, recording=recording, events=events_path,
                                                catalog=catalog, catalog_path=catalog_path), indent=2))
     return result
+
+
+_PRODUCT_EVENTS = ("product_pin", "product_click", "add_to_cart", "order")
+
+
+def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, catalog: Any, opts: ProcessOptions,
+                progress: Progress | None) -> tuple[list[ClipWindow], dict[int, Understanding]]:
+    """Understand the best candidates (a few more than the quota, so content can reorder them)."""
+    assert opts.understand is not None
+    candidates = sorted((w for w in windows if w.moment.kind in opts.plan.kinds), key=lambda w: -w.moment.score)
+    candidates = candidates[: opts.plan.max_per_live + opts.extra_candidates]
+    chosen = {id(w) for w in candidates}
+    out: list[ClipWindow] = [w for w in windows if id(w) not in chosen]
+    understood: dict[int, Understanding] = {}
+    for n, win in enumerate(candidates):
+        if progress:
+            progress("understand", n, len(candidates))
+        u = understand(recording, win, duration_ms, catalog, opts.understand)
+        refined, summary = refine_and_score(win, u, duration_ms, catalog, opts.plan, opts.understand)
+        refined.content = summary
+        refined.rank = rank_score(win.moment.score, summary["content"])
+        understood[id(refined)] = u
+        out.append(refined)
+    if progress:
+        progress("understand", len(candidates), len(candidates))
+    return out, understood
+
+
+def _render(recording: Path, info: Any, highlights: list[Highlight], out_dir: Path, catalog_path: Path | None,
+            opts: ProcessOptions, progress: Progress | None) -> None:
+    from .check.evidence import Provenance
+    from .check.sidecar import write_provenance
+    from .media import keyframes_ms
+    from .render import cut_clip, write_thumbnail
+
+    clips_dir = out_dir / "clips"
+    clips_dir.mkdir(exist_ok=True)
+    keyframes = keyframes_ms(recording)
+    for n, hl in enumerate(highlights):
+        if progress:
+            progress("render", n, len(highlights))
+        w = hl.window
+        stem = f"{hl.rank:02d}_{_slug(w.product_id)}_{w.start_ms // 1000:05d}s"
+        res = cut_clip(recording, w.start_ms, w.end_ms, clips_dir / f"{stem}.mp4", info=info,
+                       keyframes=keyframes, method=opts.cut_method)
+        hl.clip = res.path
+        hl.cut = {"method": res.method, "reencoded_s": ms_to_s(res.reencoded_ms),
+                  "copied_s": ms_to_s(res.copied_ms), "seconds": round(res.seconds, 3)}
+        write_provenance(res.path, Provenance(str(recording.resolve()), w.start_ms, w.end_ms),
+                         product_id=w.product_id, catalog=str(catalog_path.resolve()) if catalog_path else None)
+        peak = w.moment.peak_ms
+        at = peak if w.start_ms <= peak < w.end_ms else w.start_ms
+        hl.thumbnail = write_thumbnail(recording, at, clips_dir / f"{stem}.jpg")
+    if progress:
+        progress("render", len(highlights), len(highlights))
+
+
+def _check(recording: Path, hl: Highlight, catalog: Any, in_live: set[str], opts: ProcessOptions) -> Any:
+    """The compliance report of a highlight, judged on its window of the LIVE (what the clip holds)."""
+    from .check.analyze import analyze
+    from .check.evidence import CheckOptions, Provenance
+    from .check.judge import judge
+
+    assert opts.understand is not None
+    w, u = hl.window, hl.understanding
+    product = catalog.get(w.product_id) if catalog is not None and w.product_id else None
+    prov = Provenance(str(recording), w.start_ms, w.end_ms, product_in_live=w.product_id in in_live
+                      if w.product_id else None)
+    check_opts = CheckOptions(language=opts.understand.language, speech_model=opts.understand.speech_model,
+                              vision_fps=opts.understand.vision_fps, embeddings=opts.understand.embeddings)
+    ev = analyze(recording, w.start_ms, w.end_ms, product=product, catalog=catalog, provenance=prov,
+                 transcript=u.transcript if u else None, scan=u.scan if u else None, options=check_opts)
+    if hl.clip is not None:
+        ev.subject = str(hl.clip)
+    return judge(ev)
 
 
 def _slug(text: str | None) -> str:
@@ -163,10 +250,35 @@ def window_json(win: ClipWindow, catalog: Any = None) -> dict[str, Any]:
         "product_id": win.product_id,
         "product_title": product.title if product else None,
         "score": round(win.moment.score, 4),
+        "rank_score": round(win.rank_score, 4),
         "kind": win.moment.kind,
+        "content": win.content,
         "why": win.notes,
         "moment": win.moment.to_json(),
     }
+
+
+def _understood_json(h: Highlight) -> dict[str, Any]:
+    """Transcript, compliance report and postability of a highlight (empty when not understood)."""
+    if h.compliance is None and h.understanding is None:
+        return {}
+    out: dict[str, Any] = {}
+    if h.compliance is not None:
+        out["tier"] = h.compliance.tier
+        out["postable"] = h.postable
+        out["blocked_by"] = [r.id for r in h.compliance.failures if r.rule.tier == "basic" and not r.rule.advisory]
+        out["compliance"] = h.compliance.to_json()
+    u = h.understanding
+    if u is not None and u.transcript is not None:
+        sentences = u.sentences_in(h.window.start_ms, h.window.end_ms)
+        out["transcript"] = {
+            "language": u.transcript.language,
+            "model": u.transcript.model,
+            "text": " ".join(s.text.strip() for s in sentences),
+            "sentences": [{"start_s": ms_to_s(s.start_ms), "end_s": ms_to_s(s.end_ms), "text": s.text.strip()}
+                          for s in sentences],
+        }
+    return out
 
 
 def to_report(result: ProcessResult, *, recording: Path, events: Path, catalog: Any,
@@ -190,7 +302,7 @@ def to_report(result: ProcessResult, *, recording: Path, events: Path, catalog: 
         },
         "highlights": [
             {"rank": h.rank, **window_json(h.window, catalog), "clip": rel(h.clip),
-             "thumbnail": rel(h.thumbnail), "cut": h.cut}
+             "thumbnail": rel(h.thumbnail), "cut": h.cut, **_understood_json(h)}
             for h in result.highlights
         ],
         "rejected": [{**window_json(r.window, catalog), "reason": r.reason} for r in result.rejected],

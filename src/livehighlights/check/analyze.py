@@ -18,8 +18,12 @@ from .evidence import CheckOptions, ClipEvidence, Provenance
 def analyze(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *, product: Product | None = None,
             catalog: Any = None, provenance: Provenance | None = None,
             enhancements: dict[str, Any] | None = None, transcript: Any = None, visibility: Any = None,
-            options: CheckOptions | None = None) -> ClipEvidence:
-    """Measure ``[start_ms, end_ms)`` of ``path`` for every rule. Raises only for an unreadable file."""
+            scan: Any = None, options: CheckOptions | None = None) -> ClipEvidence:
+    """Measure ``[start_ms, end_ms)`` of ``path`` for every rule. Raises only for an unreadable file.
+
+    ``scan`` (a :class:`~livehighlights.vision.WindowScan` covering the window, possibly more) and
+    ``transcript`` (covering the window) are reused when given, so nothing is decoded or recognised twice.
+    """
     from ..media import probe
 
     opts = options or CheckOptions()
@@ -29,16 +33,42 @@ def analyze(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *, pro
     ev = ClipEvidence(subject=str(path), path=path, start_ms=start_ms, end_ms=end, info=info, product=product,
                       catalog_given=catalog is not None or product is not None, provenance=provenance,
                       enhancements=enhancements, language_expected=opts.language)
-    _visual(ev, opts, catalog, visibility)
-    _audio(ev, opts, transcript)
+    _visual(ev, opts, catalog, visibility, None if scan is None else slice_scan(scan, start_ms, end))
+    _audio(ev, opts, None if transcript is None else slice_transcript(transcript, start_ms, end))
     return ev
 
 
-def _visual(ev: ClipEvidence, opts: CheckOptions, catalog: Any, visibility: Any) -> None:
+def slice_scan(scan: Any, start_ms: Ms, end_ms: Ms) -> Any:
+    """The part of a window scan that lies in ``[start_ms, end_ms)``."""
+    from dataclasses import replace
+
+    keep = [i for i, t in enumerate(scan.pts_ms) if start_ms <= t < end_ms]
+    if not keep:
+        return None
+    lo, hi = keep[0], keep[-1] + 1
+    diff = list(scan.diff[lo:hi])
+    local = list(scan.local[lo:hi])
+    diff[0] = local[0] = float("nan")  # the first frame of a window has no predecessor
+    return replace(scan, start_ms=start_ms, end_ms=end_ms, pts_ms=scan.pts_ms[lo:hi], luma=scan.luma[lo:hi],
+                   diff=diff, local=local, hists=scan.hists[lo:hi],
+                   samples=[f for f in scan.samples if start_ms <= f.t_ms < end_ms],
+                   hires=[f for f in scan.hires if start_ms <= f.t_ms < end_ms])
+
+
+def slice_transcript(transcript: Any, start_ms: Ms, end_ms: Ms) -> Any:
+    """The sentences of a transcript that lie in ``[start_ms, end_ms)`` (a sentence is never cut)."""
+    from dataclasses import replace
+
+    inside = [s for s in transcript.sentences if s.start_ms >= start_ms - 50 and s.end_ms <= end_ms + 50]
+    return replace(transcript, sentences=inside, start_ms=start_ms, duration_ms=end_ms - start_ms)
+
+
+def _visual(ev: ClipEvidence, opts: CheckOptions, catalog: Any, visibility: Any, scan: Any) -> None:
     from ..vision import find_qr_codes, find_static_overlays, measure_video, scan_window, visibility_track
 
-    scan = ev.attempt("decode", lambda: scan_window(ev.path, ev.start_ms, ev.end_ms, sample_fps=opts.vision_fps,
-                                                    hires_fps=opts.qr_fps))
+    if scan is None:
+        scan = ev.attempt("decode", lambda: scan_window(ev.path, ev.start_ms, ev.end_ms,
+                                                        sample_fps=opts.vision_fps, hires_fps=opts.qr_fps))
     if scan is None:
         for name in ("video", "qr", "overlays", "visibility"):
             ev.unknown.setdefault(name, ev.unknown.get("decode", "the video could not be decoded"))

@@ -18,14 +18,15 @@ class Rejected:
 
 
 def select(windows: list[ClipWindow], opts: PlanOptions) -> tuple[list[ClipWindow], list[Rejected]]:
-    """Keep the best windows: by score, no two overlapping, quotas per LIVE and per product.
+    """Keep the best windows: by rank score (content-weighted once understood), no two overlapping,
+    quotas per LIVE and per product.
 
     Returns the kept windows in rank order and the rejected ones with their reasons.
     """
     kept: list[ClipWindow] = []
     rejected: list[Rejected] = []
     per_product: Counter[str] = Counter()
-    for win in sorted(windows, key=lambda w: (-w.moment.score, w.start_ms)):
+    for win in sorted(windows, key=lambda w: (-w.rank_score, w.start_ms)):
         if win.moment.kind not in opts.kinds:
             rejected.append(Rejected(win, f"{win.moment.kind} moment (clips need kinds: {', '.join(opts.kinds)})"))
             continue

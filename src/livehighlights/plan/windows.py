@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..models import Moment
 from ..timebase import Ms, s_to_ms
@@ -22,10 +23,18 @@ class ClipWindow:
     moment: Moment
     product_id: str | None
     notes: list[str] = field(default_factory=list)
+    content: dict[str, Any] | None = None
+    """What the window shows and says (selling points, product visibility, cues), once understood."""
+    rank: float | None = None
+    """Ranking score (the moment's score weighted by content); the moment's score until understood."""
 
     @property
     def duration_ms(self) -> Ms:
         return self.end_ms - self.start_ms
+
+    @property
+    def rank_score(self) -> float:
+        return self.moment.score if self.rank is None else self.rank
 
 
 def place_window(moment: Moment, duration_ms: Ms, opts: PlanOptions,
