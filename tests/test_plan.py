@@ -69,3 +69,41 @@ def test_select_keeps_quotas_per_product_and_per_live():
     assert sum("LIVE already has 20" in r.reason for r in rejected) == 10
     scores = [w.moment.score for w in kept]
     assert scores == sorted(scores, reverse=True)
+
+
+class _W:
+    def __init__(self, a: int, b: int) -> None:
+        self.start_ms, self.end_ms = a, b
+
+
+class _S:
+    def __init__(self, a: int, b: int) -> None:
+        self.start_ms, self.end_ms = a, b
+        self.words = [_W(a, (a + b) // 2 - 50), _W((a + b) // 2, b)]
+
+
+def test_refine_starts_on_sentence_near_product_and_never_cuts_words():
+    from livehighlights.plan import refine_window
+
+    sentences = [_S(t, t + 2500) for t in range(90_000, 140_000, 3000)]
+    win = place_window(moment(100, 120, 115), 3_600_000, PlanOptions())
+    refined = refine_window(win, sentences, first_visible_ms=101_500, duration_ms=3_600_000, opts=PlanOptions())
+    starts = [s.start_ms for s in sentences]
+    first_word = min(s for s in starts if s >= refined.start_ms)
+    assert first_word - refined.start_ms <= 200  # padding only, the sentence is whole
+    assert first_word >= 101_500 - 1000  # product visible within 1 s of the start
+    assert 15_000 <= refined.duration_ms <= 40_000
+    ends = [s.end_ms for s in sentences]
+    assert any(0 <= refined.end_ms - e <= 250 for e in ends)  # ends just after a sentence
+    words = [w for s in sentences for w in s.words]
+    assert not any(w.start_ms < refined.start_ms < w.end_ms or w.start_ms < refined.end_ms < w.end_ms
+                   for w in words)
+
+
+def test_refine_without_speech_keeps_window():
+    from livehighlights.plan import refine_window
+
+    win = place_window(moment(100, 120, 115), 3_600_000, PlanOptions())
+    refined = refine_window(win, [], None, 3_600_000, PlanOptions())
+    assert (refined.start_ms, refined.end_ms) == (win.start_ms, win.end_ms)
+    assert any("no speech" in n for n in refined.notes)
