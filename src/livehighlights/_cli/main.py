@@ -80,22 +80,30 @@ def process(
     catalog: Annotated[Path | None, typer.Option("--catalog", help="Product catalog (JSON).")] = None,
     strict: Annotated[bool, typer.Option(help="Malformed event lines are fatal.")] = False,
     no_clips: Annotated[bool, typer.Option("--no-clips", help="Plan only, cut no clip files.")] = False,
+    no_analysis: Annotated[bool, typer.Option(
+        "--no-analysis", help="Metrics only: no speech or vision on the candidates, no compliance report.")] = False,
+    language: Annotated[str | None, typer.Option(help="The LIVE's local language (e.g. en, es, id).")] = None,
+    speech_model: Annotated[str, typer.Option(
+        "--speech-model", help="tiny.en (default), base (multilingual) or a model name your hub serves.")] = "tiny.en",
     max_clips: Annotated[int, typer.Option(help="At most this many clips per LIVE.")] = 20,
     max_per_product: Annotated[int, typer.Option(help="At most this many clips per product.")] = 3,
     weight: WeightOpt = None,
 ) -> None:
     """Find the highlights of a recorded LIVE and cut them into clips (DIR/highlights.json, DIR/clips/)."""
-    _process(recording, events, out, catalog, strict, not no_clips, max_clips, max_per_product, weight)
-
-
-def _process(recording: Path, events: Path, out: Path, catalog: Path | None, strict: bool, render: bool,
-             max_clips: int, max_per_product: int, weight: list[str] | None) -> None:
     from ..pipeline import ProcessOptions
-    from ..pipeline import process as run_process
     from ..plan import PlanOptions
+    from ..understand import UnderstandOptions
 
-    opts = ProcessOptions(detect=_detect_options(weight), strict=strict, render=render,
-                          plan=PlanOptions(max_per_live=max_clips, max_per_product=max_per_product))
+    understand = None if no_analysis else UnderstandOptions(speech_model=speech_model, language=language)
+    opts = ProcessOptions(detect=_detect_options(weight), strict=strict, render=not no_clips,
+                          plan=PlanOptions(max_per_live=max_clips, max_per_product=max_per_product),
+                          understand=understand)
+    _process(recording, events, out, catalog, opts)
+
+
+def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opts: Any) -> None:
+    from ..pipeline import process as run_process
+
     with _progress() as bar:
         tasks: dict[str, Any] = {}
 
@@ -116,7 +124,7 @@ def _process(recording: Path, events: Path, out: Path, catalog: Path | None, str
         console.print(f"[yellow]no highlight found[/yellow] among {len(result.moments)} moments "
                       f"({len(result.rejected)} rejected; reasons in the report)")
     console.print(f"report: [bold]{result.report_path}[/bold]")
-    if render and result.highlights:
+    if opts.render and result.highlights:
         console.print(f"clips:  [bold]{result.out_dir / 'clips'}[/bold]")
 
 
@@ -155,7 +163,9 @@ def demo(
     """Simulate a short LIVE, process it, and print its highlights."""
     live = out / "live"
     sim = _simulate(live, minutes, seed, "720p", "portrait", "default")
-    _process(sim.recording, sim.events, out / "highlights", sim.catalog, False, True, 20, 3, None)
+    from ..pipeline import ProcessOptions
+
+    _process(sim.recording, sim.events, out / "highlights", sim.catalog, ProcessOptions())
 
 
 from .check_cmd import check  # noqa: E402

@@ -32,8 +32,14 @@ def why(moment: Moment, top: int = 3) -> str:
 
 def highlights_table(result: Any, catalog: Any = None) -> Table:
     table = Table(title=f"{len(result.highlights)} highlights", title_justify="left")
-    for col, kw in (("#", {"justify": "right"}), ("time", {"no_wrap": True}), ("length", {"justify": "right"}),
-                    ("product", {}), ("score", {"justify": "right"}), ("why", {}), ("clip", {})):
+    judged = any(h.compliance is not None for h in result.highlights)
+    cols: list[tuple[str, dict[str, Any]]] = [("#", {"justify": "right"}), ("time", {"no_wrap": True}),
+                                              ("length", {"justify": "right"}), ("product", {}),
+                                              ("score", {"justify": "right"}), ("why", {})]
+    if judged:
+        cols.append(("tier", {}))
+    cols.append(("clip", {}))
+    for col, kw in cols:
         table.add_column(col, **kw)
     for h in result.highlights:
         w = h.window
@@ -41,10 +47,35 @@ def highlights_table(result: Any, catalog: Any = None) -> Table:
         if catalog is not None and w.product_id in catalog.products:
             title = f" {catalog.products[w.product_id].title}"
         clip = Path(h.clip).name if h.clip else "-"
-        table.add_row(str(h.rank), f"{fmt_clock(w.start_ms)}–{fmt_clock(w.end_ms)}",
-                      f"{w.duration_ms / 1000:.1f} s", f"{w.product_id or '-'}{title}",
-                      f"{w.moment.score:.2f}", why(w.moment), clip)
+        row = [str(h.rank), f"{fmt_clock(w.start_ms)}–{fmt_clock(w.end_ms)}", f"{w.duration_ms / 1000:.1f} s",
+               f"{w.product_id or '-'}{title}", f"{w.rank_score:.2f}", why(w.moment) + _content(w.content)]
+        if judged:
+            row.append(_tier(h.compliance))
+        row.append(clip)
+        table.add_row(*row)
     return table
+
+
+def _content(content: dict[str, Any] | None) -> str:
+    if not content:
+        return ""
+    parts = []
+    if content.get("selling_points_stated"):
+        parts.append(f"{len(content['selling_points_stated'])} selling points")
+    if content.get("product_visible_s") is not None:
+        parts.append(f"product at {content['product_visible_s']:.1f} s")
+    if content.get("action_cues"):
+        parts.append(", ".join(content["action_cues"]))
+    return ("\n" + " · ".join(parts)) if parts else ""
+
+
+def _tier(report: Any) -> str:
+    if report is None:
+        return "-"
+    if report.meets("basic"):
+        return f"[green]{report.tier}[/green]"
+    failed = [r.id for r in report.failures if r.rule.tier == "basic" and not r.rule.advisory]
+    return "[red]below basic[/red]\n" + ", ".join(failed or report.unverified)
 
 
 def moments_table(moments: list[Moment]) -> Table:
