@@ -77,6 +77,8 @@ class ProcessResult:
     timings: dict[str, float]
     duration_ms: Ms
     report_path: Path
+    analysis_timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per analysis over all candidate windows (``understand.speech``, ``check.audio``...)."""
 
 
 @contextmanager
@@ -129,9 +131,11 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
         windows = [place_window(m, info.duration_ms, opts.plan, finder) for m in moments]
 
     understood: dict[int, Understanding] = {}
+    analysis: dict[str, float] = {}
     if opts.understand is not None and windows:
         with _timed(timings, "understand"):
-            windows, understood = _understand(recording, windows, info.duration_ms, catalog, opts, progress)
+            windows, understood = _understand(recording, windows, info.duration_ms, catalog, opts, progress,
+                                              analysis)
     with _timed(timings, "plan"):
         kept, rejected = select(windows, opts.plan)
 
@@ -147,12 +151,13 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
             for n, hl in enumerate(highlights):
                 if progress:
                     progress("check", n, len(highlights))
-                hl.compliance = _check(recording, hl, catalog, in_live, opts)
+                hl.compliance = _check(recording, hl, catalog, in_live, opts, analysis)
             if progress:
                 progress("check", len(highlights), len(highlights))
 
     report = out_dir / "highlights.json"
-    result = ProcessResult(out_dir, highlights, rejected, moments, warnings, timings, info.duration_ms, report)
+    result = ProcessResult(out_dir, highlights, rejected, moments, warnings, timings, info.duration_ms, report,
+                           analysis)
     with _timed(timings, "write"):
         report.write_text(json.dumps(to_report(result, recording=recording, events=events_path,
                                                catalog=catalog, catalog_path=catalog_path), indent=2))
@@ -163,7 +168,8 @@ _PRODUCT_EVENTS = ("product_pin", "product_click", "add_to_cart", "order")
 
 
 def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, catalog: Any, opts: ProcessOptions,
-                progress: Progress | None) -> tuple[list[ClipWindow], dict[int, Understanding]]:
+                progress: Progress | None, analysis: dict[str, float],
+                ) -> tuple[list[ClipWindow], dict[int, Understanding]]:
     """Understand the best candidates (a few more than the quota, so content can reorder them)."""
     assert opts.understand is not None
     candidates = sorted((w for w in windows if w.moment.kind in opts.plan.kinds), key=lambda w: -w.moment.score)
@@ -180,6 +186,8 @@ def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, cat
         refined.rank = rank_score(win.moment.score, summary["content"])
         understood[id(refined)] = u
         out.append(refined)
+        for name, sec in u.timings.items():
+            analysis[f"understand.{name}"] = analysis.get(f"understand.{name}", 0.0) + sec
     if progress:
         progress("understand", len(candidates), len(candidates))
     return out, understood
@@ -214,7 +222,8 @@ def _render(recording: Path, info: Any, highlights: list[Highlight], out_dir: Pa
         progress("render", len(highlights), len(highlights))
 
 
-def _check(recording: Path, hl: Highlight, catalog: Any, in_live: set[str], opts: ProcessOptions) -> Any:
+def _check(recording: Path, hl: Highlight, catalog: Any, in_live: set[str], opts: ProcessOptions,
+           analysis: dict[str, float]) -> Any:
     """The compliance report of a highlight, judged on its window of the LIVE (what the clip holds)."""
     from .check.analyze import analyze
     from .check.evidence import CheckOptions, Provenance
@@ -231,6 +240,8 @@ def _check(recording: Path, hl: Highlight, catalog: Any, in_live: set[str], opts
                  transcript=u.transcript if u else None, scan=u.scan if u else None, options=check_opts)
     if hl.clip is not None:
         ev.subject = str(hl.clip)
+    for name, sec in ev.timings.items():
+        analysis[f"check.{name}"] = analysis.get(f"check.{name}", 0.0) + sec
     return judge(ev)
 
 
@@ -308,4 +319,5 @@ def to_report(result: ProcessResult, *, recording: Path, events: Path, catalog: 
         "rejected": [{**window_json(r.window, catalog), "reason": r.reason} for r in result.rejected],
         "warnings": [str(w) for w in result.warnings],
         "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
+        "analysis_timings_s": {k: round(v, 3) for k, v in sorted(result.analysis_timings.items())},
     }

@@ -41,6 +41,8 @@ class Understanding:
     points: list[Any] = field(default_factory=list)
     cues: list[Any] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per analysis (decode, speech, visibility)."""
 
     def sentences_in(self, start: Ms, end: Ms) -> list[Any]:
         if self.transcript is None:
@@ -79,6 +81,7 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
         u.track = guard.attempt("visibility", lambda: visibility_track(
             recording, start, end, product.images, other_products=others, scan=u.scan))
     u.problems = dict(guard.unknown)
+    u.timings = dict(guard.timings)
     return u
 
 
