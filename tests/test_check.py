@@ -90,22 +90,32 @@ def test_product_without_reference_picture_is_unknown(clip, short_live, tmp_path
 
 
 def test_bad_input_gives_clean_errors(tmp_path, short_live):
-    junk = tmp_path / "junk.mp4"
-    junk.write_bytes(b"not a video" * 100)
-    res = run_cli("check", junk)
-    assert res.returncode == 2 and "junk.mp4" in res.stderr and "Traceback" not in res.stderr
     res = run_cli("check", tmp_path / "missing.mp4")
-    assert res.returncode == 2 and "missing.mp4" in res.stderr
+    assert res.returncode == 2 and "missing.mp4" in res.stderr and "Traceback" not in res.stderr
     res = run_cli("check", short_live.recording, "--catalog", short_live.catalog, "--product", "nope")
     assert res.returncode == 2 and "nope" in res.stderr
+
+
+def test_corrupt_clip_is_reported_unknown_not_crashed(tmp_path):
+    junk = tmp_path / "junk.mp4"
+    junk.write_bytes(b"not a video" * 100)
+    res = run_cli("check", junk, "--json")
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    report = json.loads(res.stdout)
+    assert report["tier"] == "none"
+    assert all(r["status"] == "unknown" and "cannot be read" in r["reason"] for r in report["rules"])
 
 
 def test_audio_only_input_is_judged_not_crashed(tmp_path):
     wav = tmp_path / "voice.m4a"
     run_ffmpeg(["-f", "lavfi", "-i", "sine=frequency=300:duration=8", "-c:a", "aac", str(wav)], what="tone")
     res = run_cli("check", wav, "--json")
-    assert "Traceback" not in res.stderr
-    assert res.returncode == 2 and "no video" in res.stderr.lower()
+    assert res.returncode == 1 and "Traceback" not in res.stderr
+    rules = {r["id"]: r for r in json.loads(res.stdout)["rules"]}
+    assert rules["resolution"]["status"] == "fail" and "no video" in rules["resolution"]["reason"]
+    assert rules["no_freeze"]["status"] == "unknown" and "no video" in rules["no_freeze"]["reason"]
+    assert rules["original_audio"]["status"] == "pass"
+    assert rules["length"]["status"] == "pass"
 
 
 def test_tier_logic_and_missing_context():

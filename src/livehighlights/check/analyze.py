@@ -7,6 +7,7 @@ transcript or the visibility track of the window (the pipeline, from boundary re
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +25,58 @@ def analyze(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *, pro
     ``scan`` (a :class:`~livehighlights.vision.WindowScan` covering the window, possibly more) and
     ``transcript`` (covering the window) are reused when given, so nothing is decoded or recognised twice.
     """
+    from ..errors import InputError, MediaError, Where
     from ..media import probe
 
     opts = options or CheckOptions()
     path = Path(path)
-    info = probe(path)
-    end = info.duration_ms if end_ms is None else min(end_ms, info.duration_ms)
-    ev = ClipEvidence(subject=str(path), path=path, start_ms=start_ms, end_ms=end, info=info, product=product,
+    if not path.exists():
+        raise InputError("no such file", Where(path))
+    ev = ClipEvidence(subject=str(path), path=path, start_ms=start_ms, end_ms=end_ms or 0, product=product,
                       catalog_given=catalog is not None or product is not None, provenance=provenance,
                       enhancements=enhancements, language_expected=opts.language)
-    _visual(ev, opts, catalog, visibility, None if scan is None else slice_scan(scan, start_ms, end))
+    try:
+        ev.info = probe(path)
+    except MediaError as err:
+        if "no video stream" not in err.message:
+            ev.unknown["media"] = err.message  # corrupt, truncated: every rule unknown, with this reason
+            return ev
+        ev.info = ev.attempt("media", lambda: audio_only_info(path))
+        if ev.info is None:
+            return ev
+    end = ev.info.duration_ms if end_ms is None else min(end_ms, ev.info.duration_ms)
+    ev.end_ms = end
+    if not getattr(ev.info, "has_video", True):
+        for name in ("decode", "video", "qr", "overlays", "visibility"):
+            ev.unknown[name] = "the file has no video stream"
+    else:
+        _visual(ev, opts, catalog, visibility, None if scan is None else slice_scan(scan, start_ms, end))
     _audio(ev, opts, None if transcript is None else slice_transcript(transcript, start_ms, end))
     return ev
+
+
+@dataclass
+class AudioOnlyInfo:
+    """What we know of a file that has sound but no picture."""
+
+    path: Path
+    duration_ms: Ms
+    has_audio: bool = True
+    has_video: bool = False
+    width: int = 0
+    height: int = 0
+
+
+def audio_only_info(path: Path) -> AudioOnlyInfo:
+    """Probe an audio-only file (raises :class:`~livehighlights.errors.MediaError` when it has no audio either)."""
+    from ..errors import MediaError, Where
+    from ..media import open_media
+
+    with open_media(path) as c:
+        if not c.streams.audio:
+            raise MediaError("has neither video nor audio", Where(path))
+        duration = c.duration / 1000 if c.duration else 0
+    return AudioOnlyInfo(path, int(duration))
 
 
 def slice_scan(scan: Any, start_ms: Ms, end_ms: Ms) -> Any:

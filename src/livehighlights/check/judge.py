@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from .evidence import ClipEvidence
 from .report import ComplianceReport, RuleResult, ordered
+from .rules import RULES
 
 MIN_SIDE = 720
 """Seed: at least 720p (the short side of a portrait or landscape frame)."""
@@ -46,6 +47,10 @@ def judge(ev: ClipEvidence, *, context: dict[str, bool] | None = None) -> Compli
     """The compliance report of one clip."""
     ctx = {"live": ev.provenance is not None, "catalog": ev.catalog_given, **(context or {})}
     results = []
+    if ev.info is None:  # unreadable: nothing can be judged, say why on every line
+        reason = ev.unknown.get("media", "the file cannot be read")
+        return ComplianceReport(ordered([RuleResult(r.id, "unknown", reason=reason) for r in RULES]),
+                                subject=ev.subject, context=ctx)
     for check in CHECKS:
         results += check(ev)
     return ComplianceReport(ordered(results), subject=ev.subject, context=ctx)
@@ -58,6 +63,9 @@ def _unknown(rule: str, ev: ClipEvidence, *names: str, default: str = "not measu
 
 def _video(ev: ClipEvidence) -> list[RuleResult]:
     info = ev.info
+    if not getattr(info, "has_video", True):
+        return [RuleResult("resolution", "fail", {"video_stream": False}, "the file has no video stream")] + [
+            _unknown(r, ev, "video") for r in ("no_lag", "no_freeze", "no_black")]
     side = min(info.width, info.height)
     out = [RuleResult("resolution", "pass" if side >= MIN_SIDE else "fail",
                       {"width": info.width, "height": info.height, "min_side": side},
