@@ -134,26 +134,20 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
     analysis: dict[str, float] = {}
     if opts.understand is not None and windows:
         with _timed(timings, "understand"):
-            windows, understood = _understand(recording, windows, info.duration_ms, catalog, opts, progress,
-                                              analysis)
+            in_live = {e.product_id for e in log.events if e.product_id and e.type in _PRODUCT_EVENTS}
+            windows, understood = _understand(recording, windows, info.duration_ms, catalog, in_live, opts,
+                                              progress, analysis)
     with _timed(timings, "plan"):
         kept, rejected = select(windows, opts.plan)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     highlights = [Highlight(rank=i + 1, window=w, understanding=understood.get(id(w)))
                   for i, w in enumerate(kept)]
+    for hl in highlights:
+        hl.compliance = hl.understanding.report if hl.understanding is not None else None
     if opts.render and highlights:
         with _timed(timings, "render"):
             _render(recording, info, highlights, out_dir, catalog_path, opts, progress)
-    if opts.understand is not None and highlights:
-        with _timed(timings, "check"):
-            in_live = {e.product_id for e in log.events if e.product_id and e.type in _PRODUCT_EVENTS}
-            for n, hl in enumerate(highlights):
-                if progress:
-                    progress("check", n, len(highlights))
-                hl.compliance = _check(recording, hl, catalog, in_live, opts, analysis)
-            if progress:
-                progress("check", len(highlights), len(highlights))
 
     report = out_dir / "highlights.json"
     result = ProcessResult(out_dir, highlights, rejected, moments, warnings, timings, info.duration_ms, report,
@@ -167,10 +161,12 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
 _PRODUCT_EVENTS = ("product_pin", "product_click", "add_to_cart", "order")
 
 
-def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, catalog: Any, opts: ProcessOptions,
-                progress: Progress | None, analysis: dict[str, float],
+def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, catalog: Any, in_live: set[str],
+                opts: ProcessOptions, progress: Progress | None, analysis: dict[str, float],
                 ) -> tuple[list[ClipWindow], dict[int, Understanding]]:
-    """Understand the best candidates (a few more than the quota, so content can reorder them)."""
+    """Understand the best candidates (a few more than the quota, so content can reorder them) and judge
+    each refined window at once, while its decoded frames are in memory; then let the frames go, so
+    memory stays bounded by one window whatever the number of candidates."""
     assert opts.understand is not None
     candidates = sorted((w for w in windows if w.moment.kind in opts.plan.kinds), key=lambda w: -w.moment.score)
     candidates = candidates[: opts.plan.max_per_live + opts.extra_candidates]
@@ -184,6 +180,8 @@ def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, cat
         refined, summary = refine_and_score(win, u, duration_ms, catalog, opts.plan, opts.understand)
         refined.content = summary
         refined.rank = rank_score(win.moment.score, summary["content"])
+        u.report = _check(recording, refined, u, catalog, in_live, opts, analysis)
+        u.scan = None
         understood[id(refined)] = u
         out.append(refined)
         for name, sec in u.timings.items():
@@ -211,6 +209,8 @@ def _render(recording: Path, info: Any, highlights: list[Highlight], out_dir: Pa
         res = cut_clip(recording, w.start_ms, w.end_ms, clips_dir / f"{stem}.mp4", info=info,
                        keyframes=keyframes, method=opts.cut_method)
         hl.clip = res.path
+        if hl.compliance is not None:
+            hl.compliance.subject = str(res.path)
         hl.cut = {"method": res.method, "reencoded_s": ms_to_s(res.reencoded_ms),
                   "copied_s": ms_to_s(res.copied_ms), "seconds": round(res.seconds, 3)}
         write_provenance(res.path, Provenance(str(recording.resolve()), w.start_ms, w.end_ms),
@@ -222,24 +222,22 @@ def _render(recording: Path, info: Any, highlights: list[Highlight], out_dir: Pa
         progress("render", len(highlights), len(highlights))
 
 
-def _check(recording: Path, hl: Highlight, catalog: Any, in_live: set[str], opts: ProcessOptions,
-           analysis: dict[str, float]) -> Any:
-    """The compliance report of a highlight, judged on its window of the LIVE (what the clip holds)."""
+def _check(recording: Path, w: ClipWindow, u: Understanding, catalog: Any, in_live: set[str],
+           opts: ProcessOptions, analysis: dict[str, float]) -> Any:
+    """The compliance report of a window of the LIVE (what its clip will hold: the cut is frame-exact and
+    keeps the source's picture and sound)."""
     from .check.analyze import analyze
     from .check.evidence import CheckOptions, Provenance
     from .check.judge import judge
 
     assert opts.understand is not None
-    w, u = hl.window, hl.understanding
     product = catalog.get(w.product_id) if catalog is not None and w.product_id else None
     prov = Provenance(str(recording), w.start_ms, w.end_ms, product_in_live=w.product_id in in_live
                       if w.product_id else None)
     check_opts = CheckOptions(language=opts.understand.language, speech_model=opts.understand.speech_model,
                               vision_fps=opts.understand.vision_fps, embeddings=opts.understand.embeddings)
     ev = analyze(recording, w.start_ms, w.end_ms, product=product, catalog=catalog, provenance=prov,
-                 transcript=u.transcript if u else None, scan=u.scan if u else None, options=check_opts)
-    if hl.clip is not None:
-        ev.subject = str(hl.clip)
+                 transcript=u.transcript, scan=u.scan, options=check_opts)
     for name, sec in ev.timings.items():
         analysis[f"check.{name}"] = analysis.get(f"check.{name}", 0.0) + sec
     return judge(ev)

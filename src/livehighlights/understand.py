@@ -43,6 +43,8 @@ class Understanding:
     problems: dict[str, str] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per analysis (decode, speech, visibility)."""
+    report: Any = None
+    """The compliance report of the refined window (a :class:`~livehighlights.check.ComplianceReport`)."""
 
     def sentences_in(self, start: Ms, end: Ms) -> list[Any]:
         if self.transcript is None:
