@@ -40,7 +40,7 @@ class ProcessOptions:
     """Cut clip files (off: plan only)."""
     understand: UnderstandOptions | None = field(default_factory=UnderstandOptions)
     """Speech and vision on candidate windows (boundaries, ranking, compliance); ``None``: metrics only."""
-    extra_candidates: int = 10
+    extra_candidates: int = 5
     """Candidates understood beyond the per-LIVE quota, so that content can change the ranking."""
     cut_method: str = "smart"
     snap_to_pauses: bool = True
@@ -237,7 +237,7 @@ def _check(recording: Path, w: ClipWindow, u: Understanding, catalog: Any, in_li
     check_opts = CheckOptions(language=opts.understand.language, speech_model=opts.understand.speech_model,
                               vision_fps=opts.understand.vision_fps, embeddings=opts.understand.embeddings)
     ev = analyze(recording, w.start_ms, w.end_ms, product=product, catalog=catalog, provenance=prov,
-                 transcript=u.transcript, scan=u.scan, options=check_opts)
+                 transcript=u.transcript, scan=u.scan, visibility=u.track, options=check_opts)
     for name, sec in ev.timings.items():
         analysis[f"check.{name}"] = analysis.get(f"check.{name}", 0.0) + sec
     return judge(ev)

@@ -26,6 +26,8 @@ class UnderstandOptions:
     speech_model: str = "tiny.en"
     language: str | None = None
     vision_fps: float = 4.0
+    swap_samples: int = 8
+    """Frames on which the product is compared with every other catalog product (the swap check)."""
     embeddings: bool = True
 
 
@@ -66,7 +68,7 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
     for what the media or the catalog lack)."""
     from .check.evidence import ClipEvidence
     from .media.speech import SpeechOptions, transcribe
-    from .vision import scan_window, visibility_track
+    from .vision import VisibilityOptions, scan_window, visibility_track
 
     start = max(0, win.start_ms - MARGIN_BEFORE_MS)
     end = min(duration_ms, win.end_ms + MARGIN_AFTER_MS)
@@ -80,8 +82,9 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
     product = catalog.get(win.product_id) if catalog is not None and win.product_id else None
     if product is not None and u.scan is not None:
         others = {pid: p.images for pid, p in catalog.products.items() if pid != product.id and p.images}
+        vis = VisibilityOptions(fps=options.vision_fps, swap_samples=options.swap_samples)
         u.track = guard.attempt("visibility", lambda: visibility_track(
-            recording, start, end, product.images, other_products=others, scan=u.scan))
+            recording, start, end, product.images, other_products=others, scan=u.scan, options=vis))
     u.problems = dict(guard.unknown)
     u.timings = dict(guard.timings)
     return u

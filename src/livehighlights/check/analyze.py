@@ -96,6 +96,33 @@ def slice_scan(scan: Any, start_ms: Ms, end_ms: Ms) -> Any:
                    hires=[f for f in scan.hires if start_ms <= f.t_ms < end_ms])
 
 
+def slice_track(track: Any, start_ms: Ms, end_ms: Ms) -> Any:
+    """A product visibility track restricted to ``[start_ms, end_ms)`` (first times, ratios recomputed)."""
+    from dataclasses import replace
+
+    if track.status != "ok":
+        return track
+    inside = [s for s in track.sightings if start_ms <= s.t_ms < end_ms]
+    before = [s for s in track.sightings if s.t_ms < start_ms]
+    seen = [s for s in inside if s.visible]
+
+    def first(refined: Ms | None, full: bool) -> Ms | None:
+        if refined is not None and start_ms <= refined < end_ms:
+            return refined  # the full-rate time, when it falls inside
+        hit = next((s for s in inside if s.visible and (s.fully_inside or not full)), None)
+        if hit is None:
+            return None
+        if hit is inside[0] and before and before[-1].visible and (before[-1].fully_inside or not full):
+            return start_ms  # already on screen when the window begins
+        return hit.t_ms
+
+    return replace(track, start_ms=start_ms, end_ms=end_ms, sightings=inside,
+                   first_visible_ms=first(track.first_visible_ms, False),
+                   first_full_ms=first(track.first_full_ms, True),
+                   visible_ratio=len(seen) / max(1, len(inside)),
+                   frontal_ratio=sum(s.frontal for s in seen) / len(seen) if seen else 0.0)
+
+
 def slice_transcript(transcript: Any, start_ms: Ms, end_ms: Ms) -> Any:
     """The sentences of a transcript that lie in ``[start_ms, end_ms)`` (a sentence is never cut)."""
     from dataclasses import replace
@@ -121,7 +148,9 @@ def _visual(ev: ClipEvidence, opts: CheckOptions, catalog: Any, visibility: Any,
         ev.unknown["visibility"] = "no product given (use --catalog and --product)"
         return
     if visibility is not None:
-        ev.visibility = visibility
+        ev.visibility = slice_track(visibility, ev.start_ms, ev.end_ms)
+        if ev.visibility.status != "ok":
+            ev.unknown["visibility"] = ev.visibility.reason or "product visibility could not be measured"
         return
     others = None
     if catalog is not None:

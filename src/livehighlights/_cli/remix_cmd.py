@@ -1,0 +1,63 @@
+"""``livehighlights remix``: quick post edit of a highlight (the lead registers it: ``app.command()(remix)``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import InputError, Where
+from .output import console, err_console
+
+
+def remix(
+    clip: Annotated[str, typer.Argument(help="HIGHLIGHTS.json#RANK, HIGHLIGHTS.json (with --rank) or a clip file.")],
+    out: Annotated[Path, typer.Option("--out", help="The remix to write (.mp4); its sidecar goes beside it.")],
+    style: Annotated[str, typer.Option("--style", help="Built-in style (classic, bold, minimal) or a .toml file.")]
+    = "classic",
+    rank: Annotated[int | None, typer.Option("--rank", help="Rank of the highlight in HIGHLIGHTS.json.")] = None,
+    catalog: Annotated[Path | None, typer.Option("--catalog", help="Product catalog (for a clip file).")] = None,
+    product: Annotated[str | None, typer.Option("--product", help="Id of the clip's product in the catalog.")] = None,
+    plan: Annotated[Path | None, typer.Option("--plan", help="Bind to an upcoming LIVE plan (JSON: title, start).")]
+    = None,
+    live_on: Annotated[bool, typer.Option("--live-on/--live-off", help="Whether the LIVE is still running.")] = False,
+    contact_sheet: Annotated[Path | None, typer.Option("--contact-sheet", help="Also write a 3x4 frame grid (PNG).")]
+    = None,
+    size: Annotated[str, typer.Option("--size", help="1080x1920 or 720x1280.")] = "1080x1920",
+    music: Annotated[Path | None, typer.Option("--music", help="Your own music file (instead of the style's).")] = None,
+    no_music: Annotated[bool, typer.Option("--no-music", help="No background music.")] = False,
+    language: Annotated[str | None, typer.Option("--language", help="Speech and card language (e.g. en, es, id).")]
+    = None,
+    preset: Annotated[str, typer.Option("--preset", help="x264 preset (ultrafast ... veryfast).")] = "superfast",
+) -> None:
+    """Remix a highlight into a post-ready 9:16 short: subtitles, stickers, LIVE cues, end card, music."""
+    from ..remix import Encoder, RemixOptions, resolve_source
+    from ..remix import remix as run_remix
+
+    if music is not None and no_music:
+        raise InputError("--music and --no-music contradict each other", Where(field="--music"))
+    if preset not in ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium"):
+        raise InputError(f"unknown preset '{preset}'", Where(field="--preset"))
+    source = resolve_source(clip, rank=rank, catalog=catalog, product_id=product)
+    opts = RemixOptions(style=style, size=size, live_on=live_on, plan=plan, music=music, no_music=no_music,
+                        language=language, contact_sheet=contact_sheet, encoder=Encoder(preset=preset))
+    with err_console.status("remixing..."):
+        result = run_remix(source, out, opts)
+    for w in result.warnings:
+        err_console.print(f"[yellow]warning:[/yellow] {w}", soft_wrap=True)
+    e = result.data["enhancements"]
+    console.print(f"remix: [bold]{result.output}[/bold] ({result.data['style']['name']}, "
+                  f"{', '.join(e['elements'])}) in {result.timings['total']:.1f} s")
+    if e["subtitles"]["status"] != "burned":
+        console.print(f"subtitles: {e['subtitles']['status']}")
+    console.print(f"sidecar: {result.sidecar}" + (f"\ncontact sheet: {result.contact_sheet}" if result.contact_sheet
+                                                  else ""))
+
+
+def remix_process_option() -> None:
+    """What ``process --remix STYLE`` does after the clips are cut (for the lead)::
+
+        from ..remix import remix_highlights
+        results = remix_highlights(result.report_path, remix_style, out / "remix")
+    """

@@ -1,0 +1,101 @@
+"""The remix's soundtrack: the LIVE's own audio, untouched, with music mixed under it, then loudness-normalised.
+
+1. The voice (the clip's audio) is measured (EBU R128). The music is looped to the clip's length, set
+   ``music.volume_db`` LU relative to the voice, faded in and out, and ducked while the host speaks by a
+   sidechain compressor keyed by the voice. The voice is never lowered, replaced or muted.
+2. The mix is measured, brought to the target loudness by a gain and held under the true-peak ceiling by
+   a limiter (a second correction pass when the limiter took loudness away), written as a 48 kHz WAV
+   that the single video encode muxes as AAC.
+
+Every pass is audio only, on a few seconds of samples: well under a second each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..media.ffmpeg import run_ffmpeg
+from ..media.loudness import ebur128
+from ..timebase import Ms
+from .style import AudioStyle, MusicStyle
+
+RATE = 48000
+SILENT_VOICE_LUFS = -23.0
+"""Loudness assumed for a voice too quiet to measure (the music is set relative to it)."""
+LIMIT_MARGIN_DB = 0.6
+"""The limiter's ceiling sits this far under the true-peak target (inter-sample peaks, AAC)."""
+
+
+@dataclass
+class SoundReport:
+    """What was done to the audio, for the sidecar."""
+
+    voice_lufs: float | None
+    music: str | None
+    music_gain_db: float | None
+    ducking: bool
+    gain_db: float
+    integrated_lufs: float | None
+    true_peak_dbtp: float | None
+    passes: int
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+
+
+def _music_loudness(track: Path) -> float:
+    got = ebur128(track).get("integrated_lufs")
+    return float(got) if got is not None else -20.0
+
+
+def mix(clip: Path, duration_ms: Ms, music: Path | None, mstyle: MusicStyle, astyle: AudioStyle,
+        work: Path) -> tuple[Path, SoundReport]:
+    """Write ``work/mix.wav``: the clip's audio (+ ducked music), normalised. Returns it and a report."""
+    dur = duration_ms / 1000
+    voice_i = ebur128(clip).get("integrated_lufs")
+    voice_lufs = float(voice_i) if voice_i is not None and voice_i > -70 else None
+    raw = work / "mix_raw.wav"
+    voice = f"[0:a]aresample={RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,atrim=0:{dur:.3f}"
+    music_gain = None
+    if music is None:
+        run_ffmpeg(["-y", "-i", clip, "-filter_complex", voice + "[o]", "-map", "[o]", "-c:a", "pcm_f32le", raw],
+                   what="extracting the clip's audio")
+    else:
+        music_gain = (voice_lufs or SILENT_VOICE_LUFS) + mstyle.volume_db - _music_loudness(music)
+        fade_out = min(mstyle.fade_out, dur / 2)
+        chain = (f"{voice},asplit=2[voice][key];"
+                 f"[1:a]aresample={RATE},aformat=sample_fmts=fltp:channel_layouts=stereo,atrim=0:{dur:.3f},"
+                 f"volume={music_gain:.2f}dB,afade=t=in:d={min(mstyle.fade_in, dur / 2):.2f},"
+                 f"afade=t=out:st={max(0.0, dur - fade_out):.3f}:d={fade_out:.2f}[mus];")
+        if mstyle.duck:
+            chain += (f"[mus][key]sidechaincompress=threshold=0.015:ratio={mstyle.duck_ratio:g}:attack=25:"
+                      f"release=450:makeup=1[duck];[voice][duck]")
+        else:
+            chain += "[voice][mus]"
+        chain += "amix=inputs=2:duration=first:normalize=0[o]"
+        run_ffmpeg(["-y", "-i", clip, "-stream_loop", "-1", "-i", music, "-filter_complex", chain, "-map", "[o]",
+                    "-t", f"{dur:.3f}", "-c:a", "pcm_f32le", raw], what="mixing the music under the LIVE audio")
+    measured = ebur128(raw)
+    out = work / "mix.wav"
+    integrated = measured.get("integrated_lufs")
+    report = SoundReport(voice_lufs, str(music) if music else None, music_gain, bool(music and mstyle.duck),
+                         0.0, integrated, measured.get("true_peak_dbtp"), 1)
+    if integrated is None or integrated < -70:
+        report.notes.append("the audio is silent: no loudness normalisation")
+        run_ffmpeg(["-y", "-i", raw, "-c:a", "pcm_s16le", out], what="writing the audio")
+        return out, report
+    gain = astyle.target_lufs - integrated
+    limit = 10 ** ((astyle.true_peak_db - LIMIT_MARGIN_DB) / 20)
+    for attempt in range(3):
+        run_ffmpeg(["-y", "-i", raw, "-af", f"volume={gain:.2f}dB,alimiter=limit={limit:.4f}:level=false:"
+                    f"attack=2:release=60,aresample={RATE}", "-c:a", "pcm_s16le", out], what="normalising loudness")
+        got = ebur128(out)
+        report.gain_db, report.passes = gain, attempt + 2
+        report.integrated_lufs, report.true_peak_dbtp = got.get("integrated_lufs"), got.get("true_peak_dbtp")
+        miss = astyle.target_lufs - (report.integrated_lufs or astyle.target_lufs)
+        if abs(miss) <= 0.4:
+            break
+        gain += miss
+    return out, report

@@ -1,0 +1,110 @@
+"""The one FFmpeg command of a remix: framing, sticker overlays, subtitles, end card, x264 + AAC.
+
+Inputs: ``0`` the clip (video), ``1`` the prepared soundtrack (WAV), then one PNG per element (a single
+frame each: the overlay filter repeats it, so nothing is decoded per frame).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..timebase import Ms
+from .elements import Element
+from .layout import Box
+from .reframe import Framing
+
+
+@dataclass(frozen=True)
+class Encoder:
+    """Encoder settings (recorded in the sidecar)."""
+
+    preset: str = "superfast"
+    crf: int = 21
+    fps: int = 30
+    audio_bitrate: str = "160k"
+    audio_rate: int = 48000
+    gop_s: int = 2
+
+    def to_json(self) -> dict[str, object]:
+        return {"video": "libx264", "preset": self.preset, "crf": self.crf, "pix_fmt": "yuv420p", "fps": self.fps,
+                "gop_frames": self.fps * self.gop_s, "audio": "aac", "audio_bitrate": self.audio_bitrate,
+                "audio_rate": self.audio_rate, "movflags": "+faststart"}
+
+
+@dataclass
+class EndCard:
+    """The end card: from ``start_ms`` the frame is darkened by ``darken`` and ``image`` drawn at ``box``."""
+
+    start_ms: Ms
+    darken: float
+    image: Path
+    box: Box
+    lines: list[str]
+
+
+def _esc(path: Path) -> str:
+    """A path as a filter option value. The renderer keeps its files in a temporary folder of safe
+    characters (fonts are linked there), so a plain quoted path is enough; others are refused."""
+    s = str(path.absolute())
+    if any(c in s for c in "'\\:;,[]"):
+        raise ValueError(f"path unsafe in a filter graph: {s}")
+    return f"'{s}'"
+
+
+def _overlay(el: Element, idx: int, src: str, out: str, W: int, animate_s: float) -> str:
+    x, y, w, _h = el.box
+    a, b = el.start_ms / 1000, el.end_ms / 1000
+    xe, ye = str(x), str(y)
+    if el.slide_from and animate_s > 0:
+        x_from = -w if el.slide_from == "left" else W
+        xe = f"'if(lt(t\\,{a + animate_s:.3f})\\,{x_from}+({x - x_from})*max(0\\,(t-{a:.3f}))/{animate_s:.3f}\\,{x})'"
+    if el.bounce:
+        ux, uy = el.bounce
+        xe = f"'{x}+{ux:.1f}*sin(2*PI*1.6*t)'"
+        ye = f"'{y}+{uy:.1f}*sin(2*PI*1.6*t)'"
+    return f"[{src}][{idx}:v]overlay=x={xe}:y={ye}:enable='between(t\\,{a:.3f}\\,{b:.3f})'[{out}]"
+
+
+def build(clip: Path, sound: Path, out: Path, framing: Framing, elements: list[Element], ass: Path | None,
+          fonts_dir: Path, end_card: EndCard | None, duration_ms: Ms, enc: Encoder, animate_s: float,
+          sheet: tuple[Path, tuple[int, int]] | None = None) -> list[str]:
+    """The FFmpeg arguments (without the binary) that render the remix into ``out`` and, when ``sheet``
+    (file, (cols, rows)) is given, a contact sheet of the same frames in the same pass: tiles of a quarter
+    of the frame's size at evenly spaced times."""
+    W, _H = framing.out_size
+    args: list[str] = ["-y", "-i", str(clip), "-i", str(sound)]
+    chain = [f"[0:v]fps={enc.fps},format=yuv420p[src]", framing.filters("src", "v0")]
+    cur = "v0"
+    idx = 2
+    for n, el in enumerate(elements):
+        args += ["-i", str(el.image)]
+        chain.append(_overlay(el, idx, cur, f"e{n}", W, animate_s))
+        cur, idx = f"e{n}", idx + 1
+    if ass is not None:
+        chain.append(f"[{cur}]ass=filename={_esc(ass)}:fontsdir={_esc(fonts_dir)}[subs]")
+        cur = "subs"
+    if end_card is not None:
+        t = end_card.start_ms / 1000
+        args += ["-i", str(end_card.image)]
+        chain.append(f"[{cur}]drawbox=x=0:y=0:w=iw:h=ih:color=black@{end_card.darken:.2f}:t=fill:"
+                     f"enable='gte(t\\,{t:.3f})'[dark]")
+        x, y, _w, _h = end_card.box
+        chain.append(f"[dark][{idx}:v]overlay=x={x}:y={y}:enable='gte(t\\,{t:.3f})'[card]")
+        cur = "card"
+    chain.append(f"[{cur}]format=yuv420p[vout]")
+    if sheet is not None:
+        cols, rows = sheet[1]
+        W, H = framing.out_size
+        rate = cols * rows / max(0.1, duration_ms / 1000)
+        chain[-1] = f"[{cur}]format=yuv420p,split=2[vout][vsheet]"
+        chain.append(f"[vsheet]fps={rate:.6f}:start_time=0,scale={W // 4 // 2 * 2}:{H // 4 // 2 * 2},"
+                     f"tile={cols}x{rows}[sheet]")
+    dur = f"{duration_ms / 1000:.3f}"
+    args += ["-filter_complex", ";".join(chain), "-map", "[vout]", "-map", "1:a", "-t", dur,
+             "-c:v", "libx264", "-preset", enc.preset, "-crf", str(enc.crf), "-pix_fmt", "yuv420p",
+             "-r", str(enc.fps), "-g", str(enc.fps * enc.gop_s), "-c:a", "aac", "-b:a", enc.audio_bitrate,
+             "-ar", str(enc.audio_rate), "-movflags", "+faststart", str(out)]
+    if sheet is not None:
+        args += ["-map", "[sheet]", "-frames:v", "1", "-update", "1", str(sheet[0])]
+    return args

@@ -1,0 +1,302 @@
+"""Render a remix: analyse the clip (speech, product, subject), lay out the elements, encode once, write the sidecar.
+
+:func:`remix` is the whole job; :class:`RemixOptions` holds every setting. The output is a 9:16 MP4
+(H.264 yuv420p 30 fps + AAC 48 kHz, faststart) and ``OUT.remix.json`` beside it (see :mod:`.sidecar`).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, LiveHighlightsError, MediaError, Where
+from ..timebase import Ms
+from . import elements as els
+from . import graph, reframe
+from .audio import mix
+from .fonts import font_family, missing_glyphs, resolve_font
+from .layout import Box, SafeArea, clip_box, overlap, subtitle_band, union
+from .music import resolve_track
+from .plan import LivePlan, format_start, load_plan
+from .source import RemixSource
+from .style import Style, load_style
+from .subtitles import make_cards, write_ass
+
+SIZES: dict[str, tuple[int, int]] = {"1080x1920": (1080, 1920), "720x1280": (720, 1280)}
+"""Output sizes (9:16, never below 720p)."""
+PRODUCT_MARGIN = 0.015
+"""The product's box is inflated by this fraction of the width before stickers avoid it..."""
+MAX_AREA_RATIO = 0.33
+PRODUCT_PAD = (0.15, 0.35)
+"""... and by these fractions of its own width and height: the matcher outlines the reference picture (a
+label, a box face), while the product itself reaches further (a candle's flame, a bottle's cap)."""
+
+
+@dataclass
+class RemixOptions:
+    """Everything a remix can be told. ``style``: a built-in name or a style file."""
+
+    style: str | Path = "classic"
+    size: str = "1080x1920"
+    live_on: bool = False
+    plan: Path | None = None
+    music: Path | None = None
+    """The user's own track (overrides the style's)."""
+    no_music: bool = False
+    language: str | None = None
+    """Force the speech language (ISO 639-1); also the language of the cards' texts."""
+    contact_sheet: Path | None = None
+    sheet_grid: tuple[int, int] = (3, 4)
+    encoder: graph.Encoder = field(default_factory=graph.Encoder)
+    vision_fps: float = 1.0
+    """Product tracking rate (landscape sources use at least 2/s: the crop follows it)."""
+    speech_model: str | None = None
+
+
+@dataclass
+class RemixResult:
+    """What was written and how long it took."""
+
+    output: Path
+    sidecar: Path
+    contact_sheet: Path | None
+    data: dict[str, Any]
+    warnings: list[str]
+    timings: dict[str, float]
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    if text not in SIZES:
+        raise InputError(f"unsupported size '{text}' (choose {', '.join(SIZES)})", Where(field="--size"))
+    return SIZES[text]
+
+
+def remix(source: RemixSource, out: Path, options: RemixOptions | None = None) -> RemixResult:
+    """Render ``source`` as a remix into ``out`` (MP4). Raises :class:`InputError` for bad input."""
+    from ..media import probe
+
+    o = options or RemixOptions()
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    warnings: list[str] = []
+    size = parse_size(o.size)
+    style = load_style(o.style)
+    plan = load_plan(o.plan) if o.plan else None
+    if not source.clip.is_file():
+        raise InputError("clip file not found", Where(source.clip))
+    info = probe(source.clip)
+    if not info.has_audio:
+        raise MediaError("the clip has no audio track (a remix keeps the LIVE's own audio)", Where(source.clip))
+    if not info.width or not info.height:
+        raise MediaError("the clip has no video track", Where(source.clip))
+    font = resolve_font(style.stickers.font, field="stickers.font", style_file=style.source)
+    sub_font = resolve_font(style.subtitles.font, field="subtitles.font", style_file=style.source)
+    track = None
+    if not o.no_music and (o.music is not None or style.music.enabled):
+        track = resolve_track(str(o.music) if o.music is not None else style.music.track)
+    language = o.language or source.language
+    duration: Ms = info.duration_ms
+    out = Path(out)
+    if out.suffix.lower() != ".mp4":
+        raise InputError("the remix is an MP4: give an output name ending in .mp4", Where(out, field="--out"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    timings["prepare"] = time.perf_counter() - t0
+
+    work = Path(tempfile.mkdtemp(prefix="lhremix_"))
+    try:
+        return _render(source, out, o, style, plan, info, size, font, sub_font, track, language, duration, work,
+                       timings, warnings, t0)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _analyse(source: RemixSource, o: RemixOptions, style: Style, info: Any, duration: Ms, language: str | None,
+             timings: dict[str, float], warnings: list[str]) -> tuple[Any, Any, list[tuple[Ms, float | None]]]:
+    """Transcript, product visibility track and (landscape) motion centroids, computed side by side."""
+    def timed(name: str, fn: Any) -> Any:
+        t = time.perf_counter()
+        try:
+            return fn()
+        except LiveHighlightsError as err:
+            warnings.append(f"{name}: {err}")
+            return None
+        finally:
+            timings[name] = round(time.perf_counter() - t, 3)
+
+    def speech() -> Any:
+        from ..media.speech import SpeechOptions, transcribe
+
+        model = o.speech_model or ("tiny.en" if language in (None, "en") else "base")
+        return transcribe(source.clip, 0, duration, SpeechOptions(model=model, language=language))
+
+    def vision() -> Any:
+        from ..vision.product import visibility_track
+
+        fps = max(o.vision_fps, 2.0) if info.width > info.height else o.vision_fps
+        return visibility_track(source.clip, 0, duration, source.product.images, fps=fps)
+
+    landscape = info.width > info.height
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        f_speech = pool.submit(timed, "transcribe", speech) if style.subtitles.enabled else None
+        f_vis = pool.submit(timed, "product_track", vision) if source.product and source.product.images else None
+        f_motion = pool.submit(timed, "motion", lambda: reframe.motion_centroids(source.clip, duration)) \
+            if landscape else None
+        return (f_speech.result() if f_speech else None, f_vis.result() if f_vis else None,
+                (f_motion.result() or []) if f_motion else [])
+
+
+def _sighting_boxes(track: Any, src_size: tuple[int, int]) -> list[tuple[Ms, Box]]:
+    """Visible sightings as (time, box in source pixels)."""
+    if track is None or track.status != "ok" or not track.frame_size[0]:
+        return []
+    sx = src_size[0] / track.frame_size[0]
+    sy = src_size[1] / track.frame_size[1]
+    out = []
+    for s in track.sightings:
+        if not s.visible or not s.corners or s.area_ratio > MAX_AREA_RATIO:
+            continue  # a projected outline over a third of the frame is a false match
+        xs = [c[0] * sx for c in s.corners]
+        ys = [c[1] * sy for c in s.corners]
+        b = clip_box((int(min(xs)), int(min(ys)), int(max(xs) - min(xs)) + 1, int(max(ys) - min(ys)) + 1), *src_size)
+        if b is not None:
+            out.append((s.t_ms, b))
+    return out
+
+
+def _framing(info: Any, size: tuple[int, int], duration: Ms, boxes: list[tuple[Ms, Box]],
+             motion: list[tuple[Ms, float | None]]) -> reframe.Framing:
+    src = (info.width, info.height)
+    if info.width <= info.height:
+        return reframe.fit(src, size)
+    by_t = {t: b[0] + b[2] / 2 for t, b in boxes}
+    subject: list[tuple[Ms, float | None]] = []
+    for t, x in motion:
+        near = [v for bt, v in by_t.items() if abs(bt - t) <= 600]
+        if near and x is not None:
+            subject.append((t, 0.8 * near[0] + 0.2 * x))
+        else:
+            subject.append((t, near[0] if near else x))
+    if not motion:
+        subject = list(by_t.items())
+    return reframe.follow(src, size, duration, sorted(subject))
+
+
+def _render(source: RemixSource, out: Path, o: RemixOptions, style: Style, plan: LivePlan | None, info: Any,
+            size: tuple[int, int], font: Path, sub_font: Path, track: Path | None, language: str | None,
+            duration: Ms, work: Path, timings: dict[str, float], warnings: list[str], t0: float) -> RemixResult:
+    from . import sidecar
+
+    W, H = size
+    area = SafeArea(W, H)
+    transcript, vis, motion = _analyse(source, o, style, info, duration, language, timings, warnings)
+    t = time.perf_counter()
+    src_boxes = _sighting_boxes(vis, (info.width, info.height))
+    framing = _framing(info, size, duration, src_boxes, motion)
+    out_boxes = [(tm, b2) for tm, b in src_boxes if (b2 := clip_box(framing.map_box(b, tm), W, H))]
+    product_box = union(b for _, b in out_boxes)
+    avoid = [_pad(product_box, W)] if product_box else []
+    if source.product is None:
+        warnings.append("no product given (--catalog/--product or a highlight): no catalog stickers")
+    elif product_box is None:
+        warnings.append("the product was not located in the clip: stickers placed without its box")
+
+    end_card = _end_card_lines(style, plan, o.live_on, language)
+    card_ms = int(style.end_card.duration * 1000) if end_card else 0
+    card_start = max(0, duration - card_ms)
+
+    # subtitles: band with least product overlap, cards from the words
+    lang = getattr(transcript, "language", None) or language
+    px = int(style.subtitles.size * H)
+    subs: dict[str, Any] = {"enabled": style.subtitles.enabled, "status": "off", "language": lang}
+    ass = None
+    taken: list[Box] = []
+    words = [(w.start_ms, w.end_ms, w.text) for w in transcript.words] if transcript else []
+    if style.subtitles.enabled:
+        if transcript is None:
+            subs["status"] = "no transcript (speech recognition failed): rendered without subtitles"
+        elif not words:
+            subs["status"] = "no speech found: rendered without subtitles"
+        else:
+            where = style.subtitles.position
+            if where == "auto":
+                bands = {w_: subtitle_band(area, px, 2, w_) for w_ in ("bottom", "top")}
+                where = min(bands, key=lambda k: (overlap(bands[k], avoid[0]) if avoid else 0, k != "bottom"))
+            band = subtitle_band(area, px, 2, where)
+            cards = make_cards(words, style.subtitles, card_start)
+            family = font_family(sub_font)
+            (work / "fonts").symlink_to(sub_font.parent.absolute())
+            ass = write_ass(cards, style.subtitles, family, size, band, where, work / "subs.ass")
+            missing = missing_glyphs(sub_font, " ".join(c.text for c in cards))
+            if missing:
+                warnings.append(f"the subtitle font {sub_font.name} has no glyph for {''.join(missing[:10])} "
+                                f"(language {lang}): set the style's subtitles.font to a font that covers it")
+            subs.update(status="burned", position=where, band=list(band), cards=len(cards), font=family,
+                        timing=[[c.start_ms, c.end_ms, c.text] for c in cards],
+                        words=len(words), missing_glyphs=missing)
+            taken.append(band)
+
+    placed = els.place_all(source.product, style, language, area, font, source.logo, avoid, taken, o.live_on,
+                           card_start, work)
+    warnings += [f"left out {s}" for s in placed.skipped]
+    card = None
+    if end_card:
+        img, box = els.end_card_image(end_card, font, size, work)
+        card = graph.EndCard(card_start, style.end_card.darken, img, box, [x[0] for x in end_card])
+    timings["layout"] = round(time.perf_counter() - t, 3)
+
+    t = time.perf_counter()
+    sound, sound_report = mix(source.clip, duration, track, style.music, style.audio, work)
+    timings["audio"] = round(time.perf_counter() - t, 3)
+
+    t = time.perf_counter()
+    args = graph.build(source.clip, sound, out, framing, placed.elements, ass, work / "fonts", card, duration,
+                       o.encoder, style.stickers.animate_s,
+                       (o.contact_sheet, o.sheet_grid) if o.contact_sheet is not None else None)
+    if o.contact_sheet is not None:
+        o.contact_sheet.parent.mkdir(parents=True, exist_ok=True)
+    from ..media.ffmpeg import run_ffmpeg
+
+    run_ffmpeg(args, what=f"rendering the remix {out.name}")
+    timings["encode"] = round(time.perf_counter() - t, 3)
+    sheet = o.contact_sheet
+    timings["total"] = round(time.perf_counter() - t0, 3)
+    data = sidecar.build(source=source, out=out, style=style, size=size, duration=duration, framing=framing,
+                         product_box=product_box, product_boxes=out_boxes, subtitles=subs, placed=placed,
+                         card=card, card_kind=_card_kind(plan, o.live_on) if card else None, plan=plan,
+                         live_on=o.live_on, sound=sound_report, encoder=o.encoder, timings=timings,
+                         warnings=warnings, language=lang)
+    path = sidecar.write(out, data)
+    return RemixResult(out, path, sheet, data, warnings, timings)
+
+
+def _pad(box: Box, width: int) -> Box:
+    x, y, w, h = box
+    mx = int(w * PRODUCT_PAD[0] + width * PRODUCT_MARGIN)
+    my = int(h * PRODUCT_PAD[1] + width * PRODUCT_MARGIN)
+    return (x - mx, y - my, w + 2 * mx, h + 2 * my)
+
+
+def _card_kind(plan: LivePlan | None, live_on: bool) -> str:
+    return "click_now" if live_on else "plan_teaser" if plan else "follow"
+
+
+def _end_card_lines(style: Style, plan: LivePlan | None, live_on: bool,
+                    language: str | None) -> list[tuple[str, float, str]] | None:
+    """The end card's lines ``(text, px fraction, colour)``: CLICK NOW while the LIVE is on, the plan's
+    teaser when bound to one, else a follow cue (``end_card.when_off``)."""
+    e = style.end_card
+    if not e.enabled or (not live_on and not plan and not e.when_off):
+        return None
+    big, small = e.size, e.size * 0.45
+    if live_on:
+        return [(style.text("click_now", language), big, e.accent), (style.text("click_sub", language), small, e.color)]
+    if plan is not None:
+        when = format_start(plan.start, style.text("date", language), language)
+        return [(style.text("next_live", language), big * 0.8, e.accent), (plan.title, small * 1.2, e.color),
+                (when, small * 1.3, e.color)]
+    return [(style.text("follow", language), big, e.accent), (style.text("follow_sub", language), small, e.color)]
