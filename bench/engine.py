@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -41,17 +40,41 @@ def get_live(minutes: float, seed: int, resolution: str, difficulty: str) -> tup
     return folder, time.perf_counter() - t0
 
 
-def run_process(live: Path, out: Path) -> tuple[float, float, dict]:
-    """Run the CLI as a child process: wall seconds, peak RSS in MB (largest process), report."""
+_MEASURE = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(p.returncode)")
+
+
+def run_process(live: Path, out: Path, *extra: str) -> tuple[float, float, dict]:
+    """Run the CLI in a child process: wall seconds, peak RSS in MB (its largest process), report."""
     cmd = [sys.executable, "-m", "livehighlights._cli.main", "process", str(live / "recording.mp4"),
-           "--events", str(live / "events.jsonl"), "--catalog", str(live / "catalog.json"), "--out", str(out)]
+           "--events", str(live / "events.jsonl"), "--catalog", str(live / "catalog.json"), "--out", str(out),
+           *extra]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"process failed:\n{proc.stderr}")
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_mb = int(proc.stderr.strip().splitlines()[-1]) / 1024
     return wall, peak_mb, json.loads((out / "highlights.json").read_text())
+
+
+def print_run(title: str, wall: float, peak_mb: float, report: dict) -> None:
+    length_s = report["live"]["duration_s"]
+    print(f"\n{title}: {wall:.1f} s wall for {length_s / 60:.1f} min of LIVE "
+          f"= {length_s / wall:.1f}x faster than real time (target: >= 20x)")
+    print(f"  peak memory (largest process): {peak_mb:.0f} MB (target: < 1536 MB)")
+    print("  time per stage (s): " + ", ".join(f"{k} {v:.2f}" for k, v in report["timings_s"].items()))
+    if report.get("analysis_timings_s"):
+        print("  analysis (s): " + ", ".join(f"{k} {v:.1f}" for k, v in report["analysis_timings_s"].items()))
+    cuts = [h["cut"] for h in report["highlights"] if h.get("cut")]
+    if cuts:
+        re = sum(c["reencoded_s"] for c in cuts)
+        cp = sum(c["copied_s"] for c in cuts)
+        print(f"  cutting: {len(cuts)} clips, {re:.1f} s re-encoded, {cp:.1f} s stream-copied, "
+              f"{sum(c['seconds'] for c in cuts):.1f} s total ({cuts[0]['method']})")
+    tiers = [h.get("tier") for h in report["highlights"] if h.get("tier")]
+    if tiers:
+        print("  compliance tiers: " + ", ".join(f"{t} {tiers.count(t)}" for t in sorted(set(tiers))))
 
 
 def naive(live: Path, metric: str, k: int) -> list[tuple[int, int]]:
@@ -102,25 +125,17 @@ def main() -> None:
     live, sim_s = get_live(args.minutes, args.seed, args.resolution, "default")
     print(f"LIVE: {args.minutes:g} min {args.resolution}, seed {args.seed} ({live})"
           + (f"; simulated in {sim_s:.1f} s" if sim_s else "; cached"))
-    out = CACHE / f"out-{live.name}"
-    wall, peak_mb, report = run_process(live, out)
-    length_s = report["live"]["duration_s"]
-    print(f"\nprocess: {wall:.1f} s wall for {length_s / 60:.1f} min of LIVE "
-          f"= {length_s / wall:.1f}x faster than real time (target: >= 20x)")
-    print(f"peak memory (largest process): {peak_mb:.0f} MB (target: < 1536 MB)")
-    print("time per stage (s): " + ", ".join(f"{k} {v:.2f}" for k, v in report["timings_s"].items()))
-    cuts = [h["cut"] for h in report["highlights"] if h.get("cut")]
-    if cuts:
-        re = sum(c["reencoded_s"] for c in cuts)
-        cp = sum(c["copied_s"] for c in cuts)
-        print(f"cutting: {len(cuts)} clips, {re:.1f} s re-encoded, {cp:.1f} s stream-copied, "
-              f"{sum(c['seconds'] for c in cuts):.1f} s total ({cuts[0]['method']})")
+    fast = run_process(live, CACHE / f"out-fast-{live.name}", "--no-analysis")
+    print_run("process --no-analysis (metrics, planning, cutting)", *fast)
+    full = run_process(live, CACHE / f"out-{live.name}")
+    print_run("process (with speech, vision and the compliance report on the candidates)", *full)
+    report = full[2]
     print_quality("quality, default difficulty:", quality_rows(live, report))
 
     hard_min = args.hard_minutes or args.minutes
     hard, _ = get_live(hard_min, args.seed, "720p", "hard")
     hard_out = CACHE / f"out-{hard.name}"
-    _, _, hard_report = run_process(hard, hard_out)
+    _, _, hard_report = run_process(hard, hard_out, "--no-analysis")
     print_quality(f"quality, hard difficulty ({hard_min:g} min):", quality_rows(hard, hard_report))
 
 
