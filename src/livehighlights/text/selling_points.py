@@ -112,7 +112,7 @@ def match_selling_points(speech: str | Sequence[Any], selling_points: Sequence[s
     for i, point in enumerate(points):
         fi = int(np.argmax(fuzzy_scores[i]))
         fscore = float(fuzzy_scores[i, fi])
-        escore, ei = (None, fi) if cos is None else (float(cos[i].max()), int(np.argmax(cos[i])))
+        escore, ei = (None, fi) if cos is None else _exclusive_best(cos, fuzzy_scores, i, opts.fuzzy_threshold)
         if fscore >= opts.fuzzy_threshold:
             method, stated, score, idx = "fuzzy", True, fscore, fi
         elif escore is not None and escore >= opts.embed_threshold:
@@ -126,6 +126,22 @@ def match_selling_points(speech: str | Sequence[Any], selling_points: Sequence[s
                               round(fscore, 4), None if escore is None else round(escore, 4),
                               embedder.name if embedder else None))
     return out
+
+
+def _exclusive_best(cos: np.ndarray, fuzzy_scores: np.ndarray, i: int, fuzzy_threshold: float) -> tuple[float, int]:
+    """Point ``i``'s best embedding match among the sentences that state no other point: a sentence
+    already matched literally by another point, or closer to another point than to this one, is that
+    point's evidence, not this one's (product talk makes every point of a product look alike to e5)."""
+    others = np.delete(np.arange(cos.shape[0]), i)
+    usable = np.ones(cos.shape[1], dtype=bool)
+    if len(others):
+        usable &= (fuzzy_scores[others] < fuzzy_threshold).all(axis=0)
+        usable &= cos[i] >= cos[others].max(axis=0)
+    if not usable.any():
+        return float(cos[i].max()) * 0.0, int(np.argmax(cos[i]))
+    masked = np.where(usable, cos[i], -np.inf)
+    j = int(np.argmax(masked))
+    return float(cos[i, j]), j
 
 
 def _fuzzy(point: str, sentence: str) -> float:
