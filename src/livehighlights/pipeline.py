@@ -120,6 +120,7 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
 
     with _timed(timings, "detect"):
         moments = detect_moments(log.events, info.duration_ms, opts.detect, catalog)
+        in_live = {e.product_id for e in log.events if e.product_id and e.type in _PRODUCT_EVENTS}
 
     with _timed(timings, "plan"):
         def pauses(start: Ms, end: Ms) -> list[tuple[Ms, Ms]]:
@@ -134,7 +135,6 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
     analysis: dict[str, float] = {}
     if opts.understand is not None and windows:
         with _timed(timings, "understand"):
-            in_live = {e.product_id for e in log.events if e.product_id and e.type in _PRODUCT_EVENTS}
             windows, understood = _understand(recording, windows, info.duration_ms, catalog, in_live, opts,
                                               progress, analysis)
     with _timed(timings, "plan"):
@@ -147,7 +147,7 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
         hl.compliance = hl.understanding.report if hl.understanding is not None else None
     if opts.render and highlights:
         with _timed(timings, "render"):
-            _render(recording, info, highlights, out_dir, catalog_path, opts, progress)
+            _render(recording, info, highlights, out_dir, catalog_path, in_live, opts, progress)
 
     report = out_dir / "highlights.json"
     result = ProcessResult(out_dir, highlights, rejected, moments, warnings, timings, info.duration_ms, report,
@@ -192,7 +192,7 @@ def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, cat
 
 
 def _render(recording: Path, info: Any, highlights: list[Highlight], out_dir: Path, catalog_path: Path | None,
-            opts: ProcessOptions, progress: Progress | None) -> None:
+            in_live: set[str], opts: ProcessOptions, progress: Progress | None) -> None:
     from .check.evidence import Provenance
     from .check.sidecar import write_provenance
     from .media import keyframes_ms
@@ -213,7 +213,9 @@ def _render(recording: Path, info: Any, highlights: list[Highlight], out_dir: Pa
             hl.compliance.subject = str(res.path)
         hl.cut = {"method": res.method, "reencoded_s": ms_to_s(res.reencoded_ms),
                   "copied_s": ms_to_s(res.copied_ms), "seconds": round(res.seconds, 3)}
-        write_provenance(res.path, Provenance(str(recording.resolve()), w.start_ms, w.end_ms),
+        in_events = (w.product_id in in_live) if w.product_id else None
+        write_provenance(res.path, Provenance(str(recording.resolve()), w.start_ms, w.end_ms,
+                                              product_in_live=in_events),
                          product_id=w.product_id, catalog=str(catalog_path.resolve()) if catalog_path else None)
         peak = w.moment.peak_ms
         at = peak if w.start_ms <= peak < w.end_ms else w.start_ms

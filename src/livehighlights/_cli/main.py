@@ -85,6 +85,8 @@ def process(
     language: Annotated[str | None, typer.Option(help="The LIVE's local language (e.g. en, es, id).")] = None,
     speech_model: Annotated[str, typer.Option(
         "--speech-model", help="tiny.en (default), base (multilingual) or a model name your hub serves.")] = "tiny.en",
+    remix: Annotated[str | None, typer.Option(
+        "--remix", help="Also remix every clip with this style (classic, bold, minimal or a .toml file).")] = None,
     max_clips: Annotated[int, typer.Option(help="At most this many clips per LIVE.")] = 20,
     max_per_product: Annotated[int, typer.Option(help="At most this many clips per product.")] = 3,
     weight: WeightOpt = None,
@@ -94,14 +96,21 @@ def process(
     from ..plan import PlanOptions
     from ..understand import UnderstandOptions
 
+    if remix is not None:
+        from ..remix import load_style
+
+        load_style(remix)  # a bad style fails before any work
+        if no_clips:
+            raise InputError("--remix needs clips (drop --no-clips)", Where(field="--remix"))
     understand = None if no_analysis else UnderstandOptions(speech_model=speech_model, language=language)
     opts = ProcessOptions(detect=_detect_options(weight), strict=strict, render=not no_clips,
                           plan=PlanOptions(max_per_live=max_clips, max_per_product=max_per_product),
                           understand=understand)
-    _process(recording, events, out, catalog, opts)
+    _process(recording, events, out, catalog, opts, remix)
 
 
-def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opts: Any) -> None:
+def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opts: Any,
+             remix_style: str | None = None) -> None:
     from ..pipeline import process as run_process
 
     with _progress() as bar:
@@ -126,6 +135,11 @@ def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opt
     console.print(f"report: [bold]{result.report_path}[/bold]")
     if opts.render and result.highlights:
         console.print(f"clips:  [bold]{result.out_dir / 'clips'}[/bold]")
+    if remix_style is not None and result.highlights:
+        from ..remix import remix_highlights
+
+        for r in remix_highlights(result.report_path, remix_style, result.out_dir / "remix"):
+            console.print(f"remix:  [bold]{r.output}[/bold]")
 
 
 @app.command()
@@ -169,8 +183,10 @@ def demo(
 
 
 from .check_cmd import check  # noqa: E402
+from .remix_cmd import remix  # noqa: E402
 
 app.command()(check)
+app.command()(remix)
 
 
 def run() -> None:

@@ -96,6 +96,34 @@ def slice_scan(scan: Any, start_ms: Ms, end_ms: Ms) -> Any:
                    hires=[f for f in scan.hires if start_ms <= f.t_ms < end_ms])
 
 
+def _overlay_boxes(enhancements: dict[str, Any] | None) -> list[list[int]]:
+    """Boxes our remix drew over the picture for its whole length (stickers, badge, subtitles band);
+    the end card, shown only at the end and over everything, is left out."""
+    if not enhancements:
+        return []
+    card = (enhancements.get("end_card") or {}).get("box")
+    return [list(b) for b in enhancements.get("boxes", []) if isinstance(b, (list, tuple)) and len(b) == 4
+            and list(b) != card]
+
+
+def mask_boxes(scan: Any, boxes: list[list[int]], full_width: int) -> Any:
+    """A copy of the scan whose sampled frames have ``boxes`` (full-resolution pixels) blanked: text drawn
+    by a remix would otherwise take every ORB feature and hide the product from the matcher."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    samples = []
+    for fr in scan.samples:
+        img = fr.image.copy()
+        k = img.shape[1] / max(1, full_width)
+        fill = int(np.median(img))
+        for x, y, w, h in boxes:
+            img[max(0, int(y * k)):int((y + h) * k) + 1, max(0, int(x * k)):int((x + w) * k) + 1] = fill
+        samples.append(replace(fr, image=img))
+    return replace(scan, samples=samples)
+
+
 def slice_track(track: Any, start_ms: Ms, end_ms: Ms) -> Any:
     """A product visibility track restricted to ``[start_ms, end_ms)`` (first times, ratios recomputed)."""
     from dataclasses import replace
@@ -147,6 +175,9 @@ def _visual(ev: ClipEvidence, opts: CheckOptions, catalog: Any, visibility: Any,
     if ev.product is None:
         ev.unknown["visibility"] = "no product given (use --catalog and --product)"
         return
+    overlays = _overlay_boxes(ev.enhancements)
+    if overlays:
+        scan = mask_boxes(scan, overlays, ev.info.width)
     if visibility is not None:
         ev.visibility = slice_track(visibility, ev.start_ms, ev.end_ms)
         if ev.visibility.status != "ok":

@@ -111,9 +111,10 @@ def _overlays(ev: ClipEvidence) -> list[RuleResult]:
         boxes = [{"box": list(x.box), "confidence": round(x.confidence, 2)} for x in o.overlays
                  if not _declared(x.box, ev.enhancements)]
         strong = [b for b in boxes if b["confidence"] >= WATERMARK_CONFIDENCE]
-        if ev.provenance is not None and ev.enhancements is None:
-            # a raw cut of the LIVE: a still element in it (the seller's own sticker, the room's sign)
-            # is part of the LIVE's picture, not a mark added by a third party
+        if ev.provenance is not None:
+            # cut from the LIVE (and, for a remix, overlaid only with the declared elements): a still
+            # element left over (the seller's own sticker, the room's sign) is the LIVE's own picture,
+            # not a mark added by a third party
             out.append(RuleResult("no_watermark", "pass", {"candidates": boxes},
                                   "nothing added to the LIVE's picture" + (
                                       f" ({len(boxes)} still element(s) belong to the LIVE itself)" if boxes else "")))

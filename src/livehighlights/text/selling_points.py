@@ -39,6 +39,8 @@ from .embed import DEFAULT_EMBEDDER, Embedder, get_embedder
 from .normalize import normalise
 
 FUZZY_THRESHOLD = 0.70
+MIN_EMBED_WORDS = 2
+"""Sentences with fewer words are not matched by embedding."""
 EMBED_THRESHOLD = 0.835
 _SPLIT = re.compile(r"(?<=[.!?…。！？])\s+")
 
@@ -104,6 +106,8 @@ def match_selling_points(speech: str | Sequence[Any], selling_points: Sequence[s
     fuzzy_scores = np.array([[_fuzzy(normalise(p), s) for s in norm_spans] for p in points])
     embedder = _embedder(opts)
     cos: np.ndarray | None = None
+    # a fragment ("." or "Okay.") embeds to noise that can sit close to anything
+    wordy = np.array([len(re.findall(r"\w+", t)) >= MIN_EMBED_WORDS for t in norm_spans])
     if embedder is not None:
         q = embedder.queries(points)
         psg = embedder.passages([s.text for s in spans])
@@ -112,7 +116,8 @@ def match_selling_points(speech: str | Sequence[Any], selling_points: Sequence[s
     for i, point in enumerate(points):
         fi = int(np.argmax(fuzzy_scores[i]))
         fscore = float(fuzzy_scores[i, fi])
-        escore, ei = (None, fi) if cos is None else _exclusive_best(cos, fuzzy_scores, i, opts.fuzzy_threshold)
+        escore, ei = (None, fi) if cos is None else _exclusive_best(cos, fuzzy_scores, i, opts.fuzzy_threshold,
+                                                                     wordy)
         if fscore >= opts.fuzzy_threshold:
             method, stated, score, idx = "fuzzy", True, fscore, fi
         elif escore is not None and escore >= opts.embed_threshold:
@@ -128,12 +133,13 @@ def match_selling_points(speech: str | Sequence[Any], selling_points: Sequence[s
     return out
 
 
-def _exclusive_best(cos: np.ndarray, fuzzy_scores: np.ndarray, i: int, fuzzy_threshold: float) -> tuple[float, int]:
+def _exclusive_best(cos: np.ndarray, fuzzy_scores: np.ndarray, i: int, fuzzy_threshold: float,
+                    wordy: np.ndarray) -> tuple[float, int]:
     """Point ``i``'s best embedding match among the sentences that state no other point: a sentence
     already matched literally by another point, or closer to another point than to this one, is that
     point's evidence, not this one's (product talk makes every point of a product look alike to e5)."""
     others = np.delete(np.arange(cos.shape[0]), i)
-    usable = np.ones(cos.shape[1], dtype=bool)
+    usable = wordy.copy()
     if len(others):
         usable &= (fuzzy_scores[others] < fuzzy_threshold).all(axis=0)
         usable &= cos[i] >= cos[others].max(axis=0)
