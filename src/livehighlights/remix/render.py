@@ -135,10 +135,16 @@ def _analyse(source: RemixSource, o: RemixOptions, style: Style, info: Any, dura
         return transcribe(source.clip, 0, duration, SpeechOptions(model=model, language=language))
 
     def vision() -> Any:
+        from ..vision import scan_window
         from ..vision.product import visibility_track
 
-        fps = max(o.vision_fps, 2.0) if info.width > info.height else o.vision_fps
-        return visibility_track(source.clip, 0, duration, source.product.images, fps=fps)
+        if info.width > info.height:
+            # reframing needs the product found in most frames: a landscape frame holds it small, so
+            # look at full height (up to 720 px) rather than the usual 360
+            fps = max(o.vision_fps, 2.0)
+            scan = scan_window(source.clip, 0, duration, sample_fps=fps, short_side=min(720, info.height))
+            return visibility_track(source.clip, 0, duration, source.product.images, fps=fps, scan=scan)
+        return visibility_track(source.clip, 0, duration, source.product.images, fps=o.vision_fps)
 
     landscape = info.width > info.height
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -176,11 +182,9 @@ def _framing(info: Any, size: tuple[int, int], duration: Ms, boxes: list[tuple[M
     by_t = {t: b[0] + b[2] / 2 for t, b in boxes}
     subject: list[tuple[Ms, float | None]] = []
     for t, x in motion:
-        near = [v for bt, v in by_t.items() if abs(bt - t) <= 600]
-        if near and x is not None:
-            subject.append((t, 0.8 * near[0] + 0.2 * x))
-        else:
-            subject.append((t, near[0] if near else x))
+        # the product, where it was seen within 1.5 s (it moves with the host's hands); else the motion
+        near = sorted(((abs(bt - t), v) for bt, v in by_t.items() if abs(bt - t) <= 1500))
+        subject.append((t, near[0][1] if near else x))
     if not motion:
         subject = list(by_t.items())
     return reframe.follow(src, size, duration, sorted(subject))
