@@ -131,3 +131,19 @@ def test_tier_logic_and_missing_context():
     unknown_live = report({"real_live": "unknown"}, live=False, catalog=True)
     assert unknown_live.tier == "good" and unknown_live.unverified == ["real_live"]
     assert report({"real_live": "unknown"}, live=True, catalog=True).tier == "none"
+
+
+def test_remix_of_our_clip_reaches_high_tier(clip, tmp_path):
+    path, top, report = clip
+    out = tmp_path / "remix.mp4"
+    res = run_cli("remix", f"{path.parent.parent / 'highlights.json'}#1", "--out", out, "--size", "720x1280",
+                  "--preset", "ultrafast", "--no-music")
+    assert res.returncode == 0, res.stderr
+    res = run_cli("check", out, "--json")
+    assert res.returncode == 0, res.stderr
+    judged = json.loads(res.stdout)
+    rules = {r["id"]: r for r in judged["rules"]}
+    assert rules["visual_enhancements"]["status"] == "pass"
+    assert rules["real_live"]["status"] == "pass" and rules["no_overdub"]["status"] == "pass"
+    assert rules["product_within_1s"]["status"] == "pass", rules["product_within_1s"]  # stickers do not hide it
+    assert judged["tier"] in ("high", "good")
