@@ -107,3 +107,14 @@ def test_refine_without_speech_keeps_window():
     refined = refine_window(win, [], None, 3_600_000, PlanOptions())
     assert (refined.start_ms, refined.end_ms) == (win.start_ms, win.end_ms)
     assert any("no speech" in n for n in refined.notes)
+
+
+def test_content_outranks_a_bare_sales_spike():
+    from livehighlights.understand import rank_score
+
+    spike = _win(0, 30, 3.0, "a")  # sold, but says nothing and does not show the product
+    spike.rank = rank_score(3.0, content=0.0)
+    pitch = _win(100, 130, 2.4, "b")  # sold a bit less, states its selling points, product at once, a call
+    pitch.rank = rank_score(2.4, content=0.9)
+    kept, _ = select([spike, pitch], PlanOptions())
+    assert [w.product_id for w in kept] == ["b", "a"]
