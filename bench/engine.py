@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,8 +51,9 @@ def run_process(live: Path, out: Path, *extra: str) -> tuple[float, float, dict]
     cmd = [sys.executable, "-m", "livehighlights._cli.main", "process", str(live / "recording.mp4"),
            "--events", str(live / "events.jsonl"), "--catalog", str(live / "catalog.json"), "--out", str(out),
            *extra]
+    env = {**os.environ, "LIVEHIGHLIGHTS_CACHE": tempfile.mkdtemp(prefix="lh-bench-cache-")}  # cold: no transcripts
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", _MEASURE, *cmd], capture_output=True, text=True, env=env)
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"process failed:\n{proc.stderr}")

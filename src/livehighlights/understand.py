@@ -25,7 +25,9 @@ class UnderstandOptions:
 
     speech_model: str = "tiny.en"
     language: str | None = None
-    vision_fps: float = 4.0
+    vision_fps: float = 2.0
+    """Sampled frames per second for product visibility (first times are refined at the full rate)."""
+    qr_fps: float = 0.5
     swap_samples: int = 8
     """Frames on which the product is compared with every other catalog product (the swap check)."""
     embeddings: bool = True
@@ -75,7 +77,7 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
     u = Understanding(start, end)
     guard = ClipEvidence(subject=str(recording), path=recording, start_ms=start, end_ms=end)
     u.scan = guard.attempt("decode", lambda: scan_window(recording, start, end, sample_fps=options.vision_fps,
-                                                         hires_fps=1.0))
+                                                         hires_fps=options.qr_fps, hires_short_side=540))
     speech = SpeechOptions(model=options.speech_model,
                            language=options.language if options.speech_model != "tiny.en" else None)
     u.transcript = guard.attempt("speech", lambda: transcribe(recording, start, end, speech))

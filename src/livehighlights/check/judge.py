@@ -104,6 +104,17 @@ def _overlays(ev: ClipEvidence) -> list[RuleResult]:
         out.append(RuleResult("no_qr", "fail" if hits else "pass", {"qr_codes": hits[:10]},
                               f"QR code at {hits[0]['t_ms'] / 1000:.1f} s" if hits else "no QR code"))
     o = ev.overlays
+    if ev.provenance is not None:
+        # cut from the LIVE (and, for a remix, overlaid only with the declared elements): a still
+        # element left over (the seller's own sticker, the room's sign) is the LIVE's own picture,
+        # not a mark added by a third party
+        boxes = [] if o is None or o.status != "ok" else [
+            {"box": list(x.box), "confidence": round(x.confidence, 2)} for x in o.overlays
+            if not _declared(x.box, ev.enhancements)]
+        out.append(RuleResult("no_watermark", "pass", {"candidates": boxes, "live": ev.provenance.live_recording},
+                              "nothing added to the LIVE's picture" + (
+                                  f" ({len(boxes)} still element(s) belong to the LIVE itself)" if boxes else "")))
+        return out
     if o is None or o.status != "ok":
         reason = (o.reason if o is not None else None) or ev.unknown.get("overlays", "not measured")
         out.append(RuleResult("no_watermark", "unknown", reason=reason))
@@ -111,20 +122,12 @@ def _overlays(ev: ClipEvidence) -> list[RuleResult]:
         boxes = [{"box": list(x.box), "confidence": round(x.confidence, 2)} for x in o.overlays
                  if not _declared(x.box, ev.enhancements)]
         strong = [b for b in boxes if b["confidence"] >= WATERMARK_CONFIDENCE]
-        if ev.provenance is not None:
-            # cut from the LIVE (and, for a remix, overlaid only with the declared elements): a still
-            # element left over (the seller's own sticker, the room's sign) is the LIVE's own picture,
-            # not a mark added by a third party
-            out.append(RuleResult("no_watermark", "pass", {"candidates": boxes},
-                                  "nothing added to the LIVE's picture" + (
-                                      f" ({len(boxes)} still element(s) belong to the LIVE itself)" if boxes else "")))
-        else:
-            # the still-overlay detector also reports a studio's own graphics: a candidate is a reason for
-            # a person to look, not proof of a third party's mark
-            status = "unknown" if strong else "pass"
-            out.append(RuleResult("no_watermark", status, {"candidates": boxes},
-                                  f"{len(strong)} still mark(s) over moving footage: needs review" if strong
-                                  else "none found" + (f" ({len(boxes)} weak candidate(s))" if boxes else "")))
+        # the still-overlay detector also reports a studio's own graphics: a candidate is a reason for
+        # a person to look, not proof of a third party's mark
+        status = "unknown" if strong else "pass"
+        out.append(RuleResult("no_watermark", status, {"candidates": boxes},
+                              f"{len(strong)} still mark(s) over moving footage: needs review" if strong
+                              else "none found" + (f" ({len(boxes)} weak candidate(s))" if boxes else "")))
     return out
 
 
