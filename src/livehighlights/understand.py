@@ -117,7 +117,7 @@ def refine_and_score(win: ClipWindow, u: Understanding, duration_ms: Ms, catalog
         "content": round(content, 3),
         "selling_points_stated": [p.point for p in points if p.stated],
         "selling_points_missing": [p.point for p in points if not p.stated],
-        "product_visible_s": None if fv is None else round((fv - refined.start_ms) / 1000, 3),
+        "product_visible_s": None if fv is None else round(max(0, fv - refined.start_ms) / 1000, 3),
         "action_cues": sorted({c.kind for c in cues}),
         "problems": u.problems,
     }
