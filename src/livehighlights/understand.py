@@ -8,6 +8,7 @@ refined onto sentences and the product's appearance, and its content is scored f
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,17 +77,20 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
     end = min(duration_ms, win.end_ms + MARGIN_AFTER_MS)
     u = Understanding(start, end)
     guard = ClipEvidence(subject=str(recording), path=recording, start_ms=start, end_ms=end)
-    u.scan = guard.attempt("decode", lambda: scan_window(recording, start, end, sample_fps=options.vision_fps,
-                                                         hires_fps=options.qr_fps, hires_short_side=540))
     speech = SpeechOptions(model=options.speech_model,
                            language=options.language if options.speech_model != "tiny.en" else None)
-    u.transcript = guard.attempt("speech", lambda: transcribe(recording, start, end, speech))
-    product = catalog.get(win.product_id) if catalog is not None and win.product_id else None
-    if product is not None and u.scan is not None:
-        others = {pid: p.images for pid, p in catalog.products.items() if pid != product.id and p.images}
-        vis = VisibilityOptions(fps=options.vision_fps, swap_samples=options.swap_samples)
-        u.track = guard.attempt("visibility", lambda: visibility_track(
-            recording, start, end, product.images, other_products=others, scan=u.scan, options=vis))
+    # speech recognition and decoding both run in native code that releases the GIL: overlap them
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        heard = pool.submit(guard.attempt, "speech", lambda: transcribe(recording, start, end, speech))
+        u.scan = guard.attempt("decode", lambda: scan_window(recording, start, end, sample_fps=options.vision_fps,
+                                                             hires_fps=options.qr_fps, hires_short_side=540))
+        product = catalog.get(win.product_id) if catalog is not None and win.product_id else None
+        if product is not None and u.scan is not None:
+            others = {pid: p.images for pid, p in catalog.products.items() if pid != product.id and p.images}
+            vis = VisibilityOptions(fps=options.vision_fps, swap_samples=options.swap_samples)
+            u.track = guard.attempt("visibility", lambda: visibility_track(
+                recording, start, end, product.images, other_products=others, scan=u.scan, options=vis))
+        u.transcript = heard.result()
     u.problems = dict(guard.unknown)
     u.timings = dict(guard.timings)
     return u
