@@ -12,6 +12,7 @@ extras=""
 
 need_apt=()
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
+command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "install.sh: please install ${need_apt[*]} with your system's package manager" >&2

@@ -9,7 +9,7 @@ refined onto sentences and the product's appearance, and its content is scored f
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,9 @@ from .timebase import Ms
 
 MARGIN_BEFORE_MS = 4000
 MARGIN_AFTER_MS = 6000
+MAX_RANGE_MS = 75_000
+"""At most this much of the LIVE is understood per candidate."""
+BUYING_CUES = ("tap_cart", "limited_time", "price_offer")
 
 
 @dataclass
@@ -73,8 +76,9 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
     from .media.speech import SpeechOptions, transcribe
     from .vision import VisibilityOptions, scan_window, visibility_track
 
-    start = max(0, win.start_ms - MARGIN_BEFORE_MS)
+    # from the start of the pitch (where its selling points usually are) to a little after the window
     end = min(duration_ms, win.end_ms + MARGIN_AFTER_MS)
+    start = max(0, min(win.start_ms - MARGIN_BEFORE_MS, win.moment.start_ms - 2000), end - MAX_RANGE_MS)
     u = Understanding(start, end)
     guard = ClipEvidence(subject=str(recording), path=recording, start_ms=start, end_ms=end)
     speech = SpeechOptions(model=options.speech_model,
@@ -102,16 +106,27 @@ def refine_and_score(win: ClipWindow, u: Understanding, duration_ms: Ms, catalog
     from .text import find_action_cues, match_selling_points
     from .text.selling_points import MatchOptions
 
-    fv = u.first_visible_from(win.start_ms)
     sentences = u.transcript.sentences if u.transcript is not None else []
-    refined = refine_window(win, sentences, fv, duration_ms, plan)
-    inside = u.sentences_in(refined.start_ms, refined.end_ms)
     product = catalog.get(win.product_id) if catalog is not None and win.product_id else None
-    points = []
-    if product is not None and product.selling_points and inside:
+    all_points = []
+    if product is not None and product.selling_points and sentences:
         match = MatchOptions() if options.embeddings else MatchOptions(embedder=None)
-        points = match_selling_points(inside, product.selling_points, options=match)
-    cues = find_action_cues(inside) if inside else []
+        all_points = match_selling_points(sentences, product.selling_points, options=match)
+    all_cues = find_action_cues(sentences) if sentences else []
+    seen = [x.t_ms for x in u.track.sightings if x.visible] if u.track is not None else []
+
+    def value(a: Ms, b: Ms) -> float:
+        stated = sum(1 for p in all_points if p.stated and p.start_ms is not None and a <= p.start_ms < b)
+        buying = any(c.start_ms is not None and a <= c.start_ms < b and c.kind in BUYING_CUES for c in all_cues)
+        at_once = any(a - 250 <= t <= a + 1000 for t in seen)
+        return 2.0 * stated + 1.0 * buying + 1.5 * at_once
+
+    refined = refine_window(win, sentences, u.first_visible_from(win.start_ms), duration_ms, plan, value=value)
+    fv = u.first_visible_from(refined.start_ms)
+    a, b = refined.start_ms, refined.end_ms
+    points = [p if p.stated and p.start_ms is not None and a - 50 <= p.start_ms < b else replace(p, stated=False)
+              for p in all_points]
+    cues = [c for c in all_cues if c.start_ms is not None and a - 50 <= c.start_ms < b]
     u.points, u.cues = points, cues
     stated = sum(p.stated for p in points)
     sp_ratio = stated / len(points) if points else 0.0

@@ -7,7 +7,7 @@ aiming at 15 to 40 s, and never cuts a word in half.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Protocol
 
@@ -18,6 +18,8 @@ from .windows import ClipWindow
 PAD_MS = 200
 """Silence kept before the first word and after the last one (less where the next word is closer)."""
 MAX_SHIFT_MS = 8000
+OFF_TARGET_PER_S = 0.1
+"""Value lost per second a stretch is shorter than 15 s or longer than 40 s."""
 """How far a boundary may move from the planned one."""
 
 
@@ -32,9 +34,20 @@ class TimedSentence(Protocol):
     words: Sequence[TimedWord]
 
 
+Value = Callable[[Ms, Ms], float]
+"""Content value of the sentence-bounded stretch ``[start, end)``: selling points stated, a call to
+action, the product on screen at the start. Higher is better."""
+
+
 def refine_window(win: ClipWindow, sentences: Sequence[TimedSentence], first_visible_ms: Ms | None,
-                  duration_ms: Ms, opts: PlanOptions) -> ClipWindow:
-    """Move the window's boundaries onto sentence boundaries (see the module docs)."""
+                  duration_ms: Ms, opts: PlanOptions, value: Value | None = None) -> ClipWindow:
+    """Move the window's boundaries onto sentence boundaries (see the module docs).
+
+    With ``value``, every sentence-bounded stretch of 5 to 60 s among ``sentences`` is weighed (a second
+    outside 15 to 40 s costs a little) and the most valuable one taken (ties go to the one nearest the
+    planned window): a long pitch then keeps the part where the product is on screen at once, the host
+    states the selling points and calls to buy.
+    """
     sentences = [s for s in sentences if s.end_ms > s.start_ms]
     if not sentences:
         return replace(win, notes=[*win.notes, "no speech recognised: boundaries from audio pauses"])
@@ -42,6 +55,14 @@ def refine_window(win: ClipWindow, sentences: Sequence[TimedSentence], first_vis
     notes = list(win.notes)
     lo_len, hi_len = s_to_ms(opts.min_len_s), s_to_ms(opts.max_len_s)
     tmin, tmax = s_to_ms(opts.target_min_s), s_to_ms(opts.target_max_s)
+    if value is not None:
+        best = _best_stretch(win, sentences, duration_ms, value, (tmin, tmax), (lo_len, hi_len))
+        if best is not None:
+            a, b = best
+            notes.append("the most telling stretch of the pitch, on sentence boundaries")
+            start = _pad_before(a, words)
+            return replace(win, start_ms=max(0, start), end_ms=min(_pad_after(b, words, duration_ms), start + hi_len),
+                           notes=notes)
 
     floor = win.start_ms - MAX_SHIFT_MS
     if first_visible_ms is not None:
@@ -72,6 +93,23 @@ def refine_window(win: ClipWindow, sentences: Sequence[TimedSentence], first_vis
     end = _pad_after(end_word, words, duration_ms)
     end = min(end, start + hi_len)
     return replace(win, start_ms=max(0, start), end_ms=end, notes=notes)
+
+
+def _best_stretch(win: ClipWindow, sentences: Sequence[TimedSentence], duration_ms: Ms, value: Value,
+                  target: tuple[Ms, Ms], limits: tuple[Ms, Ms]) -> tuple[Ms, Ms] | None:
+    """The sentence-bounded stretch within the length limits with the most value, each second outside the
+    target lengths costing :data:`OFF_TARGET_PER_S` (the seed: under 40 s is best)."""
+    pairs = [(a.start_ms, b.end_ms) for i, a in enumerate(sentences) for b in sentences[i:]
+             if limits[0] <= b.end_ms - a.start_ms <= limits[1] and b.end_ms <= duration_ms]
+    if not pairs:
+        return None
+
+    def key(p: tuple[Ms, Ms]) -> tuple[float, float]:
+        length = p[1] - p[0]
+        off_s = (max(0, target[0] - length) + max(0, length - target[1])) / 1000
+        return round(value(*p) - OFF_TARGET_PER_S * off_s, 6), -abs(p[0] - win.start_ms) - abs(p[1] - win.end_ms)
+
+    return max(pairs, key=key)
 
 
 def _pad_before(t: Ms, words: Sequence[TimedWord]) -> Ms:
