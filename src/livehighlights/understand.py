@@ -87,7 +87,7 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
     with ThreadPoolExecutor(max_workers=1) as pool:
         heard = pool.submit(guard.attempt, "speech", lambda: transcribe(recording, start, end, speech))
         u.scan = guard.attempt("decode", lambda: scan_window(recording, start, end, sample_fps=options.vision_fps,
-                                                             hires_fps=options.qr_fps, hires_short_side=540))
+                                                             hires_fps=options.qr_fps, hires_short_side=720))
         product = catalog.get(win.product_id) if catalog is not None and win.product_id else None
         if product is not None and u.scan is not None:
             others = {pid: p.images for pid, p in catalog.products.items() if pid != product.id and p.images}

@@ -172,6 +172,9 @@ def _visual(ev: ClipEvidence, opts: CheckOptions, catalog: Any, visibility: Any,
     ev.video = ev.attempt("video", lambda: measure_video(ev.path, ev.start_ms, ev.end_ms, scan=scan))
     ev.qr = ev.attempt("qr", lambda: find_qr_codes(ev.path, ev.start_ms, ev.end_ms, scan=scan))
     ev.overlays = ev.attempt("overlays", lambda: find_static_overlays(ev.path, ev.start_ms, ev.end_ms, scan=scan))
+    from ..vision.screen_text import find_screen_text
+
+    ev.screen = ev.attempt("screen_text", lambda: find_screen_text(ev.path, ev.start_ms, ev.end_ms, scan=scan))
     if ev.product is None:
         ev.unknown["visibility"] = "no product given (use --catalog and --product)"
         return

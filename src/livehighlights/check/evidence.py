@@ -65,6 +65,8 @@ class ClipEvidence:
     overlays: Any = None
     points: list[Any] | None = None
     cues: list[Any] | None = None
+    screen: Any = None
+    """On-screen text and its cues (a :class:`~livehighlights.vision.screen_text.ScreenTextResult`)."""
     provenance: Provenance | None = None
     language_expected: str | None = None
     """The local language the clip should be in, when known."""

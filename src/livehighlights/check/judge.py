@@ -171,8 +171,11 @@ def _overdub(ev: ClipEvidence) -> RuleResult:
 def _speech(ev: ClipEvidence) -> list[RuleResult]:
     out = []
     t = ev.transcript
+    screen = [c for c in (ev.screen.cues if ev.screen is not None and ev.screen.status == "ok" else [])]
     if t is None:
-        return [_unknown(r, ev, "speech", "audio") for r in ("decision_speech", "local_language", "action_cues")]
+        out += [_unknown(r, ev, "speech", "audio") for r in ("decision_speech", "local_language")]
+        out.append(_action_cues(ev, [], screen, speech_known=False))
+        return out
     cues = ev.cues or []
     buying = [c for c in cues if c.kind in BUYING_CUES]
     stated = [p for p in (ev.points or []) if p.stated]
@@ -192,10 +195,21 @@ def _speech(ev: ClipEvidence) -> list[RuleResult]:
         out.append(RuleResult("local_language", "unknown", {"language": t.language,
                                                             "probability": t.language_probability},
                               f"spoken language {t.language}; no local language given (--language)"))
-    out.append(RuleResult("action_cues", "pass" if cues else "fail",
-                          {"cues": [{"kind": c.kind, "text": c.text, "start_ms": c.start_ms} for c in cues][:10]},
-                          ", ".join(sorted({c.kind for c in cues})) if cues else "no merchant action cue"))
+    out.append(_action_cues(ev, cues, screen, speech_known=True))
     return out
+
+
+def _action_cues(ev: ClipEvidence, spoken: list, shown: list, *, speech_known: bool) -> RuleResult:
+    """Merchant action cues, said by the host or shown on screen (a price sticker, "tap the cart")."""
+    evidence = {"cues": [{"kind": c.kind, "text": c.text, "start_ms": c.start_ms, "source": "speech"}
+                         for c in spoken][:10]
+                + [{"kind": c.kind, "text": c.text, "t_ms": c.t_ms, "source": "screen"} for c in shown][:10]}
+    kinds = sorted({c.kind for c in spoken} | {f"{c.kind} (on screen)" for c in shown})
+    if kinds:
+        return RuleResult("action_cues", "pass", evidence, ", ".join(kinds))
+    if not speech_known and ev.screen is None:
+        return _unknown("action_cues", ev, "speech", "screen_text", "audio")
+    return RuleResult("action_cues", "fail", evidence, "no merchant action cue said or shown")
 
 
 def _provenance(ev: ClipEvidence) -> list[RuleResult]:
@@ -272,12 +286,14 @@ def _product(ev: ClipEvidence) -> list[RuleResult]:
 def _enhancements(ev: ClipEvidence) -> list[RuleResult]:
     e = ev.enhancements
     if e is None:
+        promo = _screen_promotion(ev)
         if ev.provenance is not None:
             why = "a raw LIVE cut: no stickers or text overlays (remix it to add them)"
-            return [RuleResult("visual_enhancements", "fail", {"remix": False}, why),
+            return [RuleResult("visual_enhancements", "fail", {"remix": False}, why), promo or
                     RuleResult("promotion_visuals", "fail", {"remix": False}, why)]
         return [RuleResult("visual_enhancements", "unknown", reason="no remix sidecar: overlays cannot be read"),
-                RuleResult("promotion_visuals", "unknown", reason="no remix sidecar: overlays cannot be read")]
+                promo or RuleResult("promotion_visuals", "unknown",
+                                    reason="no remix sidecar and no price or discount read on screen")]
     elements = set(e.get("elements", []))
     visual = elements & {"subtitles", "stickers", "title", "price", "discount", "promo", "brand", "arrow",
                          "end_card", "live_badge"}
@@ -287,6 +303,21 @@ def _enhancements(ev: ClipEvidence) -> list[RuleResult]:
             RuleResult("promotion_visuals", "pass" if promo else "fail", {"elements": sorted(elements)},
                        "promotion sticker, discount and brand shown" if promo
                        else "missing: " + ", ".join(sorted({"promo", "discount", "brand"} - elements)))]
+
+
+def _screen_promotion(ev: ClipEvidence) -> RuleResult | None:
+    """The LIVE's own promotion sticker, read on screen: a discount or a price with the product's brand."""
+    sc = ev.screen
+    if sc is None or sc.status != "ok" or not (sc.discounts or sc.prices):
+        return None
+    brand = (ev.product.brand or "").lower() if ev.product is not None else ""
+    brand_shown = bool(brand) and any(brand in i.text.lower() for i in sc.items)
+    evidence = {"discounts": sc.discounts, "prices": [list(p) for p in sc.prices], "brand_shown": brand_shown}
+    if brand and not brand_shown:
+        return RuleResult("promotion_visuals", "fail", evidence,
+                          f"discount/price on screen, but the brand ({ev.product.brand}) is not shown")
+    return RuleResult("promotion_visuals", "pass", evidence, "discount or price on screen"
+                      + (" with the brand" if brand_shown else ""))
 
 
 CHECKS: tuple[Callable[[ClipEvidence], list[RuleResult]], ...] = (
