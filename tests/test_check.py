@@ -36,6 +36,9 @@ def test_process_attaches_transcript_and_compliance(clip):
                 "product_within_1s", "product_full_5s", "selling_points"):
         assert rules[rid]["status"] == "pass", rules[rid]
     assert rules["visual_enhancements"]["status"] == "fail"  # a raw cut, not a remix
+    shown = [c for c in rules["action_cues"]["evidence"]["cues"] if c["source"] == "screen"]
+    assert {"price_offer", "tap_cart"} <= {c["kind"] for c in shown}  # the LIVE's own price sticker, read
+    assert rules["promotion_visuals"]["evidence"]["discounts"]
     assert top["content"]["product_visible_s"] is not None and top["content"]["product_visible_s"] <= 1.0
     first = top["transcript"]["sentences"][0]["start_s"]
     assert 0 <= first - top["start_s"] <= 1.0  # the clip starts on a sentence, not inside a word
