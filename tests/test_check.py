@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import run_cli
 
@@ -42,6 +43,11 @@ def test_process_attaches_transcript_and_compliance(clip):
     assert top["content"]["product_visible_s"] is not None and top["content"]["product_visible_s"] <= 1.0
     first = top["transcript"]["sentences"][0]["start_s"]
     assert 0 <= first - top["start_s"] <= 1.0  # the clip starts on a sentence, not inside a word
+    from livehighlights.media import audio_levels
+
+    levels = audio_levels(path, 0, round(top["duration_s"] * 1000), hop_ms=10)
+    speech = float(np.percentile(levels, 90))
+    assert levels[:3].mean() < speech - 15 and levels[-3:].mean() < speech - 15  # quiet at both ends
 
 
 def test_check_command_judges_our_clip(clip):

@@ -22,7 +22,7 @@ from .errors import MediaError, Warning_, Where
 from .models import Moment
 from .plan import ClipWindow, PlanOptions, Rejected, place_window, select
 from .timebase import Ms, ms_to_s
-from .understand import Understanding, UnderstandOptions, rank_score, refine_and_score, understand
+from .understand import Understanding, UnderstandOptions, rank_score, refine_and_score, settle_on_silence, understand
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as work advances (the CLI draws bars with it)."""
@@ -178,6 +178,11 @@ def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, cat
             progress("understand", n, len(candidates))
         u = understand(recording, win, duration_ms, catalog, opts.understand)
         refined, summary = refine_and_score(win, u, duration_ms, catalog, opts.plan, opts.understand)
+        settled = settle_on_silence(recording, refined, duration_ms)
+        if settled is not refined and summary["product_visible_s"] is not None:
+            shift = (refined.start_ms - settled.start_ms) / 1000
+            summary["product_visible_s"] = round(summary["product_visible_s"] + shift, 3)
+        refined = settled
         refined.content = summary
         refined.rank = rank_score(win.moment.score, summary["content"])
         u.report = _check(recording, refined, u, catalog, in_live, opts, analysis)

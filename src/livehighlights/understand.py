@@ -148,3 +148,37 @@ def rank_score(metric_score: float, content: float) -> float:
     (selling points stated, product visible at once, a call to action): a clip that sells ranks above
     one that only coincides with a sales spike."""
     return metric_score * (0.5 + content)
+
+
+SETTLE_MS = 1200
+"""How far a boundary may move to leave the voice whole."""
+
+
+def settle_on_silence(recording: Path, win: ClipWindow, duration_ms: Ms) -> ClipWindow:
+    """Move the boundaries, if the voice is sounding there, to the nearest quiet moment before the
+    start and after the end: word timestamps from speech recognition can be a few hundred ms late, and a
+    clip must never begin or end inside a word."""
+    from .media import audio_levels, find_pauses
+
+    hop = 10
+    start, end = win.start_ms, win.end_ms
+    lo = max(0, start - SETTLE_MS)
+    before = find_pauses(audio_levels(recording, lo, min(duration_ms, start + 300), hop_ms=hop), hop,
+                         min_pause_ms=80, offset_ms=lo)
+    quiet_at_start = any(a <= start <= b for a, b in before)
+    if not quiet_at_start:
+        earlier = [p for p in before if p[1] <= start]
+        if earlier:
+            a, b = earlier[-1]
+            start = max(a, b - 60)
+    hi = min(duration_ms, end + SETTLE_MS)
+    after = find_pauses(audio_levels(recording, max(0, end - 300), hi, hop_ms=hop), hop, min_pause_ms=80,
+                        offset_ms=max(0, end - 300))
+    if not any(a <= end <= b for a, b in after):
+        later = [p for p in after if p[0] >= end]
+        if later:
+            a, b = later[0]
+            end = min(b, a + 60)
+    if (start, end) == (win.start_ms, win.end_ms):
+        return win
+    return replace(win, start_ms=start, end_ms=end, notes=[*win.notes, "boundaries moved off the voice"])
