@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,9 +19,11 @@ from livehighlights.remix.batch import remix_highlights
 
 
 def main() -> None:
+    # cold: no transcript from an earlier run (the cache is per process run here)
+    os.environ.setdefault("LIVEHIGHLIGHTS_CACHE", tempfile.mkdtemp(prefix="lh-remix-bench-"))
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=3.0)
-    ap.add_argument("--preset", default="superfast")
+    ap.add_argument("--preset", default="ultrafast")
     ap.add_argument("--size", default="1080x1920")
     a = ap.parse_args()
     cache = Path(__file__).parent / ".cache" / f"remix-{a.minutes:g}m"

@@ -29,7 +29,8 @@ def remix(
     no_music: Annotated[bool, typer.Option("--no-music", help="No background music.")] = False,
     language: Annotated[str | None, typer.Option("--language", help="Speech and card language (e.g. en, es, id).")]
     = None,
-    preset: Annotated[str, typer.Option("--preset", help="x264 preset (ultrafast ... veryfast).")] = "superfast",
+    preset: Annotated[str, typer.Option(
+        "--preset", help="x264 preset: ultrafast (fastest) ... veryfast (smallest files).")] = "ultrafast",
 ) -> None:
     """Remix a highlight into a post-ready 9:16 short: subtitles, stickers, LIVE cues, end card, music."""
     from ..remix import Encoder, RemixOptions, resolve_source

