@@ -25,10 +25,15 @@ def main() -> None:
     ap.add_argument("--minutes", type=float, default=3.0)
     ap.add_argument("--preset", default="ultrafast")
     ap.add_argument("--size", default="1080x1920")
+    ap.add_argument("--report", type=Path, default=None,
+                    help="remix every highlight of this highlights.json (e.g. the 60-minute LIVE of bench/engine.py)")
     a = ap.parse_args()
     cache = Path(__file__).parent / ".cache" / f"remix-{a.minutes:g}m"
-    report = cache / "out" / "highlights.json"
-    if not report.is_file():
+    report = a.report or cache / "out" / "highlights.json"
+    if a.report is not None:
+        cache = Path(__file__).parent / ".cache" / f"remix-{a.report.parent.name}"
+        cache.mkdir(parents=True, exist_ok=True)
+    elif not report.is_file():
         from livehighlights.pipeline import process
         from livehighlights.sim import SimConfig, simulate
 
