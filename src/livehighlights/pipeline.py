@@ -165,8 +165,9 @@ def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, cat
                 opts: ProcessOptions, progress: Progress | None, analysis: dict[str, float],
                 ) -> tuple[list[ClipWindow], dict[int, Understanding]]:
     """Understand the best candidates (a few more than the quota, so content can reorder them) and judge
-    each refined window at once, while its decoded frames are in memory; then let the frames go, so
-    memory stays bounded by one window whatever the number of candidates."""
+    each refined window at once (the full-rate decoding pass of the quality checks runs on the refined
+    window only); frames are let go after each candidate, so memory stays bounded by one window whatever
+    the number of candidates."""
     assert opts.understand is not None
     candidates = sorted((w for w in windows if w.moment.kind in opts.plan.kinds), key=lambda w: -w.moment.score)
     candidates = candidates[: opts.plan.max_per_live + opts.extra_candidates]
@@ -242,9 +243,11 @@ def _check(recording: Path, w: ClipWindow, u: Understanding, catalog: Any, in_li
     prov = Provenance(str(recording), w.start_ms, w.end_ms, product_in_live=w.product_id in in_live
                       if w.product_id else None)
     check_opts = CheckOptions(language=opts.understand.language, speech_model=opts.understand.speech_model,
-                              vision_fps=opts.understand.vision_fps, embeddings=opts.understand.embeddings)
+                              vision_fps=opts.understand.vision_fps, qr_fps=opts.understand.qr_fps,
+                              embeddings=opts.understand.embeddings)
+    # the transcript is reused; the picture is decoded once more, at the full rate, over the final window
     ev = analyze(recording, w.start_ms, w.end_ms, product=product, catalog=catalog, provenance=prov,
-                 transcript=u.transcript, scan=u.scan, visibility=u.track, options=check_opts)
+                 transcript=u.transcript, options=check_opts)
     for name, sec in ev.timings.items():
         analysis[f"check.{name}"] = analysis.get(f"check.{name}", 0.0) + sec
     return judge(ev)

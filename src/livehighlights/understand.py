@@ -1,9 +1,13 @@
 """Understanding candidate windows (cheap first, expensive last): speech and product visibility are
 computed only for the windows the metrics picked, never for the whole LIVE.
 
-For each candidate: one decoding pass over the window and its margins (shared by every visual check),
-one transcription (cached on disk), the product's visibility track; then the window's boundaries are
-refined onto sentences and the product's appearance, and its content is scored for ranking.
+For each candidate, over the window and its margins: one transcription (cached on disk) and the product's
+visibility track on the keyframes alone (a keyframe every 2 s in a LIVE recording; decoding only them
+costs a tenth of a full pass), its first sighting refined at the full frame rate. The window's boundaries
+are then refined onto sentences and the product's appearance, and its content is scored for ranking.
+The full-rate pass every quality check needs runs afterwards, once, on the refined window only (see
+:func:`livehighlights.pipeline.process`). A recording whose keyframes are sparse is sampled at
+``vision_fps`` by a full decode instead.
 """
 
 from __future__ import annotations
@@ -35,6 +39,9 @@ class UnderstandOptions:
     swap_samples: int = 8
     """Frames on which the product is compared with every other catalog product (the swap check)."""
     embeddings: bool = True
+    max_keyframe_gap_ms: Ms = 2500
+    """Follow the product on keyframes when no two lie further apart than this in the window; otherwise
+    sample ``vision_fps`` frames per second from a full decode."""
 
 
 @dataclass
@@ -59,6 +66,24 @@ class Understanding:
             return []
         return [s for s in self.transcript.sentences if s.start_ms >= start - 50 and s.end_ms <= end + 50]
 
+    def visible_spans(self) -> list[tuple[Ms, Ms]]:
+        """Spans over which the product was seen: runs of visible samples, the first run starting at the
+        full-rate first-visible time (samples may be 2 s apart when they are the keyframes)."""
+        if self.track is None:
+            return []
+        spans: list[tuple[Ms, Ms]] = []
+        prev_visible = False
+        for s in self.track.sightings:
+            if s.visible and prev_visible:
+                spans[-1] = (spans[-1][0], s.t_ms)
+            elif s.visible:
+                spans.append((s.t_ms, s.t_ms))
+            prev_visible = s.visible
+        fv = self.track.first_visible_ms
+        if spans and fv is not None and fv < spans[0][0]:
+            spans[0] = (fv, spans[0][1])
+        return spans
+
     def first_visible_from(self, start: Ms) -> Ms | None:
         """First time at or after ``start`` (or already before it) that the product is seen."""
         if self.track is None or self.track.first_visible_ms is None:
@@ -74,7 +99,7 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
     for what the media or the catalog lack)."""
     from .check.evidence import ClipEvidence
     from .media.speech import SpeechOptions, transcribe
-    from .vision import VisibilityOptions, scan_window, visibility_track
+    from .vision import VisibilityOptions, visibility_track
 
     # from the start of the pitch (where its selling points usually are) to a little after the window
     end = min(duration_ms, win.end_ms + MARGIN_AFTER_MS)
@@ -86,18 +111,29 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
     # speech recognition and decoding both run in native code that releases the GIL: overlap them
     with ThreadPoolExecutor(max_workers=1) as pool:
         heard = pool.submit(guard.attempt, "speech", lambda: transcribe(recording, start, end, speech))
-        u.scan = guard.attempt("decode", lambda: scan_window(recording, start, end, sample_fps=options.vision_fps,
-                                                             hires_fps=options.qr_fps, hires_short_side=720))
         product = catalog.get(win.product_id) if catalog is not None and win.product_id else None
+        if product is not None and product.images:
+            u.scan = guard.attempt("decode", lambda: sparse_scan(recording, start, end, options))
         if product is not None and u.scan is not None:
-            others = {pid: p.images for pid, p in catalog.products.items() if pid != product.id and p.images}
-            vis = VisibilityOptions(fps=options.vision_fps, swap_samples=options.swap_samples)
+            vis = VisibilityOptions(fps=options.vision_fps)
             u.track = guard.attempt("visibility", lambda: visibility_track(
-                recording, start, end, product.images, other_products=others, scan=u.scan, options=vis))
+                recording, start, end, product.images, scan=u.scan, options=vis))
         u.transcript = heard.result()
     u.problems = dict(guard.unknown)
     u.timings = dict(guard.timings)
     return u
+
+
+def sparse_scan(recording: Path, start: Ms, end: Ms, options: UnderstandOptions) -> Any:
+    """Frames to follow the product by: the keyframes of ``[start, end)`` when they are close enough
+    together, else frames sampled at ``options.vision_fps`` (a full decode, no per-frame statistics)."""
+    from .vision.frames import keyframe_scan, scan_window
+
+    scan = keyframe_scan(recording, start, end)
+    times = [start] + [f.t_ms for f in scan.samples] + [end]
+    if max(b - a for a, b in zip(times, times[1:], strict=False)) <= options.max_keyframe_gap_ms:
+        return scan
+    return scan_window(recording, start, end, sample_fps=options.vision_fps, stats=False)
 
 
 def refine_and_score(win: ClipWindow, u: Understanding, duration_ms: Ms, catalog: Any,
@@ -113,12 +149,12 @@ def refine_and_score(win: ClipWindow, u: Understanding, duration_ms: Ms, catalog
         match = MatchOptions() if options.embeddings else MatchOptions(embedder=None)
         all_points = match_selling_points(sentences, product.selling_points, options=match)
     all_cues = find_action_cues(sentences) if sentences else []
-    seen = [x.t_ms for x in u.track.sightings if x.visible] if u.track is not None else []
+    spans = u.visible_spans()
 
     def value(a: Ms, b: Ms) -> float:
         stated = sum(1 for p in all_points if p.stated and p.start_ms is not None and a <= p.start_ms < b)
         buying = any(c.start_ms is not None and a <= c.start_ms < b and c.kind in BUYING_CUES for c in all_cues)
-        at_once = any(a - 250 <= t <= a + 1000 for t in seen)
+        at_once = any(s0 <= a + 1000 and s1 >= a - 250 for s0, s1 in spans)
         return 2.0 * stated + 1.0 * buying + 1.5 * at_once
 
     refined = refine_window(win, sentences, u.first_visible_from(win.start_ms), duration_ms, plan, value=value)

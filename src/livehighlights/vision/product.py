@@ -104,13 +104,21 @@ def _first(frames: list[Frame], matcher: ProductMatcher, ref: Reference, want_fu
 
 
 def _refine(path: Path, lo_ms: Ms, hi_ms: Ms, matcher: ProductMatcher, ref: Reference, short_side: int,
-            want_full: bool) -> Ms | None:
-    """The first frame in (lo_ms, hi_ms) where the product is visible (fully inside if ``want_full``)."""
+            want_full: bool, step: int = 6) -> Ms | None:
+    """The first frame in (lo_ms, hi_ms) where the product is visible (fully inside if ``want_full``).
+
+    Every frame of the interval is decoded (cheap), but the matcher, the costly part, looks at every
+    ``step``-th frame first and then only at the frames just before the first hit."""
     if hi_ms - lo_ms <= 1:
         return None
     frames = list(iter_frames(path, lo_ms + 1, hi_ms, fps=None, short_side=short_side))
-    hit = _first(frames, matcher, ref, want_full)
-    return hit.t_ms if hit else None
+    coarse = list(range(0, len(frames), step))
+    hit_at = next((i for i in coarse if _first([frames[i]], matcher, ref, want_full)), None)
+    if hit_at is None:
+        hit = _first(frames[coarse[-1] + 1:], matcher, ref, want_full) if coarse else None
+        return hit.t_ms if hit else None
+    hit = _first(frames[max(0, hit_at - step + 1):hit_at], matcher, ref, want_full)
+    return hit.t_ms if hit else frames[hit_at].t_ms
 
 
 def visibility_track(path: str | Path, start_ms: Ms, end_ms: Ms, product_images: Sequence[ImageRef], *,

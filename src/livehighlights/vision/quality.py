@@ -2,7 +2,7 @@
 
 All measures come from one decoding pass (:func:`~livehighlights.vision.frames.scan_window`): per frame
 the mean luma and the mean absolute difference to the previous frame on a tiny grey copy (short side
-90 px, 0-255 scale), and the frames' own timestamps.
+144 px, 0-255 scale), and the frames' own timestamps.
 
 * *still* frame: no 8x8 block changed by ``still_local`` or more (an exact repeat of the previous picture);
   *moving* frame: mean change at or above ``moving_diff`` or a block change at or above ``moving_local``.
