@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,16 @@ from .errors import MediaError, Warning_, Where
 from .models import Moment
 from .plan import ClipWindow, PlanOptions, Rejected, place_window, select
 from .timebase import Ms, ms_to_s
-from .understand import Understanding, UnderstandOptions, rank_score, refine_and_score, settle_on_silence, understand
+from .understand import (
+    Understanding,
+    UnderstandOptions,
+    rank_score,
+    refine_and_score,
+    settle_on_silence,
+    start_listening,
+    understand,
+    understanding_range,
+)
 
 Progress = Callable[[str, int, int], None]
 """``progress(stage, done, total)``: called as work advances (the CLI draws bars with it)."""
@@ -174,27 +184,42 @@ def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, cat
     chosen = {id(w) for w in candidates}
     out: list[ClipWindow] = [w for w in windows if id(w) not in chosen]
     understood: dict[int, Understanding] = {}
-    for n, win in enumerate(candidates):
-        if progress:
-            progress("understand", n, len(candidates))
-        u = understand(recording, win, duration_ms, catalog, opts.understand)
-        refined, summary = refine_and_score(win, u, duration_ms, catalog, opts.plan, opts.understand)
-        settled = settle_on_silence(recording, refined, duration_ms)
-        if settled is not refined and summary["product_visible_s"] is not None:
-            shift = (refined.start_ms - settled.start_ms) / 1000
-            summary["product_visible_s"] = round(summary["product_visible_s"] + shift, 3)
-        refined = settled
-        refined.content = summary
-        refined.rank = rank_score(win.moment.score, summary["content"])
-        u.report = _check(recording, refined, u, catalog, in_live, opts, analysis)
-        u.scan = None
-        understood[id(refined)] = u
-        out.append(refined)
-        for name, sec in u.timings.items():
-            analysis[f"understand.{name}"] = analysis.get(f"understand.{name}", 0.0) + sec
+    # speech recognition runs ahead, candidate after candidate, beside the vision work and the checks
+    listener = ThreadPoolExecutor(max_workers=1)
+    heard = [start_listening(listener, recording, *understanding_range(w, duration_ms), opts.understand)
+             for w in candidates]
+    try:
+        for n, win in enumerate(candidates):
+            if progress:
+                progress("understand", n, len(candidates))
+            refined, u = _understand_one(recording, win, heard[n], duration_ms, catalog, in_live, opts, analysis)
+            understood[id(refined)] = u
+            out.append(refined)
+    finally:
+        listener.shutdown(wait=True, cancel_futures=True)
     if progress:
         progress("understand", len(candidates), len(candidates))
     return out, understood
+
+
+def _understand_one(recording: Path, win: ClipWindow, heard: Any, duration_ms: Ms, catalog: Any, in_live: set[str],
+                    opts: ProcessOptions, analysis: dict[str, float]) -> tuple[ClipWindow, Understanding]:
+    """One candidate: understood, refined, scored for ranking and judged."""
+    assert opts.understand is not None
+    u = understand(recording, win, duration_ms, catalog, opts.understand, heard)
+    refined, summary = refine_and_score(win, u, duration_ms, catalog, opts.plan, opts.understand)
+    settled = settle_on_silence(recording, refined, duration_ms)
+    if settled is not refined and summary["product_visible_s"] is not None:
+        shift = (refined.start_ms - settled.start_ms) / 1000
+        summary["product_visible_s"] = round(summary["product_visible_s"] + shift, 3)
+    refined = settled
+    refined.content = summary
+    refined.rank = rank_score(win.moment.score, summary["content"])
+    u.report = _check(recording, refined, u, catalog, in_live, opts, analysis)
+    u.scan = None
+    for name, sec in u.timings.items():
+        analysis[f"understand.{name}"] = analysis.get(f"understand.{name}", 0.0) + sec
+    return refined, u
 
 
 def _render(recording: Path, info: Any, highlights: list[Highlight], out_dir: Path, catalog_path: Path | None,
@@ -243,7 +268,7 @@ def _check(recording: Path, w: ClipWindow, u: Understanding, catalog: Any, in_li
     prov = Provenance(str(recording), w.start_ms, w.end_ms, product_in_live=w.product_id in in_live
                       if w.product_id else None)
     check_opts = CheckOptions(language=opts.understand.language, speech_model=opts.understand.speech_model,
-                              vision_fps=opts.understand.vision_fps, qr_fps=opts.understand.qr_fps,
+                              vision_fps=opts.understand.check_fps, qr_fps=opts.understand.qr_fps,
                               embeddings=opts.understand.embeddings)
     # the transcript is reused; the picture is decoded once more, at the full rate, over the final window
     ev = analyze(recording, w.start_ms, w.end_ms, product=product, catalog=catalog, provenance=prov,

@@ -12,7 +12,7 @@ The full-rate pass every quality check needs runs afterwards, once, on the refin
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,9 @@ class UnderstandOptions:
     language: str | None = None
     vision_fps: float = 2.0
     """Sampled frames per second for product visibility (first times are refined at the full rate)."""
+    check_fps: float = 1.0
+    """Sampled frames per second of the visibility check on the refined window (its first times are
+    refined at the full rate too; the ratios need no more)."""
     qr_fps: float = 0.5
     swap_samples: int = 8
     """Frames on which the product is compared with every other catalog product (the swap check)."""
@@ -93,24 +96,49 @@ class Understanding:
         return fv if fv >= start - 1000 or not seen else seen[0]
 
 
-def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
-               options: UnderstandOptions) -> Understanding:
-    """Analyse a candidate window and its margins; failures become ``problems`` (never an exception
-    for what the media or the catalog lack)."""
-    from .check.evidence import ClipEvidence
-    from .media.speech import SpeechOptions, transcribe
-    from .vision import VisibilityOptions, visibility_track
-
-    # from the start of the pitch (where its selling points usually are) to a little after the window
+def understanding_range(win: ClipWindow, duration_ms: Ms) -> tuple[Ms, Ms]:
+    """The part of the LIVE understood for a candidate: from the start of its pitch (where the selling
+    points usually are) to a little after the window, at most :data:`MAX_RANGE_MS`."""
     end = min(duration_ms, win.end_ms + MARGIN_AFTER_MS)
     start = max(0, min(win.start_ms - MARGIN_BEFORE_MS, win.moment.start_ms - 2000), end - MAX_RANGE_MS)
-    u = Understanding(start, end)
-    guard = ClipEvidence(subject=str(recording), path=recording, start_ms=start, end_ms=end)
+    return start, end
+
+
+Heard = tuple[Any, dict[str, str], dict[str, float]]
+"""A transcription's outcome: the transcript (or ``None``), the problems met, the seconds it took."""
+
+
+def start_listening(pool: Executor, recording: Path, start: Ms, end: Ms, options: UnderstandOptions) -> Future[Heard]:
+    """Transcribe ``[start, end)`` of the recording on ``pool`` (speech recognition runs in native code
+    that releases the GIL, so it overlaps the decoding and matching done meanwhile)."""
+    from .check.evidence import ClipEvidence
+    from .media.speech import SpeechOptions, transcribe
+
     speech = SpeechOptions(model=options.speech_model,
                            language=options.language if options.speech_model != "tiny.en" else None)
-    # speech recognition and decoding both run in native code that releases the GIL: overlap them
+
+    def job() -> Heard:
+        guard = ClipEvidence(subject=str(recording), path=recording, start_ms=start, end_ms=end)
+        transcript = guard.attempt("speech", lambda: transcribe(recording, start, end, speech))
+        return transcript, dict(guard.unknown), dict(guard.timings)
+
+    return pool.submit(job)
+
+
+def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
+               options: UnderstandOptions, heard: Future[Heard] | None = None) -> Understanding:
+    """Analyse a candidate window and its margins (:func:`understanding_range`); failures become
+    ``problems`` (never an exception for what the media or the catalog lack). ``heard``: the range's
+    transcription, already started by the caller (see :func:`start_listening`)."""
+    from .check.evidence import ClipEvidence
+    from .vision import VisibilityOptions, visibility_track
+
+    start, end = understanding_range(win, duration_ms)
+    u = Understanding(start, end)
+    guard = ClipEvidence(subject=str(recording), path=recording, start_ms=start, end_ms=end)
     with ThreadPoolExecutor(max_workers=1) as pool:
-        heard = pool.submit(guard.attempt, "speech", lambda: transcribe(recording, start, end, speech))
+        if heard is None:
+            heard = start_listening(pool, recording, start, end, options)
         product = catalog.get(win.product_id) if catalog is not None and win.product_id else None
         if product is not None and product.images:
             u.scan = guard.attempt("decode", lambda: sparse_scan(recording, start, end, options))
@@ -118,9 +146,9 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
             vis = VisibilityOptions(fps=options.vision_fps)
             u.track = guard.attempt("visibility", lambda: visibility_track(
                 recording, start, end, product.images, scan=u.scan, options=vis))
-        u.transcript = heard.result()
-    u.problems = dict(guard.unknown)
-    u.timings = dict(guard.timings)
+        u.transcript, problems, timings = heard.result()
+    u.problems = {**problems, **guard.unknown}
+    u.timings = {**timings, **guard.timings}
     return u
 
 

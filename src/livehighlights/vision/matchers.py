@@ -63,6 +63,11 @@ class ProductMatcher(ABC):
         """Per-frame work shared by every product looked for in the frame (default: none)."""
         return None
 
+    def features_near(self, features: Any, corners: Sequence[tuple[float, float]], grow: float = 0.25) -> Any:
+        """The part of a frame's ``features`` around an outline (its box grown by ``grow`` of its size on
+        each side), to look there only; by default all of them."""
+        return features
+
 
 def load_picture(image: str | Path | np.ndarray) -> np.ndarray | None:
     """A reference picture as grey uint8 (transparent pixels put on white); ``None`` if unreadable."""
@@ -171,6 +176,16 @@ class OrbMatcher(ProductMatcher):
     def frame_features(self, frame: np.ndarray) -> Any:
         kps, desc = self._orb_frame.detectAndCompute(frame, None)
         return (np.float32([kp.pt for kp in kps]) if kps else np.zeros((0, 2), np.float32), desc)
+
+    def features_near(self, features: Any, corners: Sequence[tuple[float, float]], grow: float = 0.25) -> Any:
+        pts, desc = features
+        if desc is None or not len(pts):
+            return features
+        q = np.asarray(corners, np.float32)
+        (x0, y0), (x1, y1) = q.min(axis=0), q.max(axis=0)
+        gx, gy = grow * (x1 - x0), grow * (y1 - y0)
+        keep = (pts[:, 0] >= x0 - gx) & (pts[:, 0] <= x1 + gx) & (pts[:, 1] >= y0 - gy) & (pts[:, 1] <= y1 + gy)
+        return pts[keep], desc[keep]
 
     def find(self, ref: Reference, frame: np.ndarray, t_ms: Ms, features: Any = None) -> Sighting:
         fpts, fdesc = features if features is not None else self.frame_features(frame)

@@ -117,13 +117,15 @@ def find_qr_codes(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, 
         kx, ky = fr.full_size[0] / fr.image.shape[1], fr.full_size[1] / fr.image.shape[0]
         text, pts = None, None
         try:
-            found, decoded, points, _ = det.detectAndDecodeMulti(fr.image)
-            if found and points is not None:
-                for txt, quad in zip(decoded, points, strict=False):
-                    corners = [(float(x * kx), float(y * ky)) for x, y in np.asarray(quad).reshape(-1, 2)]
-                    hits.append(QrHit(fr.t_ms, txt or None, corners))
-                continue
+            # the plain detector first (30 ms on 720p): most frames hold no code, and decoding costs as much again
             found, pts = det.detect(fr.image)
+            if found:
+                decoded_any, decoded, points, _ = det.detectAndDecodeMulti(fr.image)
+                if decoded_any and points is not None:
+                    for txt, quad in zip(decoded, points, strict=False):
+                        corners = [(float(x * kx), float(y * ky)) for x, y in np.asarray(quad).reshape(-1, 2)]
+                        hits.append(QrHit(fr.t_ms, txt or None, corners))
+                    continue
         except cv2.error:
             found = False
         if found and pts is not None and _plausible_qr(np.asarray(pts, np.float64).reshape(-1, 2), fr.image.shape):

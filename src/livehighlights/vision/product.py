@@ -186,6 +186,10 @@ def _swap_check(track: VisibilityTrack, matcher: ProductMatcher, ref: Reference,
     if rest and n_more > 0:
         picked += [rest[int(k)] for k in np.linspace(0, len(rest) - 1, min(n_more, len(rest)))]
     claimed = sum(track.sightings[i].score for i in picked if track.sightings[i].visible)
+    # where the claimed product was found, the question is what that object is: look there only (and 5x
+    # cheaper); elsewhere, the whole frame
+    near = {i: matcher.features_near(feats[i], track.sightings[i].corners) if track.sightings[i].corners
+            else feats[i] for i in picked}
     scores: dict[str, float] = {"": claimed}
     for pid, images in others.items():
         oref = reference_for(matcher, images)
@@ -194,7 +198,7 @@ def _swap_check(track: VisibilityTrack, matcher: ProductMatcher, ref: Reference,
             continue
         total = 0.0
         for i in picked:
-            s = matcher.find(oref, frames[i].image, frames[i].t_ms, feats[i])
+            s = matcher.find(oref, frames[i].image, frames[i].t_ms, near[i])
             total += s.score if s.visible else 0.0
         scores[pid] = total
     track.scores = scores
