@@ -93,3 +93,28 @@ def test_cues_kinds_languages_and_word_times() -> None:
 def test_cue_patterns_are_extensible() -> None:
     add_cue_patterns("fr", "tap_cart", [r"\bcliquez\s+sur\s+le\s+panier\b"])
     assert [c.kind for c in find_action_cues("Cliquez sur le panier !", languages=["fr"])] == ["tap_cart"]
+
+
+def test_embeddings_are_remembered() -> None:
+    """The same sentences are embedded once per process (refinement, then the check, see the same text)."""
+    seen: list[str] = []
+
+    class Counting:
+        name = "counting"
+
+        def _emb(self, texts):
+            seen.extend(texts)
+            return np.asarray([[len(t), 1.0] for t in texts], dtype=np.float32)
+
+        queries = passages = _emb
+
+    register_embedder("counting", Counting)
+    emb = get_embedder("counting")
+    first = emb.passages(["a b", "c", "a b"])
+    assert seen == ["a b", "c"]
+    second = emb.passages(["c", "dddd", "a b"])
+    assert seen == ["a b", "c", "dddd"]
+    assert np.array_equal(second, np.asarray([[1, 1], [4, 1], [3, 1]], np.float32))
+    assert np.array_equal(first[0], second[2])
+    emb.queries(["c"])  # queries and passages are embedded differently: not shared
+    assert seen[-1] == "c"

@@ -269,6 +269,7 @@ def _check(recording: Path, w: ClipWindow, u: Understanding, catalog: Any, in_li
                       if w.product_id else None)
     check_opts = CheckOptions(language=opts.understand.language, speech_model=opts.understand.speech_model,
                               vision_fps=opts.understand.check_fps, qr_fps=opts.understand.qr_fps,
+                              swap_samples=opts.understand.swap_samples,
                               embeddings=opts.understand.embeddings)
     # the transcript is reused; the picture is decoded once more, at the full rate, over the final window
     ev = analyze(recording, w.start_ms, w.end_ms, product=product, catalog=catalog, provenance=prov,

@@ -160,7 +160,14 @@ def slice_transcript(transcript: Any, start_ms: Ms, end_ms: Ms) -> Any:
 
 
 def _visual(ev: ClipEvidence, opts: CheckOptions, catalog: Any, visibility: Any, scan: Any) -> None:
-    from ..vision import find_qr_codes, find_static_overlays, measure_video, scan_window, visibility_track
+    from ..vision import (
+        VisibilityOptions,
+        find_qr_codes,
+        find_static_overlays,
+        measure_video,
+        scan_window,
+        visibility_track,
+    )
 
     if scan is None:
         scan = ev.attempt("decode", lambda: scan_window(ev.path, ev.start_ms, ev.end_ms,
@@ -190,8 +197,9 @@ def _visual(ev: ClipEvidence, opts: CheckOptions, catalog: Any, visibility: Any,
     if catalog is not None:
         others = {pid: p.images for pid, p in catalog.products.items() if pid != ev.product.id and p.images}
     product = ev.product
+    vis = VisibilityOptions(fps=opts.vision_fps, swap_samples=opts.swap_samples)
     ev.visibility = ev.attempt("visibility", lambda: visibility_track(
-        ev.path, ev.start_ms, ev.end_ms, product.images, other_products=others, scan=scan))
+        ev.path, ev.start_ms, ev.end_ms, product.images, other_products=others, scan=scan, options=vis))
     if ev.visibility is not None and ev.visibility.status != "ok":
         ev.unknown["visibility"] = ev.visibility.reason or "product visibility could not be measured"
 

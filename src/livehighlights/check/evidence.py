@@ -42,6 +42,8 @@ class CheckOptions:
     speech_model: str = "tiny.en"
     vision_fps: float = 4.0
     qr_fps: float = 1.0
+    swap_samples: int = 8
+    """Frames on which the product is also compared with every other catalog product (the swap check)."""
     embeddings: bool = True
     """Match selling points with sentence embeddings too (multilingual paraphrases)."""
 

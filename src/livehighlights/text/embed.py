@@ -65,6 +65,35 @@ def _rows(arr: np.ndarray, n: int) -> np.ndarray:
     return arr / np.maximum(norms, 1e-12)
 
 
+class MemoEmbedder:
+    """An embedder that remembers the rows it computed (the same sentences are matched when a window is
+    refined and again when it is judged): at most ``size`` texts of each kind, the oldest forgotten."""
+
+    def __init__(self, inner: Embedder, size: int = 4096) -> None:
+        self.inner, self.name, self.size = inner, inner.name, size
+        self._memo: dict[str, dict[str, np.ndarray]] = {"q": {}, "p": {}}
+        self._lock = threading.Lock()
+
+    def _rows(self, kind: str, texts: Sequence[str], compute: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
+        memo = self._memo[kind]
+        with self._lock:
+            known = {t: memo[t] for t in texts if t in memo}
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        if todo:
+            known.update(zip(todo, compute(todo), strict=True))
+            with self._lock:
+                memo.update((t, known[t]) for t in todo)
+                while len(memo) > self.size:
+                    memo.pop(next(iter(memo)))
+        return np.stack([known[t] for t in texts]) if texts else compute([])
+
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._rows("q", texts, self.inner.queries)
+
+    def passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._rows("p", texts, self.inner.passages)
+
+
 EMBEDDERS: dict[str, Callable[[], Embedder]] = {"e5": E5Embedder}
 """Embedder name -> factory (called once per process, on first use)."""
 
@@ -91,7 +120,7 @@ def get_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder | None:
     with _lock:
         if name not in _instances:
             try:
-                _instances[name] = EMBEDDERS[name]()
+                _instances[name] = MemoEmbedder(EMBEDDERS[name]())
             except Exception as exc:  # ImportError, OSError from ctypes, a plug-in's own errors
                 _instances[name] = None
                 _errors[name] = f"{type(exc).__name__}: {exc}"
