@@ -8,6 +8,7 @@ write ``highlights.json``. Problems we can go on with become warnings in the res
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -188,17 +189,33 @@ def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, cat
     listener = ThreadPoolExecutor(max_workers=1)
     heard = [start_listening(listener, recording, *understanding_range(w, duration_ms), opts.understand)
              for w in candidates]
-    try:
-        for n, win in enumerate(candidates):
+    lock = threading.Lock()
+    done = 0
+
+    def one(n: int) -> tuple[ClipWindow, Understanding]:
+        nonlocal done
+        timings: dict[str, float] = {}
+        result = _understand_one(recording, candidates[n], heard[n], duration_ms, catalog, in_live, opts, timings)
+        with lock:
+            for name, sec in timings.items():
+                analysis[name] = analysis.get(name, 0.0) + sec
+            done += 1
             if progress:
-                progress("understand", n, len(candidates))
-            refined, u = _understand_one(recording, win, heard[n], duration_ms, catalog, in_live, opts, analysis)
+                progress("understand", done, len(candidates))
+        return result
+
+    if progress:
+        progress("understand", 0, len(candidates))
+    # vision and the checks of two candidates at once: most of that work (matching, OCR, QR) is
+    # single-threaded native code, so one candidate alone leaves a core idle once speech is done
+    workers = ThreadPoolExecutor(max_workers=max(1, opts.understand.workers))
+    try:
+        for refined, u in workers.map(one, range(len(candidates))):
             understood[id(refined)] = u
             out.append(refined)
     finally:
+        workers.shutdown(wait=True, cancel_futures=True)
         listener.shutdown(wait=True, cancel_futures=True)
-    if progress:
-        progress("understand", len(candidates), len(candidates))
     return out, understood
 
 
@@ -216,6 +233,9 @@ def _understand_one(recording: Path, win: ClipWindow, heard: Any, duration_ms: M
     refined.content = summary
     refined.rank = rank_score(win.moment.score, summary["content"])
     u.report = _check(recording, refined, u, catalog, in_live, opts, analysis)
+    seen = u.report.get("product_within_1s")
+    if seen.status != "unknown":  # the check looked at the final window at the full rate: its time stands
+        summary["product_visible_s"] = seen.evidence.get("first_visible_s")
     u.scan = None
     for name, sec in u.timings.items():
         analysis[f"understand.{name}"] = analysis.get(f"understand.{name}", 0.0) + sec

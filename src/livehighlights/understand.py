@@ -35,6 +35,8 @@ class UnderstandOptions:
     language: str | None = None
     vision_fps: float = 2.0
     """Sampled frames per second for product visibility (first times are refined at the full rate)."""
+    workers: int = 2
+    """Candidates analysed at once (threads; speech recognition runs ahead in one more)."""
     check_fps: float = 1.0
     """Sampled frames per second of the visibility check on the refined window (its first times are
     refined at the full rate too; the ratios need no more)."""
@@ -88,12 +90,9 @@ class Understanding:
         return spans
 
     def first_visible_from(self, start: Ms) -> Ms | None:
-        """First time at or after ``start`` (or already before it) that the product is seen."""
-        if self.track is None or self.track.first_visible_ms is None:
-            return None
-        seen = [s.t_ms for s in self.track.sightings if s.visible and s.t_ms >= start - 1000]
-        fv = self.track.first_visible_ms
-        return fv if fv >= start - 1000 or not seen else seen[0]
+        """When the product is first seen from ``start`` on: the start of the first span of sightings that
+        reaches ``start`` (less a second's tolerance), earlier than ``start`` when it is already on screen."""
+        return next((s0 for s0, s1 in self.visible_spans() if s1 >= start - 1000), None)
 
 
 def understanding_range(win: ClipWindow, duration_ms: Ms) -> tuple[Ms, Ms]:

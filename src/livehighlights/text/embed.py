@@ -73,6 +73,7 @@ class MemoEmbedder:
         self.inner, self.name, self.size = inner, inner.name, size
         self._memo: dict[str, dict[str, np.ndarray]] = {"q": {}, "p": {}}
         self._lock = threading.Lock()
+        self._compute_lock = threading.Lock()
 
     def _rows(self, kind: str, texts: Sequence[str], compute: Callable[[Sequence[str]], np.ndarray]) -> np.ndarray:
         memo = self._memo[kind]
@@ -80,12 +81,17 @@ class MemoEmbedder:
             known = {t: memo[t] for t in texts if t in memo}
         todo = list(dict.fromkeys(t for t in texts if t not in known))
         if todo:
-            known.update(zip(todo, compute(todo), strict=True))
+            with self._compute_lock:  # an engine is not assumed to be thread-safe
+                rows = compute(todo)
+            known.update(zip(todo, rows, strict=True))
             with self._lock:
                 memo.update((t, known[t]) for t in todo)
                 while len(memo) > self.size:
                     memo.pop(next(iter(memo)))
-        return np.stack([known[t] for t in texts]) if texts else compute([])
+        if not texts:
+            with self._compute_lock:
+                return compute([])
+        return np.stack([known[t] for t in texts])
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._rows("q", texts, self.inner.queries)

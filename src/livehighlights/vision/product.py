@@ -19,6 +19,8 @@ from .frames import Frame, WindowScan, iter_frames, scan_window
 from .matchers import PRODUCT_MATCHERS, ProductMatcher, Reference, Sighting, get_matcher
 
 ImageRef = str | Path | np.ndarray
+REFINE_LOOKBACK_MS = 1500
+"""The first sighting is refined at the full rate over at least this much time before it."""
 
 
 @dataclass
@@ -164,7 +166,8 @@ def visibility_track(path: str | Path, start_ms: Ms, end_ms: Ms, product_images:
             continue
         t = track.sightings[idx].t_ms
         if o.refine and idx > 0:
-            lo = track.sightings[idx - 1].t_ms
+            # matches flicker near the threshold while a product comes in: look back at least 1.5 s
+            lo = max(start_ms - 1, min(track.sightings[idx - 1].t_ms, t - REFINE_LOOKBACK_MS))
             t = _refine(Path(path), lo, t, matcher, ref, short_side, want_full) or t
         if want_full:
             track.first_full_ms = t
