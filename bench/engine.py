@@ -68,7 +68,14 @@ def print_run(title: str, wall: float, peak_mb: float, report: dict) -> None:
     print(f"  peak memory (largest process): {peak_mb:.0f} MB (target: < 1536 MB)")
     print("  time per stage (s): " + ", ".join(f"{k} {v:.2f}" for k, v in report["timings_s"].items()))
     if report.get("analysis_timings_s"):
-        print("  analysis (s): " + ", ".join(f"{k} {v:.1f}" for k, v in report["analysis_timings_s"].items()))
+        print("  analysis, wall seconds summed over candidates (speech and two candidates run at once, so these "
+              "overlap): " + ", ".join(f"{k} {v:.1f}" for k, v in report["analysis_timings_s"].items()))
+    cov = report.get("analysis_coverage")
+    if cov and cov.get("candidates"):
+        took = report["timings_s"].get("understand", 0.0)
+        print(f"  analysed {cov['candidates']} candidates ({cov['understood_s']:.0f} s understood, "
+              f"{cov['checked_s']:.0f} s checked at the full rate) in {took:.1f} s: "
+              f"{took / cov['candidates'] * 20:.1f} s per 20 windows (target: 90 s)")
     cuts = [h["cut"] for h in report["highlights"] if h.get("cut")]
     if cuts:
         re = sum(c["reencoded_s"] for c in cuts)

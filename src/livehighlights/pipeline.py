@@ -90,6 +90,9 @@ class ProcessResult:
     report_path: Path
     analysis_timings: dict[str, float] = field(default_factory=dict)
     """Seconds per analysis over all candidate windows (``understand.speech``, ``check.audio``...)."""
+    analysis_coverage: dict[str, float] = field(default_factory=dict)
+    """What was analysed: ``candidates``, ``understood_s`` (seconds of the LIVE understood around them) and
+    ``checked_s`` (seconds of refined windows judged at the full frame rate)."""
 
 
 @contextmanager
@@ -161,8 +164,11 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
             _render(recording, info, highlights, out_dir, catalog_path, in_live, opts, progress)
 
     report = out_dir / "highlights.json"
+    coverage = {"candidates": len(understood),
+                "understood_s": ms_to_s(sum(u.end_ms - u.start_ms for u in understood.values())),
+                "checked_s": ms_to_s(sum(w.end_ms - w.start_ms for w in windows if id(w) in understood))}
     result = ProcessResult(out_dir, highlights, rejected, moments, warnings, timings, info.duration_ms, report,
-                           analysis)
+                           analysis, coverage if understood else {})
     with _timed(timings, "write"):
         report.write_text(json.dumps(to_report(result, recording=recording, events=events_path,
                                                catalog=catalog, catalog_path=catalog_path), indent=2))
@@ -374,4 +380,5 @@ def to_report(result: ProcessResult, *, recording: Path, events: Path, catalog: 
         "warnings": [str(w) for w in result.warnings],
         "timings_s": {k: round(v, 3) for k, v in result.timings.items()},
         "analysis_timings_s": {k: round(v, 3) for k, v in sorted(result.analysis_timings.items())},
+        "analysis_coverage": result.analysis_coverage,
     }
