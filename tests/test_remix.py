@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
 from livehighlights.errors import InputError
 from livehighlights.remix import Encoder, RemixOptions, load_style, remix, resolve_source
@@ -209,13 +209,7 @@ def test_style_validation(tmp_path):
 
 
 def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    code = ("from livehighlights._cli.main import app, run\n"
-            "from livehighlights._cli.remix_cmd import remix\n"
-            "if not any(getattr(c.callback, '__name__', '') == 'remix' for c in app.registered_commands):\n"
-            "    app.command()(remix)\n"
-            "run()\n")
-    return subprocess.run([sys.executable, "-c", code, "remix", *map(str, args)], capture_output=True, text=True,
-                          timeout=300)
+    return run_cli("remix", *args)
 
 
 def test_cli_errors(tmp_path, clip):
