@@ -151,6 +151,22 @@ def test_product_visibility_on_sim(live) -> None:  # noqa: ANN001
     assert bad.matches_catalog is False and bad.best_other == pid
 
 
+def test_small_product_found_on_sharper_frames(live, vdir: Path) -> None:  # noqa: ANN001
+    """A product a third of the frame wide on a 1080x1920 picture is too few pixels at the 360-pixel
+    analysis size; the sharper (720) frames of the scan find it."""
+    _, _, images = live
+    img = images[sorted(images)[0]][0]
+    out = vdir / "small_product.mp4"
+    ff("-f", "lavfi", "-i", "testsrc2=size=1080x1920:rate=30:duration=5", "-i", img, "-filter_complex",
+       "[1]scale=320:-2[p];[0][p]overlay=x=400:y=800:enable='between(t,1.5,4)'", *X264, str(out))
+    plain = visibility_track(out, 0, 5000, [img], scan=scan_window(out, 0, 5000, sample_fps=2))
+    assert plain.first_visible_ms is None
+    tr = visibility_track(out, 0, 5000, [img], scan=scan_window(out, 0, 5000, sample_fps=2, hires_fps=1))
+    assert tr.first_visible_ms is not None and abs(tr.first_visible_ms - 1500) <= 100
+    assert tr.frame_size == (720, 1280) and "sharper" in tr.warnings[-1]
+    assert all(not s.visible for s in tr.sightings if s.t_ms < 1500 or s.t_ms > 4000)
+
+
 def test_product_without_picture(live, tmp_path: Path) -> None:  # noqa: ANN001
     sim, _, _ = live
     tr = visibility_track(sim.recording, 0, 2000, [])

@@ -156,11 +156,12 @@ def sparse_scan(recording: Path, start: Ms, end: Ms, options: UnderstandOptions)
     together, else frames sampled at ``options.vision_fps`` (a full decode, no per-frame statistics)."""
     from .vision.frames import keyframe_scan, scan_window
 
-    scan = keyframe_scan(recording, start, end)
+    scan = keyframe_scan(recording, start, end, hires_short_side=720)
     times = [start] + [f.t_ms for f in scan.samples] + [end]
     if max(b - a for a, b in zip(times, times[1:], strict=False)) <= options.max_keyframe_gap_ms:
         return scan
-    return scan_window(recording, start, end, sample_fps=options.vision_fps, stats=False)
+    return scan_window(recording, start, end, sample_fps=options.vision_fps, stats=False,
+                       hires_fps=options.qr_fps, hires_short_side=720)
 
 
 def refine_and_score(win: ClipWindow, u: Understanding, duration_ms: Ms, catalog: Any,

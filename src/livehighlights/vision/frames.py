@@ -251,10 +251,11 @@ def scan_window(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *,
 
 
 def keyframe_scan(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *,
-                  short_side: int = ANALYSIS_SHORT_SIDE) -> WindowScan:
+                  short_side: int = ANALYSIS_SHORT_SIDE, hires_short_side: int = 0) -> WindowScan:
     """A scan whose samples are the window's keyframes only (decoded without the frames between them:
     ~10x cheaper than a full pass). Enough to follow a product every GOP (2 s in a LIVE recording); it has
-    no per-frame statistics, so quality checks need :func:`scan_window` instead."""
+    no per-frame statistics, so quality checks need :func:`scan_window` instead. ``hires_short_side``
+    also keeps sharper copies of the keyframes (``hires``)."""
     import time
 
     t0 = time.perf_counter()
@@ -268,6 +269,9 @@ def keyframe_scan(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, 
         y = frame_gray(frame)
         scan.samples.append(Frame(t, shrink(y, scaled_size(frame.width, frame.height, short_side)),
                                   (frame.width, frame.height)))
+        if hires_short_side:
+            scan.hires.append(Frame(t, shrink(y, scaled_size(frame.width, frame.height, hires_short_side)),
+                                    (frame.width, frame.height)))
     if scan is None:
         raise MediaError(f"no keyframe between {start_ms} and {end_ms} ms", Where(Path(path)))
     scan.decode_s = time.perf_counter() - t0

@@ -150,11 +150,19 @@ def visibility_track(path: str | Path, start_ms: Ms, end_ms: Ms, product_images:
         return track
     scan = scan if scan is not None and scan.samples else scan_window(path, start_ms, end_ms, sample_fps=o.fps)
     frames = scan.samples
+    feats = [matcher.frame_features(fr.image) for fr in frames]
+    track.sightings = [matcher.find(ref, fr.image, fr.t_ms, f) for fr, f in zip(frames, feats, strict=True)]
+    if not any(s.visible for s in track.sightings) and scan.hires:
+        # a small or thin product (a lipstick) can be too few pixels at the analysis size: look again on
+        # the sharper frames the scan keeps
+        sharp = [matcher.frame_features(fr.image) for fr in scan.hires]
+        again = [matcher.find(ref, fr.image, fr.t_ms, f) for fr, f in zip(scan.hires, sharp, strict=True)]
+        if any(s.visible for s in again):
+            frames, feats, track.sightings = scan.hires, sharp, again
+            track.warnings.append("the product was found only on the sharper frames")
     if frames:
         track.frame_size = (frames[0].image.shape[1], frames[0].image.shape[0])
     short_side = min(track.frame_size) if frames else 360
-    feats = [matcher.frame_features(fr.image) for fr in frames]
-    track.sightings = [matcher.find(ref, fr.image, fr.t_ms, f) for fr, f in zip(frames, feats, strict=True)]
     seen = [s for s in track.sightings if s.visible]
     track.visible_ratio = len(seen) / max(1, len(frames))
     track.frontal_ratio = sum(s.frontal for s in seen) / len(seen) if seen else 0.0
