@@ -122,6 +122,20 @@ def test_weights_are_configurable_and_validated(stream):
         DetectOptions(weights={"gmv": 0}).normalised_weights()
 
 
+def test_profit_evidence_is_the_products_own(stream):
+    _, log, catalog, truth = stream
+    moments = [m for m in _detect(log, truth, catalog, weights={"gmv": 0.35, "gpm": 0.2, "engagement": 0.3,
+                                                                 "traffic": 0.15, "profit": 0.2})
+               if m.kind == "product"]
+    assert moments and all("profit" in m.breakdown for m in moments)
+    for m in moments:
+        lo, hi = m.evidence["window_s"]
+        own = sum(e.gross_profit or 0.0 for e in log.events if e.type == "order" and e.product_id == m.product_id
+                  and lo * 1000 <= e.ts_ms < hi * 1000)
+        assert m.evidence["profit"]["value"] == pytest.approx(own, abs=0.02)
+        assert m.evidence["profit"]["value"] <= m.evidence["gmv"]["value"] + 0.01
+
+
 def test_moments_from_iso_timestamped_log(tmp_path):
     out = tmp_path / "iso"
     simulate(SimConfig(minutes=6, seed=4, live_start_utc="2026-11-21T19:00:00Z"), out, media=False)

@@ -104,6 +104,8 @@ def test_per_product_metrics_and_catalog_values(catalog) -> None:
     assert p1["items"].tolist() == [2, 1, 0] and p1["product_clicks"].tolist() == [2, 0, 0]
     assert p1["add_to_carts"].tolist() == [1, 0, 0]
     assert p2["gmv"].tolist() == [0.0, 10.0, 0.0] and p2["product_clicks"].tolist() == [0, 1, 0]
+    # gross profit per product: p1's own (catalog cost, then the order's amount less cost); p2's unknown
+    assert p1["gross_profit"].tolist() == [20.0, 11.0, 0.0] and p2["gross_profit"].tolist() == [0.0, 0.0, 0.0]
     sec1 = tl.second(1)
     assert set(sec1.by_product) == {"p1", "p2"} and sec1.by_product["p2"]["orders"] == 1.0
 

@@ -118,10 +118,14 @@ class ShoppingMomentDetector(Detector):
         lift_gpm = log_lift(gpm_w, gpm_base, floor=max(1e-6, 0.05 * gpm_base)) if gpm_w > 0 else 0.0
         evidence["gpm"] = {"value": round(gpm_w, 2), "baseline": round(gpm_base, 2), "log2_lift": round(lift_gpm, 2)}
 
-        # Profit: stream-level gross profit over the lag window.
-        z_profit = window_z(st.total("gross_profit", a, w_end), hist_arr("gross_profit"), w_len,
-                            unit=max(1e-6, mean_value * 0.3))
-        evidence["profit"] = {"value": round(st.total("gross_profit", a, w_end), 2), "z": round(z_profit, 2)}
+        # Profit: the product's gross profit over the lag window (the stream's when no product is known).
+        if product is not None:
+            profit = st.product_total(product, "gross_profit", a, w_end)
+            profit_hist = self._product_hist(product, "gross_profit", hist)
+        else:
+            profit, profit_hist = st.total("gross_profit", a, w_end), hist_arr("gross_profit")
+        z_profit = window_z(profit / traffic_ratio, profit_hist, w_len, unit=max(1e-6, mean_value * 0.3))
+        evidence["profit"] = {"value": round(profit, 2), "z": round(z_profit, 2)}
 
         # Engagement during the segment itself: product interest first, then social signals.
         # Interest (clicks, add-to-carts per viewer) is judged against the stream's earlier segments,

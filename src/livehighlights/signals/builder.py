@@ -184,12 +184,15 @@ class TimelineBuilder:
         else:
             gmv = 0.0
             self.unpriced_orders += 1
+        profit: float | None = None
         if ev.gross_profit is not None:
-            acc["gross_profit"] = acc.get("gross_profit", 0.0) + ev.gross_profit
+            profit = ev.gross_profit
         elif unit_cost is not None:
-            acc["gross_profit"] = acc.get("gross_profit", 0.0) + gmv - unit_cost * qty
+            profit = gmv - unit_cost * qty
         else:
             self.profit_known = False
+        if profit is not None:
+            acc["gross_profit"] = acc.get("gross_profit", 0.0) + profit
         acc["gmv"] = acc.get("gmv", 0.0) + gmv
         acc["orders"] = acc.get("orders", 0.0) + 1
         acc["items"] = acc.get("items", 0.0) + qty
@@ -198,6 +201,8 @@ class TimelineBuilder:
             row["gmv"] = row.get("gmv", 0.0) + gmv
             row["orders"] = row.get("orders", 0.0) + 1
             row["items"] = row.get("items", 0.0) + qty
+            if profit is not None:
+                row["gross_profit"] = row.get("gross_profit", 0.0) + profit
 
     def _reset_open(self) -> None:
         self._acc = {}

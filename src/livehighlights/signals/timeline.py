@@ -31,8 +31,8 @@ METRICS: tuple[str, ...] = (
 )
 """Metric names, in a fixed order, as used by detectors and the score breakdown."""
 
-PRODUCT_METRICS: tuple[str, ...] = ("gmv", "orders", "items", "product_clicks", "add_to_carts")
-"""Metrics also kept per product (for attribution)."""
+PRODUCT_METRICS: tuple[str, ...] = ("gmv", "gross_profit", "orders", "items", "product_clicks", "add_to_carts")
+"""Metrics also kept per product (for attribution and the product's own GMV and gross profit)."""
 
 
 @dataclass(slots=True)
