@@ -135,8 +135,17 @@ def test_unknown_products_are_reported_not_fatal(short_live, tmp_path):
 
 
 def test_demo_runs_end_to_end(tmp_path):
-    res = run_cli("demo", "--minutes", "0.5", "--out", tmp_path / "demo")
+    res = run_cli("demo", "--minutes", "0.5", "--out", "demo", cwd=tmp_path)  # a relative folder, as a user types
     assert res.returncode == 0, res.stderr
-    assert (tmp_path / "demo" / "highlights" / "highlights.json").exists()
+    report = tmp_path / "demo" / "highlights" / "highlights.json"
+    assert report.exists()
     assert list((tmp_path / "demo" / "highlights" / "clips").glob("*.mp4"))
+    live = json.loads(report.read_text())["live"]
+    assert all(Path(live[k]).is_absolute() and Path(live[k]).is_file() for k in ("recording", "events", "catalog"))
+    # the report is usable from anywhere: a remix of its first highlight from another folder
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    res = run_cli("remix", f"{report}#1", "--size", "720x1280", "--out", "teaser.mp4", cwd=elsewhere)
+    assert res.returncode == 0, res.stderr
+    assert (elsewhere / "teaser.mp4").stat().st_size > 10_000
     shutil.rmtree(tmp_path / "demo")

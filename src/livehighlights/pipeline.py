@@ -365,10 +365,10 @@ def to_report(result: ProcessResult, *, recording: Path, events: Path, catalog: 
 
     return {
         "version": 1,
-        "live": {
-            "recording": str(recording),
-            "events": str(events),
-            "catalog": str(catalog_path) if catalog_path else None,
+        "live": {  # absolute: the report is read from other folders (remix, check, a review tool)
+            "recording": str(recording.resolve()),
+            "events": str(events.resolve()),
+            "catalog": str(catalog_path.resolve()) if catalog_path else None,
             "duration_s": ms_to_s(result.duration_ms),
         },
         "highlights": [

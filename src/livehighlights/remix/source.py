@@ -101,20 +101,31 @@ def _from_report(report: Path, rank: int, catalog: Path | None, product_id: str 
         raise InputError("clip file of the highlight not found", Where(clip))
     live = data.get("live") or {}
     if catalog is None and live.get("catalog"):
-        catalog = _find(live["catalog"], report)
+        catalog = _find(live["catalog"], report) or _sidecar_catalog(clip)
+        if catalog is None:
+            raise InputError(f"catalog '{live['catalog']}' of the report not found (give --catalog)",
+                             Where(report, field="live.catalog"))
     src = _from_clip(clip, catalog, product_id or entry.get("product_id"))
     src.report, src.rank = report, rank
     src.language = (entry.get("transcript") or {}).get("language")
     return src
 
 
-def _find(name: str, report: Path) -> Path:
+def _find(name: str, report: Path) -> Path | None:
     """A path written in a report: absolute, from where ``process`` ran, or next to the report."""
     p = Path(name)
-    for cand in (p, report.parent / p, report.parent.parent / p):
-        if cand.is_file():
-            return cand
-    raise InputError(f"catalog '{name}' of the report not found (give --catalog)", Where(report, field="live.catalog"))
+    return next((c for c in (p, report.parent / p, report.parent.parent / p) if c.is_file()), None)
+
+
+def _sidecar_catalog(clip: Path) -> Path | None:
+    """The catalog named (absolute) by the clip's provenance sidecar, when it is still there."""
+    from ..check.sidecar import provenance_path
+
+    try:
+        name = json.loads(provenance_path(clip).read_text(encoding="utf-8")).get("catalog")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return Path(name) if isinstance(name, str) and Path(name).is_file() else None
 
 
 def _attach_product(src: RemixSource, catalog: Path | None, product_id: str | None) -> None:
