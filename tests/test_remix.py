@@ -88,6 +88,17 @@ def test_stickers_avoid_product_and_stay_safe(rendered, clip):
             assert t is s or overlap(tuple(s["box"]), tuple(t["box"])) == 0
 
 
+def test_the_lives_own_sticker_stays_readable(rendered, clip):
+    """The LIVE's own price sticker (drawn by the seller's studio, not by us) is found as a still mark
+    and our stickers and subtitles keep off it: a remix must not hide the seller's own promotion."""
+    _out, data = rendered
+    live_sticker = clip[1]["pitch"]["sticker_box"]
+    assert live_sticker, "the simulated pitch shows a price sticker"
+    ours = [s["box"] for s in data["enhancements"]["stickers"]] + [data["enhancements"]["subtitles"]["band"]]
+    covered = sum(overlap(tuple(b), tuple(live_sticker)) for b in ours)
+    assert covered <= 0.08 * live_sticker[2] * live_sticker[3], (ours, live_sticker)
+
+
 def test_subtitles_burned_in_safe_band(rendered, clip):
     out, data = rendered
     subs = data["enhancements"]["subtitles"]

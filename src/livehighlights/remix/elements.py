@@ -17,7 +17,7 @@ from PIL import Image
 from ..models import Product
 from ..timebase import Ms
 from . import stickers as draw
-from .layout import Box, SafeArea, place
+from .layout import Box, SafeArea, place, place_scored
 from .style import Style
 
 CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "IDR": "Rp", "INR": "₹", "VND": "₫", "THB": "฿",
@@ -103,33 +103,36 @@ def sticker_images(product: Product, style: Style, language: str | None, h: int,
 
 def place_all(product: Product | None, style: Style, language: str | None, area: SafeArea, font: Path,
               logo: Path | None, avoid: list[Box], taken: list[Box], live_on: bool, end_ms: Ms,
-              work: Path) -> Placed:
-    """Draw and place the badge and arrow (LIVE on) and the stickers; ``taken`` grows as they are placed."""
+              work: Path, keep_clear: list[Box] | None = None) -> Placed:
+    """Draw and place the badge and arrow (LIVE on) and the stickers; ``taken`` grows as they are placed.
+
+    ``avoid`` (the product) is never covered; ``keep_clear`` (the LIVE's own on-screen text and stickers) is
+    left readable where a sticker fits elsewhere at some size, and covered only when nothing else is free."""
     res = Placed()
     if live_on:
         _live_cues(style, language, area, font, avoid, taken, end_ms, work, res)
     if product is None or not style.stickers.enabled:
         return res
     start = int(style.stickers.start * 1000)
+    drawn = [sticker_images(product, style, language, area.h, font, logo, scale) for scale in SHRINK]
     for kind in ANCHORS:
-        for scale in SHRINK:
-            imgs = sticker_images(product, style, language, area.h, font, logo, scale)
-            if kind not in imgs:
-                break
-            text, img = imgs[kind]
-            box = place(img.size, ANCHORS[kind], area, avoid, taken)
-            if box is None:
-                continue
-            path = work / f"sticker_{kind}.png"
-            img.save(path)
-            side = "left" if box[0] + box[2] / 2 < area.w / 2 else "right"
-            el = Element(kind, text, path, box, start, end_ms, side if style.stickers.animate else None)
-            el.travel = box
-            res.elements.append(el)
-            taken.append(box)
-            break
-        else:
+        if kind not in drawn[0]:
+            continue
+        # the largest size that covers the least of the LIVE's own marks, nearest its anchor
+        fits = [(found[0], i, found[1]) for i, imgs in enumerate(drawn)
+                if (found := place_scored(imgs[kind][1].size, ANCHORS[kind], area, avoid, taken, keep_clear or ()))]
+        if not fits:
             res.skipped.append(f"{kind}: no free place beside the product")
+            continue
+        _, i, box = min(fits)
+        text, img = drawn[i][kind]
+        path = work / f"sticker_{kind}.png"
+        img.save(path)
+        side = "left" if box[0] + box[2] / 2 < area.w / 2 else "right"
+        el = Element(kind, text, path, box, start, end_ms, side if style.stickers.animate else None)
+        el.travel = box
+        res.elements.append(el)
+        taken.append(box)
     return res
 
 

@@ -20,7 +20,17 @@ from . import elements as els
 from . import graph, reframe
 from .audio import mix
 from .fonts import font_family, missing_glyphs, resolve_font
-from .layout import Box, SafeArea, clip_box, overlap, subtitle_band, union
+from .layout import (
+    Box,
+    SafeArea,
+    auto_subtitle_band,
+    clip_box,
+    inflate,
+    merge_touching,
+    overlap,
+    subtitle_band,
+    union,
+)
 from .music import resolve_track
 from .plan import LivePlan, format_start, load_plan
 from .source import RemixSource
@@ -32,6 +42,8 @@ SIZES: dict[str, tuple[int, int]] = {"1080x1920": (1080, 1920), "720x1280": (720
 PRODUCT_MARGIN = 0.015
 """The product's box is inflated by this fraction of the width before stickers avoid it..."""
 MAX_AREA_RATIO = 0.33
+MIN_MARK_FRAMES = 12
+"""Pictures needed to tell the LIVE's own still marks from scenery (fewer keyframes: sample the clip)."""
 PRODUCT_PAD = (0.15, 0.35)
 """... and by these fractions of its own width and height: the matcher outlines the reference picture (a
 label, a box face), while the product itself reaches further (a candle's flame, a bottle's cap)."""
@@ -116,8 +128,10 @@ def remix(source: RemixSource, out: Path, options: RemixOptions | None = None) -
 
 
 def _analyse(source: RemixSource, o: RemixOptions, style: Style, info: Any, duration: Ms, language: str | None,
-             timings: dict[str, float], warnings: list[str]) -> tuple[Any, Any, list[tuple[Ms, float | None]]]:
-    """Transcript, product visibility track and (landscape) motion centroids, computed side by side."""
+             timings: dict[str, float], warnings: list[str],
+             ) -> tuple[Any, Any, list[Box], list[tuple[Ms, float | None]]]:
+    """Transcript, product visibility track, the LIVE's own still marks and (landscape) motion centroids,
+    computed side by side."""
     def timed(name: str, fn: Any) -> Any:
         t = time.perf_counter()
         try:
@@ -134,35 +148,60 @@ def _analyse(source: RemixSource, o: RemixOptions, style: Style, info: Any, dura
         model = o.speech_model or ("tiny.en" if language in (None, "en") else "base")
         return transcribe(source.clip, 0, duration, SpeechOptions(model=model, language=language))
 
-    def vision() -> Any:
+    def vision() -> tuple[Any, list[Box]]:
+        """The product's visibility track and the LIVE's own still marks (its stickers, price cards,
+        titles: boxes in source pixels), both from one scan of the clip."""
         from ..vision import scan_window
+        from ..vision.frames import keyframe_scan
         from ..vision.product import visibility_track
 
+        images = source.product.images if source.product is not None else []
         if info.width > info.height:
             # reframing needs the product found in most frames: a landscape frame holds it small, so
             # look at full height (up to 720 px) rather than the usual 360
             fps = max(o.vision_fps, 2.0)
-            scan = scan_window(source.clip, 0, duration, sample_fps=fps, short_side=min(720, info.height))
-            return visibility_track(source.clip, 0, duration, source.product.images, fps=fps, scan=scan)
+            scan = scan_window(source.clip, 0, duration, sample_fps=fps, short_side=min(720, info.height),
+                               stats=False)
+            track = visibility_track(source.clip, 0, duration, images, fps=fps, scan=scan) if images else None
+            return track, _live_marks(source.clip, duration, scan)
         # stickers only need to know where the product is: its keyframes (every 2 s in a LIVE) are enough,
         # and decoding only them is ~10x cheaper; a clip with sparse keyframes gets the sampled full pass
         from ..vision import VisibilityOptions
-        from ..vision.frames import keyframe_scan
 
         keys = keyframe_scan(source.clip, 0, duration)
-        if len(keys.samples) >= max(2, duration // 3000):
-            return visibility_track(source.clip, 0, duration, source.product.images, scan=keys,
-                                    options=VisibilityOptions(refine=False))
-        return visibility_track(source.clip, 0, duration, source.product.images, fps=o.vision_fps)
+        if len(keys.samples) < max(MIN_MARK_FRAMES, duration // 3000):
+            # a short clip (or sparse keyframes): too few pictures to tell the LIVE's marks from scenery
+            keys = scan_window(source.clip, 0, duration, sample_fps=max(2.0, o.vision_fps), stats=False)
+        track = visibility_track(source.clip, 0, duration, images, scan=keys,
+                                 options=VisibilityOptions(refine=False)) if images else None
+        return track, _live_marks(source.clip, duration, keys)
 
     landscape = info.width > info.height
     with ThreadPoolExecutor(max_workers=2) as pool:
         f_speech = pool.submit(timed, "transcribe", speech) if style.subtitles.enabled else None
-        f_vis = pool.submit(timed, "product_track", vision) if source.product and source.product.images else None
+        f_vis = pool.submit(timed, "product_track", vision)
         f_motion = pool.submit(timed, "motion", lambda: reframe.motion_centroids(source.clip, duration)) \
             if landscape else None
-        return (f_speech.result() if f_speech else None, f_vis.result() if f_vis else None,
+        track, marks = f_vis.result() or (None, [])
+        return (f_speech.result() if f_speech else None, track, marks,
                 (f_motion.result() or []) if f_motion else [])
+
+
+def _live_marks(clip: Path, duration: Ms, scan: Any) -> list[Box]:
+    """Boxes (source pixels) of the marks burned on the LIVE's picture: its own stickers, price cards and
+    titles, seen to stay while the picture moved under them (confidence >= 0.5; still scenery is not one).
+    The remix keeps them readable where it can (a seller's own promotion is worth showing)."""
+    from ..vision import find_static_overlays
+
+    found = find_static_overlays(clip, 0, duration, scan=scan)
+    if found.status != "ok":
+        return []
+    margin = max(4, min(scan.width, scan.height) // 50)
+    strong = [inflate(ov.box, margin) for ov in found.overlays if ov.confidence >= 0.5]
+    # weaker pieces touching a mark are part of it (the rest of a sticker's text, its frame)
+    near = [inflate(ov.box, margin) for ov in found.overlays if 0.2 <= ov.confidence < 0.5
+            and any(overlap(inflate(ov.box, margin), b) for b in strong)]
+    return merge_touching(strong + near)
 
 
 def _sighting_boxes(track: Any, src_size: tuple[int, int]) -> list[tuple[Ms, Box]]:
@@ -206,13 +245,17 @@ def _render(source: RemixSource, out: Path, o: RemixOptions, style: Style, plan:
 
     W, H = size
     area = SafeArea(W, H)
-    transcript, vis, motion = _analyse(source, o, style, info, duration, language, timings, warnings)
+    transcript, vis, marks, motion = _analyse(source, o, style, info, duration, language, timings, warnings)
     t = time.perf_counter()
     src_boxes = _sighting_boxes(vis, (info.width, info.height))
     framing = _framing(info, size, duration, src_boxes, motion)
     out_boxes = [(tm, b2) for tm, b in src_boxes if (b2 := clip_box(framing.map_box(b, tm), W, H))]
     product_box = union(b for _, b in out_boxes)
     avoid = [_pad(product_box, W)] if product_box else []
+    # the LIVE's own marks where they show in the output (a moving crop sweeps them: all its positions)
+    times = sorted({0, duration // 2, max(0, duration - 1)} | {tm for tm, _ in framing.knots})
+    clear = [b2 for b in marks for tm in times if (b2 := clip_box(framing.map_box(b, tm), W, H))]
+    clear = list(dict.fromkeys(clear))
     if source.product is None:
         warnings.append("no product given (--catalog/--product or a highlight): no catalog stickers")
     elif product_box is None:
@@ -237,9 +280,9 @@ def _render(source: RemixSource, out: Path, o: RemixOptions, style: Style, plan:
         else:
             where = style.subtitles.position
             if where == "auto":
-                bands = {w_: subtitle_band(area, px, 2, w_) for w_ in ("bottom", "top")}
-                where = min(bands, key=lambda k: (overlap(bands[k], avoid[0]) if avoid else 0, k != "bottom"))
-            band = subtitle_band(area, px, 2, where)
+                band, where = auto_subtitle_band(area, px, avoid, clear)
+            else:
+                band = subtitle_band(area, px, 2, where)
             cards = make_cards(words, style.subtitles, card_start)
             family = font_family(sub_font)
             (work / "fonts").symlink_to(sub_font.parent.absolute())
@@ -254,7 +297,7 @@ def _render(source: RemixSource, out: Path, o: RemixOptions, style: Style, plan:
             taken.append(band)
 
     placed = els.place_all(source.product, style, language, area, font, source.logo, avoid, taken, o.live_on,
-                           card_start, work)
+                           card_start, work, keep_clear=clear)
     warnings += [f"left out {s}" for s in placed.skipped]
     card = None
     if end_card:

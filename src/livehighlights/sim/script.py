@@ -60,6 +60,8 @@ class Pitch:
     selling_points_spoken: list[str] = field(default_factory=list)
     sticker: bool = False
     """Whether a price/discount sticker is shown during the hold."""
+    sticker_box: list[int] | None = None
+    """Where the video drew that sticker (x, y, w, h in frame pixels; set when the video is rendered)."""
 
 
 @dataclass

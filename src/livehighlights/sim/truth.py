@@ -54,7 +54,7 @@ def build_truth(config: SimConfig, show: Show, spoken: list[Spoken] | None) -> d
         pitches.append({"index": p.index, "product_id": p.product_id, "pinned_product_id": p.pinned_id,
                         "start_s": p.start_s, "end_s": p.end_s, "key_s": p.key_s, "success": p.success,
                         "lift": p.lift, "visible": visible, "selling_points_spoken": p.selling_points_spoken,
-                        "sticker": p.sticker})
+                        "sticker": p.sticker, "sticker_box": p.sticker_box})
     if spoken is None:
         speech = [{"start_s": ln.start_s, "end_s": round(min(show.duration_s, ln.start_s + ln.slot_s), 3),
                    "text": ln.text} for ln in show.lines]

@@ -115,6 +115,7 @@ def _layers(show: Show, products: list[SimProduct], spoken: list[Spoken], lay: L
             st.save(spath)
             sx0 = W - st.width - int(W * 0.03)
             sy0 = int(H * 0.12) if lay.portrait else int(H * 0.15)
+            pitch.sticker_box = [sx0, sy0, st.width, st.height]
             items.append(Item(spath, f"{sx0}", f"{sy0}+{H * 0.004:.1f}*sin(2*PI*T/1.1)",
                               [(hands.full_s, hands.out_s)]))
     return bg, items
