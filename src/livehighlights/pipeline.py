@@ -215,6 +215,7 @@ def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, cat
     # vision and the checks of two candidates at once: most of that work (matching, OCR, QR) is
     # single-threaded native code, so one candidate alone leaves a core idle once speech is done
     workers = ThreadPoolExecutor(max_workers=max(1, opts.understand.workers))
+    cv_threads = _one_thread_per_task(opts.understand.workers)
     try:
         for refined, u in workers.map(one, range(len(candidates))):
             understood[id(refined)] = u
@@ -222,7 +223,23 @@ def _understand(recording: Path, windows: list[ClipWindow], duration_ms: Ms, cat
     finally:
         workers.shutdown(wait=True, cancel_futures=True)
         listener.shutdown(wait=True, cancel_futures=True)
+        if cv_threads is not None:
+            import cv2
+
+            cv2.setNumThreads(cv_threads)
     return out, understood
+
+
+def _one_thread_per_task(workers: int) -> int | None:
+    """With candidates analysed side by side, OpenCV's own threads only add overhead (its matching costs a
+    third more CPU on two threads than on one): run it on one. Returns the setting to restore."""
+    if workers < 2:
+        return None
+    import cv2
+
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(1)
+    return before
 
 
 def _understand_one(recording: Path, win: ClipWindow, heard: Any, duration_ms: Ms, catalog: Any, in_live: set[str],
@@ -296,10 +313,22 @@ def _check(recording: Path, w: ClipWindow, u: Understanding, catalog: Any, in_li
     check_opts = CheckOptions(language=opts.understand.language, speech_model=opts.understand.speech_model,
                               vision_fps=opts.understand.check_fps, qr_fps=opts.understand.qr_fps,
                               swap_samples=opts.understand.swap_samples,
-                              embeddings=opts.understand.embeddings)
-    # the transcript is reused; the picture is decoded once more, at the full rate, over the final window
+                              embeddings=opts.understand.embeddings,
+                              decode_threads=opts.understand.decode_threads)
+    # the transcript and the product's track are reused; the picture is decoded once more, at the full rate,
+    # over the final window for the quality checks
     ev = analyze(recording, w.start_ms, w.end_ms, product=product, catalog=catalog, provenance=prov,
-                 transcript=u.transcript, options=check_opts)
+                 transcript=u.transcript, visibility=u.track, options=check_opts)
+    if u.track is not None and ev.visibility is not None and product is not None:
+        from .vision import VisibilityOptions
+        from .vision.product import reuse_track
+
+        others = {pid: p.images for pid, p in catalog.products.items() if pid != product.id and p.images}
+        frames = [*u.scan.samples, *u.scan.hires] if u.scan is not None else []
+        sliced = ev.visibility
+        ev.visibility = ev.attempt("visibility", lambda: reuse_track(
+            sliced, recording, product.images, frames, other_products=others,
+            options=VisibilityOptions(swap_samples=opts.understand.swap_samples)))
     for name, sec in ev.timings.items():
         analysis[f"check.{name}"] = analysis.get(f"check.{name}", 0.0) + sec
     return judge(ev)

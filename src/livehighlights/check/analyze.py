@@ -171,7 +171,8 @@ def _visual(ev: ClipEvidence, opts: CheckOptions, catalog: Any, visibility: Any,
 
     if scan is None:
         scan = ev.attempt("decode", lambda: scan_window(ev.path, ev.start_ms, ev.end_ms,
-                                                        sample_fps=opts.vision_fps, hires_fps=opts.qr_fps))
+                                                        sample_fps=opts.vision_fps, hires_fps=opts.qr_fps,
+                                                        threads=opts.decode_threads))
     if scan is None:
         for name in ("video", "qr", "overlays", "visibility"):
             ev.unknown.setdefault(name, ev.unknown.get("decode", "the video could not be decoded"))

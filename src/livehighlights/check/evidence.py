@@ -44,6 +44,8 @@ class CheckOptions:
     qr_fps: float = 1.0
     swap_samples: int = 8
     """Frames on which the product is also compared with every other catalog product (the swap check)."""
+    decode_threads: str = "AUTO"
+    """FFmpeg decoder threading of the full-rate pass (``NONE`` where several clips are checked at once)."""
     embeddings: bool = True
     """Match selling points with sentence embeddings too (multilingual paraphrases)."""
 

@@ -113,7 +113,10 @@ class SpeechOptions:
     on-disk transcript cache; ``prompt``: give Whisper a short punctuated prompt in the language
     (:data:`PUNCTUATION_PROMPTS`) so it writes punctuation, which the sentence split needs.
     ``cpu_threads``: one by default, the fastest for tiny.en (75 s of a LIVE: 3.0 CPU-s and 3.0 s on one
-    thread, 4.8 CPU-s and 3.5 s on two); recognition already runs beside other work."""
+    thread, 4.8 CPU-s and 3.5 s on two); recognition already runs beside other work. ``batch_size``: the
+    voiced chunks (Silero VAD) are decoded together in batches of this size (faster-whisper's batched
+    pipeline): 70 s of a LIVE in 2.6 CPU-s instead of 4.2, same words; 1 (or ``vad=False``) decodes them
+    one after another, conditioned on nothing but the prompt either way."""
 
     model: str = "tiny.en"
     language: str | None = None
@@ -123,6 +126,7 @@ class SpeechOptions:
     cpu_threads: int = 1
     cache: bool = True
     prompt: bool = True
+    batch_size: int = 8
 
 
 def transcribe(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None,
@@ -162,10 +166,17 @@ def transcribe_samples(samples: np.ndarray, offset_ms: Ms = 0, options: SpeechOp
     lang_prob = 1.0
     if language is None:
         language, lang_prob, _ = model.detect_language(audio, vad_filter=opts.vad)
-    segments, _info = model.transcribe(
-        audio, language=language, beam_size=opts.beam_size, word_timestamps=True, vad_filter=opts.vad,
-        condition_on_previous_text=False, initial_prompt=PUNCTUATION_PROMPTS.get(language) if opts.prompt else None,
-    )
+    prompt = PUNCTUATION_PROMPTS.get(language) if opts.prompt else None
+    if opts.batch_size > 1 and opts.vad:
+        from faster_whisper import BatchedInferencePipeline
+
+        segments, _info = BatchedInferencePipeline(model).transcribe(
+            audio, language=language, beam_size=opts.beam_size, word_timestamps=True, vad_filter=True,
+            condition_on_previous_text=False, initial_prompt=prompt, batch_size=opts.batch_size)
+    else:
+        segments, _info = model.transcribe(
+            audio, language=language, beam_size=opts.beam_size, word_timestamps=True, vad_filter=opts.vad,
+            condition_on_previous_text=False, initial_prompt=prompt)
     words: list[Word] = []
     end_limit = offset_ms + duration_ms
     for seg in segments:

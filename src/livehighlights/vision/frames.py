@@ -37,6 +37,8 @@ BLOCKS_SHORT_SIDE = 18
 """The local difference is taken over a grid of blocks, this many along the picture's short side (8x8
 pixels of a 144-pixel-high copy), whatever the size of the small copy."""
 HIST_BINS = 32
+DECODE_THREADS = "AUTO"
+"""FFmpeg decoder threading by default (``AUTO``: frame and slice threads over the cores)."""
 
 
 @dataclass(slots=True)
@@ -102,7 +104,7 @@ def shrink(img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 class _Decoder:
     """Seek to a window and decode its frames (with threads), timestamps in ms from the origin."""
 
-    def __init__(self, path: str | Path, start_ms: Ms, end_ms: Ms | None) -> None:
+    def __init__(self, path: str | Path, start_ms: Ms, end_ms: Ms | None, threads: str = "AUTO") -> None:
         if start_ms < 0 or (end_ms is not None and end_ms <= start_ms):
             raise MediaError(f"bad window {start_ms}..{end_ms} ms", Where(path))
         self.path = Path(path)
@@ -111,7 +113,7 @@ class _Decoder:
             self.container.close()
             raise MediaError("has no video stream", Where(self.path))
         self.stream = self.container.streams.video[0]
-        self.stream.thread_type = "AUTO"
+        self.stream.thread_type = threads
         self.tb = self.stream.time_base or Fraction(1, 90000)
         self.origin = video_origin_s(self.stream)
         self.fps = stream_fps(self.stream)
@@ -139,14 +141,15 @@ class _Decoder:
 
 
 def iter_frames(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *, fps: float | None = 4.0,
-                short_side: int | None = ANALYSIS_SHORT_SIDE, color: bool = False) -> Iterator[Frame]:
+                short_side: int | None = ANALYSIS_SHORT_SIDE, color: bool = False,
+                threads: str = "AUTO") -> Iterator[Frame]:
     """Frames of ``[start_ms, end_ms)`` at about ``fps`` per second (``None``: every frame, by pts).
 
     A frame is kept when its pts reaches the next sampling time (so a variable or odd frame rate gives
     the frames nearest the grid, never duplicates). Grey unless ``color``. Raises
     :class:`~livehighlights.errors.MediaError` for an unreadable file or a bad window.
     """
-    dec = _Decoder(path, start_ms, end_ms)
+    dec = _Decoder(path, start_ms, end_ms, threads)
     step = None if not fps else 1000.0 / fps
     next_t = float(start_ms)
     size: tuple[int, int] | None = None
@@ -208,17 +211,19 @@ def _frame_stats(scan: WindowScan, small: np.ndarray, prev: np.ndarray | None) -
 
 def scan_window(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *, sample_fps: float = 4.0,
                 short_side: int = ANALYSIS_SHORT_SIDE, hires_fps: float = 0.0,
-                hires_short_side: int = 720, stats: bool = True) -> WindowScan:
+                hires_short_side: int = 720, stats: bool = True, threads: str = DECODE_THREADS) -> WindowScan:
     """Decode ``[start_ms, end_ms)`` once: full-rate frame statistics plus sampled analysis frames.
 
     ``hires_fps`` > 0 also keeps sharper grey frames (for QR codes); ``stats=False`` keeps the sampled
-    frames only (``pts_ms`` still lists every frame). Raises
+    frames only (``pts_ms`` still lists every frame). ``threads``: FFmpeg's decoder threading (``AUTO``,
+    or ``NONE`` when the caller already decodes several windows at once: one thread costs 40% less CPU for
+    the same frames). Raises
     :class:`~livehighlights.errors.MediaError` when the file cannot be read or the window holds no frame.
     """
     import time
 
     t0 = time.perf_counter()
-    dec = _Decoder(path, start_ms, end_ms)
+    dec = _Decoder(path, start_ms, end_ms, threads)
     scan: WindowScan | None = None
     prev: np.ndarray | None = None
     next_s = next_h = float(start_ms)
@@ -251,7 +256,8 @@ def scan_window(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *,
 
 
 def keyframe_scan(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *,
-                  short_side: int = ANALYSIS_SHORT_SIDE, hires_short_side: int = 0) -> WindowScan:
+                  short_side: int = ANALYSIS_SHORT_SIDE, hires_short_side: int = 0,
+                  threads: str = DECODE_THREADS) -> WindowScan:
     """A scan whose samples are the window's keyframes only (decoded without the frames between them:
     ~10x cheaper than a full pass). Enough to follow a product every GOP (2 s in a LIVE recording); it has
     no per-frame statistics, so quality checks need :func:`scan_window` instead. ``hires_short_side``
@@ -259,7 +265,7 @@ def keyframe_scan(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, 
     import time
 
     t0 = time.perf_counter()
-    dec = _Decoder(path, start_ms, end_ms)
+    dec = _Decoder(path, start_ms, end_ms, threads)
     dec.stream.codec_context.skip_frame = "NONKEY"
     scan: WindowScan | None = None
     for t, frame in dec.frames():

@@ -183,13 +183,49 @@ def visibility_track(path: str | Path, start_ms: Ms, end_ms: Ms, product_images:
             track.first_visible_ms = t
 
     if other_products:
-        _swap_check(track, matcher, ref, frames, feats, other_products, o)
+        _swap_check(track, matcher, frames, feats, other_products, o)
     return track
 
 
-def _swap_check(track: VisibilityTrack, matcher: ProductMatcher, ref: Reference, frames: list[Frame],
-                feats: list[object], others: Mapping[str, Sequence[ImageRef]], o: VisibilityOptions) -> None:
-    """Compare the claimed product with every other one on a few frames."""
+def reuse_track(track: VisibilityTrack, path: str | Path, product_images: Sequence[ImageRef], frames: Sequence[Frame],
+                *, other_products: Mapping[str, Sequence[ImageRef]] | None = None,
+                options: VisibilityOptions | None = None) -> VisibilityTrack:
+    """Complete a track sliced from a longer one (see :func:`livehighlights.check.analyze.slice_track`) so
+    that it stands for its own window, without following the product again: first times that fell on a
+    sample of the longer track are refined at the full rate, and the swap check runs on ``frames`` (the
+    pictures the sightings were taken on, matched by time). Changes ``track`` in place and returns it."""
+    o = options or VisibilityOptions()
+    if track.status != "ok" or not track.sightings:
+        return track
+    matcher = get_matcher(o.matcher)
+    ref = reference_for(matcher, product_images)
+    times = [s.t_ms for s in track.sightings]
+    short_side = min(track.frame_size) if track.frame_size[0] else 360
+    for want_full in (False, True):
+        t = track.first_full_ms if want_full else track.first_visible_ms
+        if not o.refine or t is None or t == track.start_ms or t not in times:
+            continue  # none, on screen from the start, or already refined at the full rate
+        idx = times.index(t)
+        prev = times[idx - 1] if idx > 0 else track.start_ms - 1
+        lo = max(track.start_ms - 1, min(prev, t - REFINE_LOOKBACK_MS))
+        t = _refine(Path(path), lo, t, matcher, ref, short_side, want_full) or t
+        if want_full:
+            track.first_full_ms = t
+        else:
+            track.first_visible_ms = t
+    if other_products:
+        by_t = {fr.t_ms: fr for fr in frames if (fr.image.shape[1], fr.image.shape[0]) == track.frame_size}
+        if all(t in by_t for t in times):
+            _swap_check(track, matcher, [by_t[t] for t in times], None, other_products, o)
+        else:
+            track.warnings.append("swap check skipped: the pictures of the sightings are gone")
+    return track
+
+
+def _swap_check(track: VisibilityTrack, matcher: ProductMatcher, frames: list[Frame], feats: list[object] | None,
+                others: Mapping[str, Sequence[ImageRef]], o: VisibilityOptions) -> None:
+    """Compare the claimed product with every other one on a few frames (``feats``: their features, computed
+    here for the picked frames when ``None``)."""
     order = sorted(range(len(frames)), key=lambda i: -track.sightings[i].score)
     picked = [i for i in order if track.sightings[i].visible][: o.swap_samples // 2]
     rest = [i for i in range(len(frames)) if i not in picked]
@@ -197,10 +233,11 @@ def _swap_check(track: VisibilityTrack, matcher: ProductMatcher, ref: Reference,
     if rest and n_more > 0:
         picked += [rest[int(k)] for k in np.linspace(0, len(rest) - 1, min(n_more, len(rest)))]
     claimed = sum(track.sightings[i].score for i in picked if track.sightings[i].visible)
+    full = {i: feats[i] if feats is not None else matcher.frame_features(frames[i].image) for i in picked}
     # where the claimed product was found, the question is what that object is: look there only (and 5x
     # cheaper); elsewhere, the whole frame
-    near = {i: matcher.features_near(feats[i], track.sightings[i].corners) if track.sightings[i].corners
-            else feats[i] for i in picked}
+    near = {i: matcher.features_near(full[i], track.sightings[i].corners) if track.sightings[i].corners
+            else full[i] for i in picked}
     scores: dict[str, float] = {"": claimed}
     for pid, images in others.items():
         oref = reference_for(matcher, images)
