@@ -125,10 +125,14 @@ class _Decoder:
             if self.start_ms > 0:
                 target = int((self.origin + Fraction(self.start_ms, 1000)) / self.tb)
                 self.container.seek(target, stream=self.stream, backward=True, any_frame=False)
+            # exact integer ms: floor((pts * tb - origin) * 1000), without a Fraction per frame
+            num, den = self.tb.numerator * 1000, self.tb.denominator
+            origin = self.origin * den / self.tb.numerator  # the origin in time-base units (exact)
             for frame in self.container.decode(self.stream):
                 if frame.pts is None:
                     continue
-                t = int((Fraction(frame.pts) * self.tb - self.origin) * 1000 // 1)
+                t = int(((frame.pts - origin) * num) // den) if origin.denominator != 1 else \
+                    (frame.pts - origin.numerator) * num // den
                 if t < self.start_ms:
                     continue
                 if self.end_ms is not None and t >= self.end_ms:
