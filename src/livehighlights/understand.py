@@ -22,7 +22,7 @@ from .timebase import Ms
 
 MARGIN_BEFORE_MS = 4000
 MARGIN_AFTER_MS = 6000
-MAX_RANGE_MS = 75_000
+MAX_RANGE_MS = 60_000
 """At most this much of the LIVE is understood per candidate."""
 BUYING_CUES = ("tap_cart", "limited_time", "price_offer")
 

@@ -182,7 +182,10 @@ def _visual(ev: ClipEvidence, opts: CheckOptions, catalog: Any, visibility: Any,
     ev.overlays = ev.attempt("overlays", lambda: find_static_overlays(ev.path, ev.start_ms, ev.end_ms, scan=scan))
     from ..vision.screen_text import find_screen_text
 
-    ev.screen = ev.attempt("screen_text", lambda: find_screen_text(ev.path, ev.start_ms, ev.end_ms, scan=scan))
+    # a frame read per 12 s of the clip (2 to 4): a promotion overlay stays up for many seconds
+    reads = max(2, min(4, round((ev.end_ms - ev.start_ms) / 12_000)))
+    ev.screen = ev.attempt("screen_text", lambda: find_screen_text(ev.path, ev.start_ms, ev.end_ms, frames=reads,
+                                                                   scan=scan))
     if ev.product is None:
         ev.unknown["visibility"] = "no product given (use --catalog and --product)"
         return

@@ -18,9 +18,12 @@ from .windows import ClipWindow
 PAD_MS = 200
 """Silence kept before the first word and after the last one (less where the next word is closer)."""
 MAX_SHIFT_MS = 8000
-OFF_TARGET_PER_S = 0.1
-"""Value lost per second a stretch is shorter than 15 s or longer than 40 s."""
 """How far a boundary may move from the planned one."""
+SHORT_PER_S = 0.1
+"""Value lost per second a stretch is shorter than 15 s."""
+LONG_PER_S = 0.25
+"""Value lost per second a stretch is longer than 40 s (the seed: under 40 s works best): one more selling
+point (worth 2) is taken at the cost of at most 8 s past 40."""
 
 
 class TimedWord(Protocol):
@@ -97,8 +100,8 @@ def refine_window(win: ClipWindow, sentences: Sequence[TimedSentence], first_vis
 
 def _best_stretch(win: ClipWindow, sentences: Sequence[TimedSentence], duration_ms: Ms, value: Value,
                   target: tuple[Ms, Ms], limits: tuple[Ms, Ms]) -> tuple[Ms, Ms] | None:
-    """The sentence-bounded stretch within the length limits with the most value, each second outside the
-    target lengths costing :data:`OFF_TARGET_PER_S` (the seed: under 40 s is best)."""
+    """The sentence-bounded stretch within the length limits with the most value, each second short of the
+    target lengths costing :data:`SHORT_PER_S` and each second past them :data:`LONG_PER_S`."""
     pairs = [(a.start_ms, b.end_ms) for i, a in enumerate(sentences) for b in sentences[i:]
              if limits[0] <= b.end_ms - a.start_ms <= limits[1] and b.end_ms <= duration_ms]
     if not pairs:
@@ -106,8 +109,8 @@ def _best_stretch(win: ClipWindow, sentences: Sequence[TimedSentence], duration_
 
     def key(p: tuple[Ms, Ms]) -> tuple[float, float]:
         length = p[1] - p[0]
-        off_s = (max(0, target[0] - length) + max(0, length - target[1])) / 1000
-        return round(value(*p) - OFF_TARGET_PER_S * off_s, 6), -abs(p[0] - win.start_ms) - abs(p[1] - win.end_ms)
+        cost = SHORT_PER_S * max(0, target[0] - length) / 1000 + LONG_PER_S * max(0, length - target[1]) / 1000
+        return round(value(*p) - cost, 6), -abs(p[0] - win.start_ms) - abs(p[1] - win.end_ms)
 
     return max(pairs, key=key)
 
