@@ -135,7 +135,7 @@ def test_unknown_products_are_reported_not_fatal(short_live, tmp_path):
 
 
 def test_demo_runs_end_to_end(tmp_path):
-    res = run_cli("demo", "--minutes", "0.5", "--out", "demo", cwd=tmp_path)  # a relative folder, as a user types
+    res = run_cli("demo", "--minutes", "0.5", "--seed", "7", "--out", "demo", cwd=tmp_path)  # relative, as a user types
     assert res.returncode == 0, res.stderr
     report = tmp_path / "demo" / "highlights" / "highlights.json"
     assert report.exists()
