@@ -21,9 +21,9 @@ MAX_SHIFT_MS = 8000
 """How far a boundary may move from the planned one."""
 SHORT_PER_S = 0.1
 """Value lost per second a stretch is shorter than 15 s."""
-LONG_PER_S = 0.25
+LONG_PER_S = 0.5
 """Value lost per second a stretch is longer than 40 s (the seed: under 40 s works best): one more selling
-point (worth 2) is taken at the cost of at most 8 s past 40."""
+point (worth 2) is taken at the cost of at most 4 s past 40."""
 
 
 class TimedWord(Protocol):
