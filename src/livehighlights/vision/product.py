@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ..timebase import Ms
-from .frames import Frame, WindowScan, iter_frames, scan_window
+from .frames import Frame, WindowScan, scan_window
 from .matchers import PRODUCT_MATCHERS, ProductMatcher, Reference, Sighting, get_matcher
 
 ImageRef = str | Path | np.ndarray
@@ -110,17 +110,32 @@ def _refine(path: Path, lo_ms: Ms, hi_ms: Ms, matcher: ProductMatcher, ref: Refe
     """The first frame in (lo_ms, hi_ms) where the product is visible (fully inside if ``want_full``).
 
     Every frame of the interval is decoded (cheap), but the matcher, the costly part, looks at every
-    ``step``-th frame first and then only at the frames just before the first hit."""
+    ``step``-th frame first and then only at the frames just before the first hit; frames are shrunk only
+    when looked at, at most ``step`` are held, and decoding stops at the first hit."""
+    from collections import deque
+    from contextlib import closing
+
+    from .frames import _Decoder, frame_gray, scaled_size, shrink
+
     if hi_ms - lo_ms <= 1:
         return None
-    frames = list(iter_frames(path, lo_ms + 1, hi_ms, fps=None, short_side=short_side))
-    coarse = list(range(0, len(frames), step))
-    hit_at = next((i for i in coarse if _first([frames[i]], matcher, ref, want_full)), None)
-    if hit_at is None:
-        hit = _first(frames[coarse[-1] + 1:], matcher, ref, want_full) if coarse else None
-        return hit.t_ms if hit else None
-    hit = _first(frames[max(0, hit_at - step + 1):hit_at], matcher, ref, want_full)
-    return hit.t_ms if hit else frames[hit_at].t_ms
+
+    def seen(t: Ms, y: np.ndarray, size: tuple[int, int]) -> bool:
+        return _first([Frame(t, shrink(y, size), (y.shape[1], y.shape[0]))], matcher, ref, want_full) is not None
+
+    held: deque[tuple[Ms, np.ndarray]] = deque(maxlen=step)  # frames since the last one looked at
+    size: tuple[int, int] | None = None
+    dec = _Decoder(path, lo_ms + 1, hi_ms)
+    with closing(dec.frames()) as frames:
+        for n, (t, frame) in enumerate(frames):
+            size = size or scaled_size(frame.width, frame.height, short_side)
+            if n % step:
+                held.append((t, frame_gray(frame)))
+                continue
+            if seen(t, frame_gray(frame), size):
+                return next((tb for tb, yb in held if seen(tb, yb, size)), t)
+            held.clear()
+    return next((tb for tb, yb in held if size is not None and seen(tb, yb, size)), None)
 
 
 def visibility_track(path: str | Path, start_ms: Ms, end_ms: Ms, product_images: Sequence[ImageRef], *,
@@ -230,7 +245,9 @@ def _swap_check(track: VisibilityTrack, matcher: ProductMatcher, frames: list[Fr
     picked = [i for i in order if track.sightings[i].visible][: o.swap_samples // 2]
     rest = [i for i in range(len(frames)) if i not in picked]
     n_more = o.swap_samples - len(picked)
-    if rest and n_more > 0:
+    # where the claimed product fills most of the window, the question is only what that object is; where
+    # it is seldom seen, what is shown instead is searched too (the whole frame, costlier)
+    if rest and n_more > 0 and track.visible_ratio < 0.5:
         picked += [rest[int(k)] for k in np.linspace(0, len(rest) - 1, min(n_more, len(rest)))]
     claimed = sum(track.sightings[i].score for i in picked if track.sightings[i].visible)
     full = {i: feats[i] if feats is not None else matcher.frame_features(frames[i].image) for i in picked}
