@@ -21,8 +21,8 @@ from .plan import ClipWindow, PlanOptions, refine_window
 from .timebase import Ms
 
 MARGIN_BEFORE_MS = 4000
-MARGIN_AFTER_MS = 6000
-MAX_RANGE_MS = 60_000
+MARGIN_AFTER_MS = 3000
+MAX_RANGE_MS = 57_000
 """At most this much of the LIVE is understood per candidate."""
 BUYING_CUES = ("tap_cart", "limited_time", "price_offer")
 
