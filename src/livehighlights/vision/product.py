@@ -188,18 +188,26 @@ def visibility_track(path: str | Path, start_ms: Ms, end_ms: Ms, product_images:
         if idx is None:
             continue
         t = track.sightings[idx].t_ms
-        if o.refine and idx > 0:
-            # matches flicker near the threshold while a product comes in: look back at least 1.5 s
-            lo = max(start_ms - 1, min(track.sightings[idx - 1].t_ms, t - REFINE_LOOKBACK_MS))
-            t = _refine(Path(path), lo, t, matcher, ref, short_side, want_full) or t
-        if want_full:
-            track.first_full_ms = t
-        else:
-            track.first_visible_ms = t
+        prev = track.sightings[idx - 1].t_ms if o.refine and idx > 0 else None
+        _set_first(track, want_full, t, prev, path, matcher, ref, short_side)
 
     if other_products:
         _swap_check(track, matcher, frames, feats, other_products, o)
     return track
+
+
+def _set_first(track: VisibilityTrack, want_full: bool, t: Ms, prev: Ms | None, path: str | Path,
+               matcher: ProductMatcher, ref: Reference, short_side: int) -> None:
+    """Set the track's first visible (``want_full``: fully inside) time: the sample time ``t``, refined at
+    the full rate back to the sample before it (``prev``; ``None``: not refined). Matches flicker near the
+    threshold while a product comes in, so at least 1.5 s is looked back."""
+    if prev is not None:
+        lo = max(track.start_ms - 1, min(prev, t - REFINE_LOOKBACK_MS))
+        t = _refine(Path(path), lo, t, matcher, ref, short_side, want_full) or t
+    if want_full:
+        track.first_full_ms = t
+    else:
+        track.first_visible_ms = t
 
 
 def reuse_track(track: VisibilityTrack, path: str | Path, product_images: Sequence[ImageRef], frames: Sequence[Frame],
@@ -221,13 +229,8 @@ def reuse_track(track: VisibilityTrack, path: str | Path, product_images: Sequen
         if not o.refine or t is None or t == track.start_ms or t not in times:
             continue  # none, on screen from the start, or already refined at the full rate
         idx = times.index(t)
-        prev = times[idx - 1] if idx > 0 else track.start_ms - 1
-        lo = max(track.start_ms - 1, min(prev, t - REFINE_LOOKBACK_MS))
-        t = _refine(Path(path), lo, t, matcher, ref, short_side, want_full) or t
-        if want_full:
-            track.first_full_ms = t
-        else:
-            track.first_visible_ms = t
+        _set_first(track, want_full, t, times[idx - 1] if idx > 0 else track.start_ms - 1, path, matcher, ref,
+                   short_side)
     if other_products:
         by_t = {fr.t_ms: fr for fr in frames if (fr.image.shape[1], fr.image.shape[0]) == track.frame_size}
         if all(t in by_t for t in times):
