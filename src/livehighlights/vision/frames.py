@@ -104,7 +104,7 @@ def shrink(img: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 class _Decoder:
     """Seek to a window and decode its frames (with threads), timestamps in ms from the origin."""
 
-    def __init__(self, path: str | Path, start_ms: Ms, end_ms: Ms | None, threads: str = "AUTO") -> None:
+    def __init__(self, path: str | Path, start_ms: Ms, end_ms: Ms | None, threads: str = DECODE_THREADS) -> None:
         if start_ms < 0 or (end_ms is not None and end_ms <= start_ms):
             raise MediaError(f"bad window {start_ms}..{end_ms} ms", Where(path))
         self.path = Path(path)
@@ -146,7 +146,7 @@ class _Decoder:
 
 def iter_frames(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *, fps: float | None = 4.0,
                 short_side: int | None = ANALYSIS_SHORT_SIDE, color: bool = False,
-                threads: str = "AUTO") -> Iterator[Frame]:
+                threads: str = DECODE_THREADS) -> Iterator[Frame]:
     """Frames of ``[start_ms, end_ms)`` at about ``fps`` per second (``None``: every frame, by pts).
 
     A frame is kept when its pts reaches the next sampling time (so a variable or odd frame rate gives
