@@ -90,6 +90,13 @@ class ComplianceReport:
             ],
         }
 
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> ComplianceReport:
+        """The report again from :meth:`to_json` (as stored): rules unknown to this version are left out."""
+        results = [RuleResult(r["id"], r["status"], dict(r.get("evidence") or {}), r.get("reason") or "")
+                   for r in doc.get("rules", []) if r.get("id") in RULES_BY_ID]
+        return cls(ordered(results), subject=doc.get("subject", ""), context=dict(doc.get("context") or {}))
+
 
 def ordered(results: list[RuleResult]) -> list[RuleResult]:
     """Results in the catalogue's order; a rule not judged becomes ``unknown`` ("not checked")."""

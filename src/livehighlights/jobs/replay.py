@@ -1,0 +1,107 @@
+"""The online loop of one LIVE: events -> engine -> moment -> policy -> job, one moment at a time.
+
+After the LIVE, :func:`follow` is fed a recorded event log as fast as the machine allows; the live follower
+feeds it events as they arrive. Every moment is stored before it is acted on and keyed by its id, so a
+re-run (or a run restarted after a crash) finds the jobs already done and does not redo them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..engine import Engine, replay
+from ..models import Event, Moment
+from ..plan import ClipWindow, OnlinePolicy, Rejected
+from .context import PRODUCT_EVENTS, LiveContext
+from .moment import Candidate, place
+from .records import JOB_KEY, candidate_from_record, candidate_record
+from .runner import JobRunner
+
+if TYPE_CHECKING:
+    from ..store import Store
+
+__all__ = ["FollowOutcome", "follow"]
+
+
+@dataclass
+class FollowOutcome:
+    """What following a LIVE produced: every moment, the candidates kept, what was rejected and why."""
+
+    moments: list[Moment]
+    candidates: list[Candidate]
+    rejected: list[Rejected]
+    taken: list[ClipWindow] = field(default_factory=list)
+    """Windows the online policy took as they were confirmed (what auto-posting would have posted)."""
+    reused: int = 0
+    """Jobs found done in the store (not redone)."""
+    engine: Engine | None = None
+
+
+def _noting_products(events: Iterable[Event], ctx: LiveContext) -> Iterator[Event]:
+    for ev in events:
+        if ev.product_id and ev.type in PRODUCT_EVENTS:
+            ctx.in_live.add(ev.product_id)
+        yield ev
+
+
+def follow(ctx: LiveContext, events: Iterable[Event], end_ms: int, engine: Engine, store: Store,
+           job_key: str) -> FollowOutcome:
+    """Run the LIVE's events through ``engine``; each confirmed moment is stored, placed, decided on by the
+    online policy and, when kept, understood by its job (or taken from the store when already done)."""
+    from ..store import highlight_id
+
+    opts = ctx.options
+    policy = OnlinePolicy(opts.plan, budget=opts.plan.max_per_live + opts.extra_candidates)
+    done = {h.id: h for h in store.highlights(ctx.seller_id, ctx.live_id)}
+    out = FollowOutcome([], [], [], engine=engine)
+    pending: list[Future[Candidate]] = []
+    saving_errors: list[BaseException] = []
+
+    def save(fut: Future[Candidate]) -> None:
+        if fut.cancelled() or fut.exception() is not None:
+            return
+        try:
+            store.save_highlight(candidate_record(ctx.live_id, fut.result(), job_key, ctx.catalog))
+        except BaseException as err:  # noqa: BLE001 - reported below, in the main thread
+            saving_errors.append(err)
+
+    with JobRunner(ctx) if opts.understand is not None else _NoRunner() as runner:
+        for moment in replay(_noting_products(events, ctx), end_ms, engine):
+            out.moments.append(moment)
+            rec = store.upsert_moment(ctx.live_id, moment)
+            win = place(ctx, moment)
+            decision = policy.decide(win)
+            if not decision.kept:
+                out.rejected.append(Rejected(win, decision.reason))
+                store.set_moment_state(rec.id, "rejected", decision.reason)
+                continue
+            if decision.action == "take":
+                out.taken.append(win)
+            prev = done.get(highlight_id(rec.id))
+            if prev is not None and (prev.content or {}).get(JOB_KEY) == job_key:
+                out.candidates.append(candidate_from_record(prev))
+                out.reused += 1
+                continue
+            if opts.understand is None:
+                cand = Candidate(rec.id, win)
+                store.save_highlight(candidate_record(ctx.live_id, cand, job_key, ctx.catalog))
+                out.candidates.append(cand)
+                continue
+            fut = runner.submit(rec.id, win)
+            fut.add_done_callback(save)
+            pending.append(fut)
+        out.candidates += [f.result() for f in pending]
+    if saving_errors:
+        raise saving_errors[0]
+    return out
+
+
+class _NoRunner:
+    def __enter__(self) -> _NoRunner:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
