@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Where
-from .output import console
+from .output import console, esc
 
 _STYLE = {"pass": "green", "fail": "red", "unknown": "yellow"}
 
@@ -48,13 +48,13 @@ def check(
     if as_json:
         sys.stdout.write(json.dumps(report.to_json(), indent=2) + "\n")
     else:
-        table = Table(title=f"{clip.name}: tier [bold]{report.tier}[/bold]", title_justify="left")
+        table = Table(title=f"{esc(clip.name)}: tier [bold]{report.tier}[/bold]", title_justify="left")
         for col in ("tier", "rule", "status", "evidence"):
             table.add_column(col)
         for r in report.results:
             rule = r.rule
             name = rule.title + (" (advisory)" if rule.advisory else "")
-            table.add_row(rule.tier, name, f"[{_STYLE[r.status]}]{r.status}[/]", r.reason)
+            table.add_row(rule.tier, esc(name), f"[{_STYLE[r.status]}]{r.status}[/]", esc(r.reason))
         console.print(table)
         if report.unverified:
             console.print("not verified (give the LIVE or the catalog): " + ", ".join(report.unverified))

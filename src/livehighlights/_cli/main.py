@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import InputError, LiveHighlightsError, Where
-from .output import console, err_console, highlights_table, moments_table, print_warnings
+from .output import console, err_console, esc, highlights_table, moments_table, print_warnings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Find the moments of a live-shopping LIVE that sold, and cut them into clips.")
@@ -66,9 +66,9 @@ def _simulate(out: Path, minutes: float, seed: int, resolution: str, orientation
             bar.update(task, description=step, completed=int(fraction * 100))
 
         result = run_sim(cfg, out, progress=progress)
-    console.print(f"simulated a {minutes:g}-minute LIVE in [bold]{out}[/bold]: "
-                  f"{result.recording.name}, {result.events.name} ({result.n_events} events), "
-                  f"{result.catalog.name}, {result.truth.name}")
+    console.print(f"simulated a {minutes:g}-minute LIVE in [bold]{esc(out)}[/bold]: "
+                  f"{esc(result.recording.name)}, {esc(result.events.name)} ({result.n_events} events), "
+                  f"{esc(result.catalog.name)}, {esc(result.truth.name)}")
     return result
 
 
@@ -132,14 +132,14 @@ def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opt
     if not result.highlights:
         console.print(f"[yellow]no highlight found[/yellow] among {len(result.moments)} moments "
                       f"({len(result.rejected)} rejected; reasons in the report)")
-    console.print(f"report: [bold]{result.report_path}[/bold]")
+    console.print(f"report: [bold]{esc(result.report_path)}[/bold]")
     if opts.render and result.highlights:
-        console.print(f"clips:  [bold]{result.out_dir / 'clips'}[/bold]")
+        console.print(f"clips:  [bold]{esc(result.out_dir / 'clips')}[/bold]")
     if remix_style is not None and result.highlights:
         from ..remix import remix_highlights
 
         for r in remix_highlights(result.report_path, remix_style, result.out_dir / "remix"):
-            console.print(f"remix:  [bold]{r.output}[/bold]")
+            console.print(f"remix:  [bold]{esc(r.output)}[/bold]")
 
 
 @app.command()
@@ -194,7 +194,7 @@ def run() -> None:
     try:
         app()
     except LiveHighlightsError as err:
-        err_console.print(f"[red]error:[/red] {err}", soft_wrap=True, markup=True)
+        err_console.print(f"[red]error:[/red] {esc(err)}", soft_wrap=True, markup=True)
         sys.exit(2)
     except KeyboardInterrupt:
         err_console.print("[red]interrupted[/red]")

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..models import Moment
@@ -15,6 +16,12 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 if not console.is_terminal:  # piped or captured: do not squeeze tables into 80 columns
     console.width = max(console.width, 150)
+
+
+def esc(value: object) -> str:
+    """User text (ids, titles, paths, messages that quote them) made safe to print with Rich markup on: a
+    ``[/]`` in a product id is shown as it is, never read as a tag."""
+    return escape(str(value))
 
 
 def why(moment: Moment, top: int = 3) -> str:
@@ -45,10 +52,10 @@ def highlights_table(result: Any, catalog: Any = None) -> Table:
         w = h.window
         title = ""
         if catalog is not None and w.product_id in catalog.products:
-            title = f" {catalog.products[w.product_id].title}"
-        clip = Path(h.clip).name if h.clip else "-"
+            title = f" {esc(catalog.products[w.product_id].title)}"
+        clip = esc(Path(h.clip).name) if h.clip else "-"
         row = [str(h.rank), f"{fmt_clock(w.start_ms)}–{fmt_clock(w.end_ms)}", f"{w.duration_ms / 1000:.1f} s",
-               f"{w.product_id or '-'}{title}", f"{w.rank_score:.2f}", why(w.moment) + _content(w.content)]
+               f"{esc(w.product_id or '-')}{title}", f"{w.rank_score:.2f}", why(w.moment) + _content(w.content)]
         if judged:
             row.append(_tier(h.compliance))
         row.append(clip)
@@ -84,13 +91,13 @@ def moments_table(moments: list[Moment]) -> Table:
         table.add_column(col)
     for m in moments:
         table.add_row(fmt_clock(m.start_ms), fmt_clock(m.end_ms), fmt_clock(m.peak_ms), m.kind,
-                      m.product_id or "-", f"{m.score:.2f}", why(m))
+                      esc(m.product_id or "-"), f"{m.score:.2f}", esc(why(m)))
     return table
 
 
 def print_warnings(warnings: list[Any], limit: int = 20) -> None:
     for w in warnings[:limit]:
-        err_console.print(f"[yellow]warning:[/yellow] {w}", soft_wrap=True)
+        err_console.print(f"[yellow]warning:[/yellow] {esc(w)}", soft_wrap=True)
     if len(warnings) > limit:
         more = len(warnings) - limit
         err_console.print(f"[yellow]warning:[/yellow] … and {more} more (see the report)", soft_wrap=True)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import InputError, Where
-from .output import console, err_console
+from .output import console, err_console, esc
 
 
 def remix(
@@ -46,14 +46,14 @@ def remix(
     with err_console.status("remixing..."):
         result = run_remix(source, out, opts)
     for w in result.warnings:
-        err_console.print(f"[yellow]warning:[/yellow] {w}", soft_wrap=True)
+        err_console.print(f"[yellow]warning:[/yellow] {esc(w)}", soft_wrap=True)
     e = result.data["enhancements"]
-    console.print(f"remix: [bold]{result.output}[/bold] ({result.data['style']['name']}, "
-                  f"{', '.join(e['elements'])}) in {result.timings['total']:.1f} s")
+    console.print(f"remix: [bold]{esc(result.output)}[/bold] ({esc(result.data['style']['name'])}, "
+                  f"{esc(', '.join(e['elements']))}) in {result.timings['total']:.1f} s")
     if e["subtitles"]["status"] != "burned":
-        console.print(f"subtitles: {e['subtitles']['status']}")
-    console.print(f"sidecar: {result.sidecar}" + (f"\ncontact sheet: {result.contact_sheet}" if result.contact_sheet
-                                                  else ""))
+        console.print(f"subtitles: {esc(e['subtitles']['status'])}")
+    sheet = f"\ncontact sheet: {esc(result.contact_sheet)}" if result.contact_sheet else ""
+    console.print(f"sidecar: {esc(result.sidecar)}{sheet}")
 
 
 def remix_process_option() -> None:
