@@ -31,6 +31,8 @@ def remix(
     = None,
     preset: Annotated[str, typer.Option(
         "--preset", help="x264 preset: ultrafast (fastest) ... veryfast (smallest files).")] = "ultrafast",
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file that is not a remix.")]
+    = False,
 ) -> None:
     """Remix a highlight into a post-ready 9:16 short: subtitles, stickers, LIVE cues, end card, music."""
     from ..remix import Encoder, RemixOptions, resolve_source
@@ -41,6 +43,7 @@ def remix(
     if preset not in ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium"):
         raise InputError(f"unknown preset '{preset}'", Where(field="--preset"))
     source = resolve_source(clip, rank=rank, catalog=catalog, product_id=product)
+    _check_outputs(source, out, contact_sheet, (catalog, music, plan), overwrite)
     opts = RemixOptions(style=style, size=size, live_on=live_on, plan=plan, music=music, no_music=no_music,
                         language=language, contact_sheet=contact_sheet, encoder=Encoder(preset=preset))
     with err_console.status("remixing..."):
@@ -62,3 +65,18 @@ def remix_process_option() -> None:
         from ..remix import remix_highlights
         results = remix_highlights(result.report_path, remix_style, out / "remix")
     """
+
+
+def _check_outputs(source: object, out: Path, sheet: Path | None, given: tuple[Path | None, ...],
+                   overwrite: bool) -> None:
+    """Refuse, before any work, to write over an input (the clip, the LIVE's recording, the report, the
+    catalog, the music, the plan) or over a file that is not one of our remixes (without --overwrite)."""
+    from ..check.sidecar import remix_path
+    from ..outputs import check_output_file
+
+    prov = getattr(source, "provenance", None) or {}
+    inputs = [getattr(source, "clip", None), getattr(source, "report", None), getattr(source, "catalog_path", None),
+              prov.get("live_recording") if isinstance(prov, dict) else None, *given]
+    check_output_file(out, inputs=inputs, overwrite=overwrite, ours=lambda p: remix_path(p).exists())
+    if sheet is not None:
+        check_output_file(sheet, inputs=[*inputs, out], overwrite=True, option="--contact-sheet")

@@ -1,0 +1,44 @@
+"""Checks on the places a command writes to, made before any work starts.
+
+No command writes over one of its own inputs; none replaces a file it did not make unless told to
+(``--overwrite``); a folder where a file is expected, a parent that cannot be created or written, all get a
+one-line message naming the path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .errors import InputError, Where
+
+__all__ = ["check_output_file"]
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output_file(out: Path, *, inputs: Iterable[Path | str | None], overwrite: bool = False,
+                      ours: Callable[[Path], bool] | None = None, option: str = "--out") -> None:
+    """Raise :class:`InputError` unless ``out`` may be written: it is no input of the command, it is not a
+    folder, its folder can be made and written, and it is either new, made by us (``ours``) or ``overwrite``."""
+    for given in inputs:
+        if given is not None and _same(out, Path(given)):
+            raise InputError(f"is one of this command's inputs ({given}): refusing to write over it",
+                             Where(out, field=option))
+    if out.is_dir():
+        raise InputError("is a folder: name the file to write", Where(out, field=option))
+    if out.exists() and not overwrite and not (ours is not None and ours(out)):
+        raise InputError("exists and was not made by livehighlights: pass --overwrite to replace it",
+                         Where(out, field=option))
+    parent = out.parent
+    existing = next((p for p in (parent, *parent.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise InputError(f"cannot be written: {existing} is a file, not a folder", Where(out, field=option))
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"cannot be written: {existing} is not writable", Where(out, field=option))
