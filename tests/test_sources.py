@@ -313,3 +313,20 @@ def test_overlap(tmp_path: Path) -> None:
     (w,) = check_overlap(log, 5_000_000)
     assert "1 of 2 events" in str(w)
     assert check_overlap(log, 7_200_001) == []
+
+
+def test_gzipped_event_log_is_read(tmp_path):
+    import gzip
+
+    from livehighlights.errors import InputError
+    from livehighlights.sources import load_events
+
+    text = "\n".join(['{"ts": 1, "type": "like", "count": 3}', '{"ts": 2.5, "type": "comment", "text": "hi"}']) + "\n"
+    packed = tmp_path / "events.jsonl.gz"
+    packed.write_bytes(gzip.compress(text.encode()))
+    log = load_events(packed)
+    assert [(e.ts_ms, e.type) for e in log.events] == [(1000, "like"), (2500, "comment")]
+    broken = tmp_path / "cut.jsonl.gz"
+    broken.write_bytes(gzip.compress(text.encode())[:-12])
+    with pytest.raises(InputError, match="gzip"):
+        load_events(broken)

@@ -96,7 +96,7 @@ def adapter_for(path: Path, fmt: str | None = None) -> EventAdapter:
             known = ", ".join(sorted(EVENT_ADAPTERS))
             raise InputError(f"unknown event format {fmt!r} (known: {known})", Where(path))
         return cls()
-    name = path.name.lower()
+    name = path.name.lower().removesuffix(".gz")  # a gzip'd log: the format is the name's before ".gz"
     best: type[EventAdapter] | None = None
     best_len = 0
     for cls in EVENT_ADAPTERS.values():
@@ -110,8 +110,29 @@ def adapter_for(path: Path, fmt: str | None = None) -> EventAdapter:
     return best()
 
 
+GZIP_MAGIC = b"\x1f\x8b"
+MAX_UNPACKED_BYTES = 4 << 30
+"""A gzip'd log larger than this once unpacked is refused (a decompression bomb, not a LIVE)."""
+
+
+def _gunzip(data: bytes, path: Path) -> bytes:
+    import zlib
+
+    unpack = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = unpack.decompress(data, MAX_UNPACKED_BYTES)
+        if unpack.unconsumed_tail:
+            raise InputError(f"unpacks to more than {MAX_UNPACKED_BYTES >> 30} GiB: refused", Where(path))
+        if not unpack.eof:
+            raise InputError("is a truncated gzip file (it ends before its data does)", Where(path))
+    except zlib.error as err:
+        raise InputError(f"is not a valid gzip file ({err})", Where(path)) from None
+    return out
+
+
 def read_text(path: Path) -> str:
-    """The file as UTF-8 text (a BOM is dropped). Raises :class:`InputError` naming the path or line."""
+    """The file as UTF-8 text (a BOM is dropped; a gzip'd file is unpacked). Raises :class:`InputError` naming
+    the path or line."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -120,6 +141,8 @@ def read_text(path: Path) -> str:
         raise InputError("is a directory, not an event file", Where(path)) from None
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror or err}", Where(path)) from None
+    if data[:2] == GZIP_MAGIC:
+        data = _gunzip(data, path)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
