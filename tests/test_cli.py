@@ -149,3 +149,15 @@ def test_demo_runs_end_to_end(tmp_path):
     assert res.returncode == 0, res.stderr
     assert (elsewhere / "teaser.mp4").stat().st_size > 10_000
     shutil.rmtree(tmp_path / "demo")
+
+
+def test_unknown_speech_model_fails_before_work(short_live, tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("process", short_live.recording, "--events", short_live.events, "--catalog", short_live.catalog,
+                   "--out", out, "--speech-model", "no-such-model-xyz")
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    assert "no-such-model-xyz" in proc.stderr and "not built in" in proc.stderr
+    assert not out.exists()
+    proc = run_cli("check", short_live.recording, "--model", "no-such-model-xyz")
+    assert proc.returncode not in (0, 1) and "not built in" in proc.stderr

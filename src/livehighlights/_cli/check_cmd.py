@@ -42,6 +42,9 @@ def check(
         prod = cat.get(product)
         if prod is None:
             raise InputError(f"product '{product}' is not in the catalog", Where(catalog, field="--product"))
+    from ..media.models import check_model
+
+    check_model(model)
     opts = CheckOptions(language=language, speech_model=model)
     report = check_clip(clip, product=prod, catalog=cat, provenance=prov,
                         enhancements=remix.get("enhancements", remix) if remix else None, options=opts)

@@ -84,7 +84,7 @@ def process(
         "--no-analysis", help="Metrics only: no speech or vision on the candidates, no compliance report.")] = False,
     language: Annotated[str | None, typer.Option(help="The LIVE's local language (e.g. en, es, id).")] = None,
     speech_model: Annotated[str, typer.Option(
-        "--speech-model", help="tiny.en (default), base (multilingual) or a model name your hub serves.")] = "tiny.en",
+        "--speech-model", help="tiny.en (default), base, a model folder or a cached hub name.")] = "tiny.en",
     remix: Annotated[str | None, typer.Option(
         "--remix", help="Also remix every clip with this style (classic, bold, minimal or a .toml file).")] = None,
     max_clips: Annotated[int, typer.Option(help="At most this many clips per LIVE.")] = 20,
@@ -102,6 +102,10 @@ def process(
         load_style(remix)  # a bad style fails before any work
         if no_clips:
             raise InputError("--remix needs clips (drop --no-clips)", Where(field="--remix"))
+    if not no_analysis:
+        from ..media.models import check_model
+
+        check_model(speech_model)  # an unknown model fails before any work, not as every clip's "unknown"
     understand = None if no_analysis else UnderstandOptions(speech_model=speech_model, language=language)
     opts = ProcessOptions(detect=_detect_options(weight), strict=strict, render=not no_clips,
                           plan=PlanOptions(max_per_live=max_clips, max_per_product=max_per_product),

@@ -30,7 +30,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, Where
 
 CACHE_ENV = "LIVEHIGHLIGHTS_CACHE"
 BUILTIN_MODELS: dict[str, tuple[str, ...]] = {
@@ -70,6 +70,28 @@ def resolve_model(name: str) -> str:
     if Path(name).expanduser().is_dir():
         return str(Path(name).expanduser().resolve())
     return name
+
+
+def check_model(name: str) -> str:
+    """Where the model ``name`` is, checked before any work: a built-in model (its package installed), a
+    folder holding a CTranslate2 Whisper model, or a hub name already in the local model cache (nothing is
+    downloaded at run time). Raises :class:`InputError` saying which of these it is not."""
+    if name in BUILTIN_MODELS:
+        return _builtin(name)
+    folder = Path(name).expanduser()
+    if folder.is_dir():
+        if not (folder / "model.bin").is_file():
+            raise InputError(f"speech model folder {name!r} holds no model.bin (a CTranslate2 Whisper model)")
+        return str(folder.resolve())
+    from faster_whisper.utils import download_model
+
+    try:
+        return download_model(name, local_files_only=True)
+    except Exception:  # noqa: BLE001 - an unknown name and a missing cache entry raise different errors
+        known = ", ".join(sorted(BUILTIN_MODELS))
+        raise InputError(f"speech model {name!r} is not built in ({known}), not a model folder, and not in the "
+                         "local model cache (nothing is downloaded at run time)", Where(field="--speech-model")
+                         ) from None
 
 
 def load_whisper(name: str, *, compute_type: str = "int8", cpu_threads: int = 2) -> Any:
