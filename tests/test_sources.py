@@ -330,3 +330,31 @@ def test_gzipped_event_log_is_read(tmp_path):
     broken.write_bytes(gzip.compress(text.encode())[:-12])
     with pytest.raises(InputError, match="gzip"):
         load_events(broken)
+
+
+@pytest.mark.parametrize("text, value", [("$56.38", 56.38), ("12,50", 12.5), ("1.234,56 €", 1234.56),
+                                         ("Rp 15.000,00", 15000.0), ("USD 9.99", 9.99), ("1,299.00", 1299.0),
+                                         ("1 234,56", 1234.56), ("€ 3,99", 3.99)])
+def test_amounts_as_shops_write_them(tmp_path, text, value):
+    from livehighlights.sources import load_events
+
+    path = tmp_path / "ev.jsonl"
+    path.write_text(json.dumps({"ts": 3, "type": "order", "product_id": "p1", "quantity": 1, "amount": text}) + "\n")
+    log = load_events(path)
+    assert [e.amount for e in log.events] == [pytest.approx(value)]
+
+
+def test_money_round_trip_in_both_notations():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from livehighlights.sources.parse import parse_money
+
+    @given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["$", "€ ", "", "USD "]), st.booleans())
+    def check(cents, symbol, european):
+        whole, frac = divmod(cents, 100)
+        grouped = f"{whole:,}"
+        text = (grouped.replace(",", ".") + "," if european else grouped + ".") + f"{frac:02d}"
+        assert parse_money(symbol + text) == pytest.approx(cents / 100)
+
+    check()

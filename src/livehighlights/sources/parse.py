@@ -152,6 +152,34 @@ def _as_int(field: str, value: Any) -> int:
     raise BadField(field, f"'{field}' must be a whole number, got {value!r}")
 
 
+_MONEY = re.compile(r"^\s*(?:[A-Z]{3}|Rp\.?|[A-Z]{0,2}[$€£¥₹₫₱₩])?\s*(-?\d[\d.,\s'\u00a0]*)\s*"
+                    r"(?:[A-Z]{3}|[$€£¥₹₫₱₩])?\s*$", re.IGNORECASE)
+
+
+def parse_money(text: str) -> float | None:
+    """A money amount as shops write it: ``$56.38``, ``12,50``, ``1.234,56 €``, ``Rp 15.000,00``, ``USD 9.99``,
+    ``1,299.00``. The last of ``.``/``,`` is the decimal mark when both appear; a lone ``,`` followed by exactly
+    three digits groups thousands, otherwise it is the decimal mark. ``None`` when it is no amount."""
+    m = _MONEY.match(text)
+    if m is None:
+        return None
+    digits = re.sub(r"[\s'\u00a0]", "", m.group(1))
+    dot, comma = digits.rfind("."), digits.rfind(",")
+    if dot >= 0 and comma >= 0:
+        mark = max(dot, comma)
+        whole, frac = digits[:mark], digits[mark + 1:]
+        digits = re.sub(r"[.,]", "", whole) + "." + frac
+    elif comma >= 0:
+        parts = digits.split(",")
+        digits = "".join(parts) if len(parts) > 2 or len(parts[1]) == 3 else parts[0] + "." + parts[1]
+    elif digits.count(".") > 1:
+        digits = digits.replace(".", "")
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
 def _as_float(field: str, value: Any) -> float:
     out: float | None = None
     if isinstance(value, bool):
@@ -162,7 +190,7 @@ def _as_float(field: str, value: Any) -> float:
         try:
             out = float(value.strip())
         except ValueError:
-            out = None
+            out = parse_money(value)
     if out is None or not math.isfinite(out):
         raise BadField(field, f"'{field}' must be a number, got {value!r}")
     return out
