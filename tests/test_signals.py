@@ -174,3 +174,20 @@ def test_online_matches_build_timeline(catalog) -> None:
 def test_build_timeline_sorts_unsorted_input() -> None:
     a = build_timeline([ev(1500, "like"), ev(200, "like", count=2)], 2000)
     assert a.metrics["likes"].tolist() == [2, 1]
+
+
+def test_engine_reports_unpriced_late_and_dropped_events():
+    from livehighlights.detect.shopping import ShoppingMomentDetector
+    from livehighlights.engine import Engine
+    from livehighlights.models import Event
+
+    engine = Engine([ShoppingMomentDetector()])
+    engine.feed(Event(5000, "order", product_id="p1", quantity=1))  # no amount, no catalog
+    engine.feed(Event(9000, "like", count=2))
+    engine.feed(Event(2000, "like", count=1))  # its second closed already
+    engine.feed(Event(9500, "like", count=1))
+    engine.finish(9000)  # the open second 9 lies past the end
+    text = " | ".join(str(w) for w in engine.warnings())
+    assert "1 orders have no 'amount'" in text
+    assert "1 events arrived after their second had closed" in text
+    assert "events fell after the LIVE's end" in text

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .detect.base import Detector
+from .errors import Warning_
 from .models import Event, Moment
 from .signals import Second, Timeline, TimelineBuilder
 
@@ -50,6 +51,21 @@ class Engine:
 
     def timeline(self) -> Timeline:
         return self.builder.timeline()
+
+    def warnings(self) -> list[Warning_]:
+        """What the timeline counted but could not use as given: late events, events past the end, orders
+        with no amount and no catalog price (their GMV is 0)."""
+        b = self.builder
+        out: list[Warning_] = []
+        if b.unpriced_orders:
+            out.append(Warning_(f"{b.unpriced_orders} orders have no 'amount' and their product no catalog price: "
+                                "their GMV is counted as 0 (give amounts or --catalog with prices)"))
+        if b.late_events:
+            out.append(Warning_(f"{b.late_events} events arrived after their second had closed "
+                                "(counted into the next open second)"))
+        if b.dropped_events:
+            out.append(Warning_(f"{b.dropped_events} events fell after the LIVE's end and were not counted"))
+        return out
 
     def _run(self, seconds: list[Second]) -> list[Moment]:
         out: list[Moment] = []

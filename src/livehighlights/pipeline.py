@@ -105,10 +105,14 @@ def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
 
 
 def detect_moments(events: list, end_ms: Ms, options: DetectOptions | None = None,
-                   catalog: Any = None) -> list[Moment]:
-    """Replay an event log through the online engine with the shopping detector; moments by time."""
+                   catalog: Any = None, warnings: list[Warning_] | None = None) -> list[Moment]:
+    """Replay an event log through the online engine with the shopping detector; moments by time. What the
+    engine could not use as given is appended to ``warnings`` when a list is passed."""
     engine = Engine([ShoppingMomentDetector(options)], catalog=catalog)
-    return sorted(replay(events, end_ms, engine), key=lambda m: m.start_ms)
+    found = sorted(replay(events, end_ms, engine), key=lambda m: m.start_ms)
+    if warnings is not None:
+        warnings += engine.warnings()
+    return found
 
 
 def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: Path | None = None,
@@ -133,7 +137,7 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
         warnings += check_overlap(log, info.duration_ms)
 
     with _timed(timings, "detect"):
-        moments = detect_moments(log.events, info.duration_ms, opts.detect, catalog)
+        moments = detect_moments(log.events, info.duration_ms, opts.detect, catalog, warnings)
         in_live = {e.product_id for e in log.events if e.product_id and e.type in _PRODUCT_EVENTS}
 
     with _timed(timings, "plan"):

@@ -162,9 +162,10 @@ def moments(
 
     cat = load_catalog(catalog) if catalog else None
     log = load_events(events, strict=strict, catalog=cat)
-    print_warnings(log.warnings)
     end_ms = s_to_ms(duration) if duration is not None else log.span_ms[1] + 1000
-    found = detect_moments(log.events, end_ms, _detect_options(weight), cat)
+    warnings = list(log.warnings)
+    found = detect_moments(log.events, end_ms, _detect_options(weight), cat, warnings)
+    print_warnings(warnings)
     if as_json:
         sys.stdout.write(json.dumps([m.to_json() for m in found], indent=2) + "\n")
     else:
