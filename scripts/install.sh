@@ -3,7 +3,7 @@
 # system packages (espeak-ng for the LIVE simulator's voice), a virtual environment in .venv,
 # and the package with its Python dependencies (FFmpeg comes inside the imageio-ffmpeg wheel).
 #   scripts/install.sh          # runtime
-#   scripts/install.sh --dev    # plus the test and lint tools
+#   scripts/install.sh --dev    # plus the test and lint tools, and PostgreSQL's server for the store tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,6 +13,10 @@ extras=""
 need_apt=()
 command -v espeak-ng >/dev/null 2>&1 || need_apt+=(espeak-ng)
 command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
+# The store's tests run on a real PostgreSQL server too (started by a test fixture, never assumed running).
+if [ -n "$extras" ] && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null 2>&1; then
+  need_apt+=(postgresql)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "install.sh: please install ${need_apt[*]} with your system's package manager" >&2

@@ -78,3 +78,32 @@ def media_vp8(media_dir: Path) -> Path:
                  "-c:a", "libvorbis", str(out))
     return out
 # ---- end of media fixtures ----------------------------------------------------------------------------
+
+
+# ---- store fixtures (owner: store; names start with ``store_``) ----------------------------------------------
+@pytest.fixture(scope="session")
+def store_pg():
+    """A real PostgreSQL server of the tests' own (temporary folder, Unix socket, an unprivileged user when run
+    as root), stopped and removed at the end. Fails (no skip) when PostgreSQL's server is not installed."""
+    from livehighlights.store import StoreError
+    from livehighlights.store.pgtemp import TempPostgres
+
+    try:
+        pg = TempPostgres().start()
+    except StoreError as e:
+        pytest.fail(f"the store tests need a PostgreSQL server: {e}")
+    try:
+        yield pg
+    finally:
+        pg.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The URL of a new, empty database: a SQLite file, then a database on :func:`store_pg`."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'livehighlights.db'}"
+    import uuid
+
+    return request.getfixturevalue("store_pg").create_database(f"t_{uuid.uuid4().hex[:12]}")
+# ---- end of store fixtures ------------------------------------------------------------------------------------
