@@ -188,6 +188,6 @@ def test_engine_reports_unpriced_late_and_dropped_events():
     engine.feed(Event(9500, "like", count=1))
     engine.finish(9000)  # the open second 9 lies past the end
     text = " | ".join(str(w) for w in engine.warnings())
-    assert "1 orders have no 'amount'" in text
-    assert "1 events arrived after their second had closed" in text
-    assert "events fell after the LIVE's end" in text
+    assert "1 order(s) have no amount and no catalog price" in text
+    assert "1 event(s) arrived for a second already closed" in text
+    assert "event(s) after the end of the LIVE were not counted" in text

@@ -7,16 +7,20 @@ through the very same engine as fast as the machine allows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .detect.base import Detector
+from .detect.base import DEFAULT_DETECTORS, Detector, make_detectors
 from .errors import Warning_
 from .models import Event, Moment
 from .signals import Second, Timeline, TimelineBuilder
 
 if TYPE_CHECKING:
+    from .detect.options import DetectOptions
     from .sources import Catalog
+
+__all__ = ["Detection", "Engine", "detect", "replay"]
 
 
 class Engine:
@@ -28,6 +32,13 @@ class Engine:
         self.detectors = detectors
         self.builder = TimelineBuilder(catalog=catalog)
         self.closed_s = 0
+
+    @classmethod
+    def from_names(cls, names: Sequence[str] = DEFAULT_DETECTORS, options: DetectOptions | None = None,
+                   catalog: Catalog | None = None) -> Engine:
+        """An engine running the registered detectors ``names`` (see :data:`~livehighlights.detect.DETECTORS`).
+        Raises :class:`~livehighlights.errors.InputError` for an unknown name."""
+        return cls(make_detectors(list(names), options), catalog=catalog)
 
     @property
     def delay_s(self) -> int:
@@ -53,19 +64,9 @@ class Engine:
         return self.builder.timeline()
 
     def warnings(self) -> list[Warning_]:
-        """What the timeline counted but could not use as given: late events, events past the end, orders
-        with no amount and no catalog price (their GMV is 0)."""
-        b = self.builder
-        out: list[Warning_] = []
-        if b.unpriced_orders:
-            out.append(Warning_(f"{b.unpriced_orders} orders have no 'amount' and their product no catalog price: "
-                                "their GMV is counted as 0 (give amounts or --catalog with prices)"))
-        if b.late_events:
-            out.append(Warning_(f"{b.late_events} events arrived after their second had closed "
-                                "(counted into the next open second)"))
-        if b.dropped_events:
-            out.append(Warning_(f"{b.dropped_events} events fell after the LIVE's end and were not counted"))
-        return out
+        """What the engine went on with but should be told: late events, events after the end, orders
+        without a price (each with its count; empty when there was none)."""
+        return self.builder.warnings()
 
     def _run(self, seconds: list[Second]) -> list[Moment]:
         out: list[Moment] = []
@@ -87,3 +88,19 @@ def replay(events: Iterable[Event], end_ms: int, engine: Engine) -> Iterator[Mom
             break
         yield from engine.feed(event)
     yield from engine.finish(end_ms)
+
+
+@dataclass
+class Detection:
+    """The moments of a replayed event log (by start time) and the engine's warnings."""
+
+    moments: list[Moment]
+    warnings: list[Warning_] = field(default_factory=list)
+
+
+def detect(events: Iterable[Event], end_ms: int, options: DetectOptions | None = None,
+           catalog: Catalog | None = None, detectors: Sequence[str] = DEFAULT_DETECTORS) -> Detection:
+    """Replay a recorded event log through an engine running ``detectors``; moments sorted by start."""
+    engine = Engine.from_names(detectors, options, catalog)
+    moments = sorted(replay(events, end_ms, engine), key=lambda m: m.start_ms)
+    return Detection(moments, engine.warnings())

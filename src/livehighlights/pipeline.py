@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import json
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .detect import DetectOptions
-from .detect.shopping import ShoppingMomentDetector
-from .engine import Engine, replay
+from .engine import detect
 from .errors import MediaError, Warning_, Where
 from .models import Moment
 from .plan import ClipWindow, PlanOptions, Rejected, place_window, select
 from .timebase import Ms, ms_to_s
+from .timing import timed as _timed
 from .understand import (
     Understanding,
     UnderstandOptions,
@@ -95,24 +93,10 @@ class ProcessResult:
     ``checked_s`` (seconds of refined windows judged at the full frame rate)."""
 
 
-@contextmanager
-def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
-    t0 = time.perf_counter()
-    try:
-        yield
-    finally:
-        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - t0
-
-
 def detect_moments(events: list, end_ms: Ms, options: DetectOptions | None = None,
-                   catalog: Any = None, warnings: list[Warning_] | None = None) -> list[Moment]:
-    """Replay an event log through the online engine with the shopping detector; moments by time. What the
-    engine could not use as given is appended to ``warnings`` when a list is passed."""
-    engine = Engine([ShoppingMomentDetector(options)], catalog=catalog)
-    found = sorted(replay(events, end_ms, engine), key=lambda m: m.start_ms)
-    if warnings is not None:
-        warnings += engine.warnings()
-    return found
+                   catalog: Any = None) -> list[Moment]:
+    """Replay an event log through the online engine with the shopping detector; moments by time."""
+    return detect(events, end_ms, options, catalog).moments
 
 
 def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: Path | None = None,
@@ -137,7 +121,9 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
         warnings += check_overlap(log, info.duration_ms)
 
     with _timed(timings, "detect"):
-        moments = detect_moments(log.events, info.duration_ms, opts.detect, catalog, warnings)
+        detection = detect(log.events, info.duration_ms, opts.detect, catalog)
+        moments = detection.moments
+        warnings += detection.warnings
         in_live = {e.product_id for e in log.events if e.product_id and e.type in _PRODUCT_EVENTS}
 
     with _timed(timings, "plan"):

@@ -18,20 +18,22 @@ from pathlib import Path
 from typing import Any
 
 from .plan import ClipWindow, PlanOptions, refine_window
+from .rules import DEFAULT_SPEECH_MODEL
+from .text.cues import BUYING_CUES
 from .timebase import Ms
+from .timing import Attempts
 
 MARGIN_BEFORE_MS = 4000
 MARGIN_AFTER_MS = 3000
 MAX_RANGE_MS = 57_000
 """At most this much of the LIVE is understood per candidate."""
-BUYING_CUES = ("tap_cart", "limited_time", "price_offer")
 
 
 @dataclass
 class UnderstandOptions:
     """What is computed for each candidate window."""
 
-    speech_model: str = "tiny.en"
+    speech_model: str = DEFAULT_SPEECH_MODEL
     language: str | None = None
     vision_fps: float = 2.0
     """Sampled frames per second for product visibility (first times are refined at the full rate)."""
@@ -114,14 +116,12 @@ Heard = tuple[Any, dict[str, str], dict[str, float]]
 def start_listening(pool: Executor, recording: Path, start: Ms, end: Ms, options: UnderstandOptions) -> Future[Heard]:
     """Transcribe ``[start, end)`` of the recording on ``pool`` (speech recognition runs in native code
     that releases the GIL, so it overlaps the decoding and matching done meanwhile)."""
-    from .check.evidence import ClipEvidence
-    from .media.speech import SpeechOptions, transcribe
+    from .media.speech import speech_options, transcribe
 
-    speech = SpeechOptions(model=options.speech_model,
-                           language=options.language if options.speech_model != "tiny.en" else None)
+    speech = speech_options(options.speech_model, options.language)
 
     def job() -> Heard:
-        guard = ClipEvidence(subject=str(recording), path=recording, start_ms=start, end_ms=end)
+        guard = Attempts()
         transcript = guard.attempt("speech", lambda: transcribe(recording, start, end, speech))
         return transcript, dict(guard.unknown), dict(guard.timings)
 
@@ -133,12 +133,11 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
     """Analyse a candidate window and its margins (:func:`understanding_range`); failures become
     ``problems`` (never an exception for what the media or the catalog lack). ``heard``: the range's
     transcription, already started by the caller (see :func:`start_listening`)."""
-    from .check.evidence import ClipEvidence
     from .vision import VisibilityOptions, visibility_track
 
     start, end = understanding_range(win, duration_ms)
     u = Understanding(start, end)
-    guard = ClipEvidence(subject=str(recording), path=recording, start_ms=start, end_ms=end)
+    guard = Attempts()
     with ThreadPoolExecutor(max_workers=1) as pool:
         if heard is None:
             heard = start_listening(pool, recording, start, end, options)

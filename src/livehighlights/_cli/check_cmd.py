@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from ..errors import InputError, Where
+from ..rules import DEFAULT_SPEECH_MODEL, MULTILINGUAL_SPEECH_MODEL
 from .output import console, esc
 
 _STYLE = {"pass": "green", "fail": "red", "unknown": "yellow"}
@@ -21,7 +22,8 @@ def check(
     catalog: Annotated[Path | None, typer.Option("--catalog", help="Product catalog (JSON).")] = None,
     product: Annotated[str | None, typer.Option("--product", help="Id of the clip's product in the catalog.")] = None,
     language: Annotated[str | None, typer.Option(help="The local language the clip should be in (e.g. en).")] = None,
-    model: Annotated[str, typer.Option(help="Speech model: tiny.en, base (multilingual) or a hub name.")] = "tiny.en",
+    model: Annotated[str, typer.Option(help=f"Speech model: {DEFAULT_SPEECH_MODEL}, {MULTILINGUAL_SPEECH_MODEL} "
+                                            "(multilingual) or a hub name.")] = DEFAULT_SPEECH_MODEL,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Judge a clip against every rule of the seeds; exit 0 when it meets at least the Basic tier."""

@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import InputError, LiveHighlightsError, Where
+from ..rules import DEFAULT_SPEECH_MODEL, MAX_CLIPS_PER_LIVE, MAX_CLIPS_PER_PRODUCT, MULTILINGUAL_SPEECH_MODEL
 from .output import console, err_console, esc, highlights_table, moments_table, print_warnings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -84,11 +85,12 @@ def process(
         "--no-analysis", help="Metrics only: no speech or vision on the candidates, no compliance report.")] = False,
     language: Annotated[str | None, typer.Option(help="The LIVE's local language (e.g. en, es, id).")] = None,
     speech_model: Annotated[str, typer.Option(
-        "--speech-model", help="tiny.en (default), base, a model folder or a cached hub name.")] = "tiny.en",
+        "--speech-model", help=f"{DEFAULT_SPEECH_MODEL} (default), {MULTILINGUAL_SPEECH_MODEL} (multilingual), a "
+        "model folder or a cached hub name.")] = DEFAULT_SPEECH_MODEL,
     remix: Annotated[str | None, typer.Option(
         "--remix", help="Also remix every clip with this style (classic, bold, minimal or a .toml file).")] = None,
-    max_clips: Annotated[int, typer.Option(help="At most this many clips per LIVE.")] = 20,
-    max_per_product: Annotated[int, typer.Option(help="At most this many clips per product.")] = 3,
+    max_clips: Annotated[int, typer.Option(help="At most this many clips per LIVE.")] = MAX_CLIPS_PER_LIVE,
+    max_per_product: Annotated[int, typer.Option(help="At most this many clips per product.")] = MAX_CLIPS_PER_PRODUCT,
     weight: WeightOpt = None,
 ) -> None:
     """Find the highlights of a recorded LIVE and cut them into clips (DIR/highlights.json, DIR/clips/)."""
@@ -156,16 +158,16 @@ def moments(
     weight: WeightOpt = None,
 ) -> None:
     """Find moments from an event log alone, with no recording."""
-    from ..pipeline import detect_moments
+    from ..engine import detect
     from ..sources import load_catalog, load_events
     from ..timebase import s_to_ms
 
     cat = load_catalog(catalog) if catalog else None
     log = load_events(events, strict=strict, catalog=cat)
     end_ms = s_to_ms(duration) if duration is not None else log.span_ms[1] + 1000
-    warnings = list(log.warnings)
-    found = detect_moments(log.events, end_ms, _detect_options(weight), cat, warnings)
-    print_warnings(warnings)
+    detection = detect(log.events, end_ms, _detect_options(weight), cat)
+    print_warnings([*log.warnings, *detection.warnings])
+    found = detection.moments
     if as_json:
         sys.stdout.write(json.dumps([m.to_json() for m in found], indent=2) + "\n")
     else:

@@ -210,7 +210,7 @@ def _visual(ev: ClipEvidence, opts: CheckOptions, catalog: Any, visibility: Any,
 
 def _audio(ev: ClipEvidence, opts: CheckOptions, transcript: Any) -> None:
     from ..media.loudness import measure_audio
-    from ..media.speech import SpeechOptions, transcribe
+    from ..media.speech import speech_options, transcribe
     from ..text import find_action_cues, match_selling_points
     from ..text.selling_points import MatchOptions
 
@@ -221,8 +221,7 @@ def _audio(ev: ClipEvidence, opts: CheckOptions, transcript: Any) -> None:
         return
     ev.audio = ev.attempt("audio", lambda: measure_audio(ev.path, ev.start_ms, ev.end_ms))
     if transcript is None:
-        speech = SpeechOptions(model=opts.speech_model, language=opts.language if opts.speech_model != "tiny.en"
-                               else None)
+        speech = speech_options(opts.speech_model, opts.language)
         transcript = ev.attempt("speech", lambda: transcribe(ev.path, ev.start_ms, ev.end_ms, speech))
     ev.transcript = transcript
     if transcript is None:

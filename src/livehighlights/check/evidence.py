@@ -7,15 +7,15 @@ report can say *unknown* with the reason instead of crashing.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from ..errors import LiveHighlightsError
 from ..models import Product
+from ..rules import DEFAULT_SPEECH_MODEL
 from ..timebase import Ms
+from ..timing import Attempts
 
 T = TypeVar("T")
 
@@ -39,7 +39,7 @@ class CheckOptions:
 
     language: str | None = None
     """The local language the clip should be in (ISO 639-1); ``None``: not judged."""
-    speech_model: str = "tiny.en"
+    speech_model: str = DEFAULT_SPEECH_MODEL
     vision_fps: float = 4.0
     qr_fps: float = 1.0
     swap_samples: int = 8
@@ -84,14 +84,6 @@ class ClipEvidence:
         return self.end_ms - self.start_ms
 
     def attempt(self, name: str, fn: Callable[[], T]) -> T | None:
-        """Run one analysis, timing it; on a failure we understand, record why and go on."""
-        t0 = time.perf_counter()
-        try:
-            return fn()
-        except LiveHighlightsError as err:
-            self.unknown[name] = err.message if hasattr(err, "message") else str(err)
-        except (OSError, ValueError, RuntimeError) as err:  # a library choking on odd input
-            self.unknown[name] = f"{type(err).__name__}: {err}"
-        finally:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
-        return None
+        """Run one analysis, timing it; on a failure we understand, record why and go on
+        (see :meth:`livehighlights.timing.Attempts.attempt`)."""
+        return Attempts(self.unknown, self.timings).attempt(name, fn)

@@ -7,11 +7,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ..rules import (
+    BEST_UNDER_S,
+    MAX_CLIP_S,
+    MIN_CLIP_S,
+    MIN_SHORT_SIDE,
+    PRODUCT_FULL_WITHIN_S,
+    PRODUCT_VISIBLE_WITHIN_S,
+)
+from ..text.cues import BUYING_CUES
 from .evidence import ClipEvidence
 from .report import ComplianceReport, RuleResult, ordered
 from .rules import RULES
 
-MIN_SIDE = 720
+MIN_SIDE = MIN_SHORT_SIDE
 """Seed: at least 720p (the short side of a portrait or landscape frame)."""
 MAX_DUP_RATIO = 0.02
 """More than 2% repeated frames inside moving content is visible stutter (lag)."""
@@ -26,7 +35,6 @@ MIN_FRONTAL = 0.5
 MIN_DEMO_RATIO = 0.4
 """The product is on screen for at least 40% of the clip: held up and shown, not glimpsed."""
 MIN_PLACEMENT_RATIO = 0.6
-BUYING_CUES = ("tap_cart", "limited_time", "price_offer")
 WATERMARK_CONFIDENCE = 0.5
 """A still, edge-rich region over moving footage at this confidence is a watermark or logo."""
 
@@ -90,9 +98,11 @@ def _video(ev: ClipEvidence) -> list[RuleResult]:
 
 def _length(ev: ClipEvidence) -> list[RuleResult]:
     s = ev.duration_ms / 1000
-    return [RuleResult("length", "pass" if 5 <= s <= 60 else "fail", {"seconds": round(s, 3)}, f"{s:.1f} s"),
-            RuleResult("length_ideal", "pass" if s < 40 else "fail", {"seconds": round(s, 3)},
-                       f"{s:.1f} s" + (" (under 40 s)" if s < 40 else " (40 s or more)"))]
+    best = s < BEST_UNDER_S
+    return [RuleResult("length", "pass" if MIN_CLIP_S <= s <= MAX_CLIP_S else "fail", {"seconds": round(s, 3)},
+                       f"{s:.1f} s"),
+            RuleResult("length_ideal", "pass" if best else "fail", {"seconds": round(s, 3)},
+                       f"{s:.1f} s" + (f" (under {BEST_UNDER_S:g} s)" if best else f" ({BEST_UNDER_S:g} s or more)"))]
 
 
 def _overlays(ev: ClipEvidence) -> list[RuleResult]:
@@ -266,11 +276,12 @@ def _product(ev: ClipEvidence) -> list[RuleResult]:
                           {"frontal_ratio": round(v.frontal_ratio, 3)}, f"seen from the front in {v.frontal_ratio:.0%}"
                           " of its sightings" if seen else "the product is never seen"))
     first = None if not seen else (v.first_visible_ms - ev.start_ms) / 1000
-    out.append(RuleResult("product_within_1s", "pass" if first is not None and first <= 1.0 else "fail",
+    soon = first is not None and first <= PRODUCT_VISIBLE_WITHIN_S
+    out.append(RuleResult("product_within_1s", "pass" if soon else "fail",
                           {"first_visible_s": first}, f"first visible at {first:.2f} s" if first is not None
                           else "never visible"))
     full = None if v.first_full_ms is None else (v.first_full_ms - ev.start_ms) / 1000
-    out.append(RuleResult("product_full_5s", "pass" if full is not None and full <= 5.0 else "fail",
+    out.append(RuleResult("product_full_5s", "pass" if full is not None and full <= PRODUCT_FULL_WITHIN_S else "fail",
                           {"first_full_s": full}, f"fully visible at {full:.2f} s" if full is not None
                           else "never fully visible"))
     out.append(RuleResult("demonstration", "pass" if v.visible_ratio >= MIN_DEMO_RATIO else "fail",

@@ -10,10 +10,14 @@ real-time path and the after-the-LIVE path feed the same detectors; only the clo
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from ..models import Moment
+from ..registry import Registry
 from ..signals.timeline import Second
+
+if TYPE_CHECKING:
+    from .options import DetectOptions
 
 
 class Detector(ABC):
@@ -35,14 +39,27 @@ class Detector(ABC):
         """The LIVE ended after second ``end_s - 1``: return moments still pending."""
         return []
 
+    @classmethod
+    def from_options(cls, options: DetectOptions | None = None) -> Detector:
+        """A detector set up from the shared detection options (default: its own defaults)."""
+        return cls()
 
-DETECTORS: dict[str, type[Detector]] = {}
-"""Registered detector classes by name."""
+
+DETECTORS: Registry[type[Detector]] = Registry(
+    "detector", builtins=("livehighlights.detect.shopping", "livehighlights.detect.peaks"))
+"""Registered detector classes by name (the built-ins are imported on first use)."""
+
+DEFAULT_DETECTORS: tuple[str, ...] = ("shopping",)
+"""The detectors ``process`` and ``moments`` run."""
 
 
 def register(cls: type[Detector]) -> type[Detector]:
-    """Class decorator adding a detector to :data:`DETECTORS`."""
-    if not cls.name:
-        raise ValueError(f"{cls.__qualname__} has no name")
-    DETECTORS[cls.name] = cls
-    return cls
+    """Class decorator adding a detector to :data:`DETECTORS` under its ``name``."""
+    return DETECTORS.register(cls)
+
+
+def make_detectors(names: tuple[str, ...] | list[str] = DEFAULT_DETECTORS,
+                   options: DetectOptions | None = None) -> list[Detector]:
+    """One detector per name, from :data:`DETECTORS`. Raises :class:`~livehighlights.errors.InputError`
+    for an unknown name (listing the known ones)."""
+    return [DETECTORS.get(name).from_options(options) for name in names]

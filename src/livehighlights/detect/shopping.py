@@ -40,6 +40,10 @@ class ShoppingMomentDetector(Detector):
         self._pin_ends: dict[str, int] = {}
         self._seg_rates: list[float] = []
 
+    @classmethod
+    def from_options(cls, options: DetectOptions | None = None) -> ShoppingMomentDetector:
+        return cls(options)
+
     @property
     def delay_s(self) -> int:
         return self.opts.max_segment_s + self.opts.order_lag_s

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError, MediaError, Where
+from ..rules import DEFAULT_SPEECH_MODEL, MULTILINGUAL_SPEECH_MODEL
 from ..timebase import Ms
 from .audio import ANALYSIS_RATE, read_mono
 from .models import cache_dir, is_english_only, load_whisper
@@ -118,7 +119,7 @@ class SpeechOptions:
     pipeline): 70 s of a LIVE in 2.6 CPU-s instead of 4.2, same words; 1 (or ``vad=False``) decodes them
     one after another, conditioned on nothing but the prompt either way."""
 
-    model: str = "tiny.en"
+    model: str = DEFAULT_SPEECH_MODEL
     language: str | None = None
     beam_size: int = 1
     vad: bool = True
@@ -127,6 +128,19 @@ class SpeechOptions:
     cache: bool = True
     prompt: bool = True
     batch_size: int = 8
+
+
+def speech_options(model: str | None = None, language: str | None = None) -> SpeechOptions:
+    """How to recognise speech for a requested ``model`` and the LIVE's ``language``: decided here only.
+
+    No model: :data:`~livehighlights.rules.DEFAULT_SPEECH_MODEL` (English only) when the language is
+    English or unknown, else :data:`~livehighlights.rules.MULTILINGUAL_SPEECH_MODEL`. An English-only model
+    (``*.en``) is given no language to force (it always reports ``en``); any other model is told the
+    language when one is given and detects it otherwise.
+    """
+    if model is None:
+        model = DEFAULT_SPEECH_MODEL if language in (None, "en") else MULTILINGUAL_SPEECH_MODEL
+    return SpeechOptions(model=model, language=None if is_english_only(model) else language)
 
 
 def transcribe(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None,

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..timebase import Ms
 from .elements import Element
 from .layout import Box
-from .reframe import Framing
+
+if TYPE_CHECKING:
+    from .job import Composition, RemixJob
 
 
 @dataclass(frozen=True)
@@ -67,12 +70,15 @@ def _overlay(el: Element, idx: int, src: str, out: str, W: int, animate_s: float
     return f"[{src}][{idx}:v]overlay=x={xe}:y={ye}:enable='between(t\\,{a:.3f}\\,{b:.3f})'[{out}]"
 
 
-def build(clip: Path, sound: Path, out: Path, framing: Framing, elements: list[Element], ass: Path | None,
-          fonts_dir: Path, end_card: EndCard | None, duration_ms: Ms, enc: Encoder, animate_s: float,
-          sheet: tuple[Path, tuple[int, int]] | None = None) -> list[str]:
-    """The FFmpeg arguments (without the binary) that render the remix into ``out`` and, when ``sheet``
-    (file, (cols, rows)) is given, a contact sheet of the same frames in the same pass: tiles of a quarter
-    of the frame's size at evenly spaced times."""
+def build(job: RemixJob, comp: Composition) -> list[str]:
+    """The FFmpeg arguments (without the binary) that render the remix into ``job.out`` and, when the
+    options ask for a contact sheet, the sheet of the same frames in the same pass: tiles of a quarter of
+    the frame's size at evenly spaced times."""
+    o = job.options
+    clip, sound, out, framing, ass = job.source.clip, comp.sound_file, job.out, comp.framing, comp.ass
+    elements, end_card, duration_ms, enc = comp.placed.elements, comp.card, job.duration, o.encoder
+    fonts_dir, animate_s = job.work / "fonts", job.style.stickers.animate_s
+    sheet = (o.contact_sheet, o.sheet_grid) if o.contact_sheet is not None else None
     W, _H = framing.out_size
     args: list[str] = ["-y", "-i", str(clip), "-i", str(sound)]
     chain = [f"[0:v]fps={enc.fps},format=yuv420p[src]", framing.filters("src", "v0")]

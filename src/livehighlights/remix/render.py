@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, LiveHighlightsError, MediaError, Where
+from ..errors import InputError, MediaError, Where
 from ..timebase import Ms
+from ..timing import Attempts, timed
 from . import elements as els
 from . import graph, reframe
 from .audio import mix
 from .fonts import font_family, missing_glyphs, resolve_font
+from .job import Composition, RemixJob
 from .layout import (
     Box,
     SafeArea,
@@ -94,8 +96,6 @@ def remix(source: RemixSource, out: Path, options: RemixOptions | None = None) -
 
     o = options or RemixOptions()
     t0 = time.perf_counter()
-    timings: dict[str, float] = {}
-    warnings: list[str] = []
     size = parse_size(o.size)
     style = load_style(o.style)
     plan = load_plan(o.plan) if o.plan else None
@@ -112,41 +112,31 @@ def remix(source: RemixSource, out: Path, options: RemixOptions | None = None) -
     if not o.no_music and (o.music is not None or style.music.enabled):
         track = resolve_track(str(o.music) if o.music is not None else style.music.track)
     language = o.language or source.language
-    duration: Ms = info.duration_ms
     out = Path(out)
     if out.suffix.lower() != ".mp4":
         raise InputError("the remix is an MP4: give an output name ending in .mp4", Where(out, field="--out"))
     out.parent.mkdir(parents=True, exist_ok=True)
-    timings["prepare"] = time.perf_counter() - t0
+    timings = {"prepare": time.perf_counter() - t0}
 
     work = Path(tempfile.mkdtemp(prefix="lhremix_"))
     try:
-        return _render(source, out, o, style, plan, info, size, font, sub_font, track, language, duration, work,
-                       timings, warnings, t0)
+        job = RemixJob(source=source, out=out, options=o, style=style, plan=plan, info=info, size=size, font=font,
+                       sub_font=sub_font, track=track, language=language, work=work, started=t0, timings=timings)
+        return _render(job)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _analyse(source: RemixSource, o: RemixOptions, style: Style, info: Any, duration: Ms, language: str | None,
-             timings: dict[str, float], warnings: list[str],
-             ) -> tuple[Any, Any, list[Box], list[tuple[Ms, float | None]]]:
+def _analyse(job: RemixJob) -> tuple[Any, Any, list[Box], list[tuple[Ms, float | None]]]:
     """Transcript, product visibility track, the LIVE's own still marks and (landscape) motion centroids,
-    computed side by side."""
-    def timed(name: str, fn: Any) -> Any:
-        t = time.perf_counter()
-        try:
-            return fn()
-        except LiveHighlightsError as err:
-            warnings.append(f"{name}: {err}")
-            return None
-        finally:
-            timings[name] = round(time.perf_counter() - t, 3)
+    computed side by side; an analysis that fails becomes a warning and the remix goes on without it."""
+    source, o, info, duration, language = job.source, job.options, job.info, job.duration, job.language
+    guard = Attempts(ndigits=3)
 
     def speech() -> Any:
-        from ..media.speech import SpeechOptions, transcribe
+        from ..media.speech import speech_options, transcribe
 
-        model = o.speech_model or ("tiny.en" if language in (None, "en") else "base")
-        return transcribe(source.clip, 0, duration, SpeechOptions(model=model, language=language))
+        return transcribe(source.clip, 0, duration, speech_options(o.speech_model, language))
 
     def vision() -> tuple[Any, list[Box]]:
         """The product's visibility track and the LIVE's own still marks (its stickers, price cards,
@@ -178,13 +168,16 @@ def _analyse(source: RemixSource, o: RemixOptions, style: Style, info: Any, dura
 
     landscape = info.width > info.height
     with ThreadPoolExecutor(max_workers=2) as pool:
-        f_speech = pool.submit(timed, "transcribe", speech) if style.subtitles.enabled else None
-        f_vis = pool.submit(timed, "product_track", vision)
-        f_motion = pool.submit(timed, "motion", lambda: reframe.motion_centroids(source.clip, duration)) \
+        f_speech = pool.submit(guard.attempt, "transcribe", speech) if job.style.subtitles.enabled else None
+        f_vis = pool.submit(guard.attempt, "product_track", vision)
+        f_motion = pool.submit(guard.attempt, "motion", lambda: reframe.motion_centroids(source.clip, duration)) \
             if landscape else None
         track, marks = f_vis.result() or (None, [])
-        return (f_speech.result() if f_speech else None, track, marks,
-                (f_motion.result() or []) if f_motion else [])
+        found = (f_speech.result() if f_speech else None, track, marks,
+                 (f_motion.result() or []) if f_motion else [])
+    job.timings.update(guard.timings)
+    job.warnings += [f"{name}: {why}" for name, why in guard.unknown.items()]
+    return found
 
 
 def _live_marks(clip: Path, duration: Ms, scan: Any) -> list[Box]:
@@ -238,96 +231,92 @@ def _framing(info: Any, size: tuple[int, int], duration: Ms, boxes: list[tuple[M
     return reframe.follow(src, size, duration, sorted(subject))
 
 
-def _render(source: RemixSource, out: Path, o: RemixOptions, style: Style, plan: LivePlan | None, info: Any,
-            size: tuple[int, int], font: Path, sub_font: Path, track: Path | None, language: str | None,
-            duration: Ms, work: Path, timings: dict[str, float], warnings: list[str], t0: float) -> RemixResult:
+def _render(job: RemixJob) -> RemixResult:
+    from ..media.ffmpeg import run_ffmpeg
     from . import sidecar
 
+    o, style, info, size, duration, warnings = job.options, job.style, job.info, job.size, job.duration, job.warnings
     W, H = size
     area = SafeArea(W, H)
-    transcript, vis, marks, motion = _analyse(source, o, style, info, duration, language, timings, warnings)
-    t = time.perf_counter()
-    src_boxes = _sighting_boxes(vis, (info.width, info.height))
-    framing = _framing(info, size, duration, src_boxes, motion)
-    out_boxes = [(tm, b2) for tm, b in src_boxes if (b2 := clip_box(framing.map_box(b, tm), W, H))]
-    product_box = union(b for _, b in out_boxes)
-    avoid = [_pad(product_box, W)] if product_box else []
-    # the LIVE's own marks where they show in the output (a moving crop sweeps them: all its positions)
-    times = sorted({0, duration // 2, max(0, duration - 1)} | {tm for tm, _ in framing.knots})
-    clear = [b2 for b in marks for tm in times if (b2 := clip_box(framing.map_box(b, tm), W, H))]
-    clear = list(dict.fromkeys(clear))
-    if source.product is None:
-        warnings.append("no product given (--catalog/--product or a highlight): no catalog stickers")
-    elif product_box is None:
-        warnings.append("the product was not located in the clip: stickers placed without its box")
+    transcript, vis, marks, motion = _analyse(job)
+    with timed(job.timings, "layout", ndigits=3):
+        src_boxes = _sighting_boxes(vis, (info.width, info.height))
+        framing = _framing(info, size, duration, src_boxes, motion)
+        out_boxes = [(tm, b2) for tm, b in src_boxes if (b2 := clip_box(framing.map_box(b, tm), W, H))]
+        product_box = union(b for _, b in out_boxes)
+        avoid = [_pad(product_box, W)] if product_box else []
+        # the LIVE's own marks where they show in the output (a moving crop sweeps them: all its positions)
+        times = sorted({0, duration // 2, max(0, duration - 1)} | {tm for tm, _ in framing.knots})
+        clear = [b2 for b in marks for tm in times if (b2 := clip_box(framing.map_box(b, tm), W, H))]
+        clear = list(dict.fromkeys(clear))
+        if job.source.product is None:
+            warnings.append("no product given (--catalog/--product or a highlight): no catalog stickers")
+        elif product_box is None:
+            warnings.append("the product was not located in the clip: stickers placed without its box")
 
-    end_card = _end_card_lines(style, plan, o.live_on, language)
-    card_ms = int(style.end_card.duration * 1000) if end_card else 0
-    card_start = max(0, duration - card_ms)
+        end_card = _end_card_lines(style, job.plan, o.live_on, job.language)
+        card_ms = int(style.end_card.duration * 1000) if end_card else 0
+        card_start = max(0, duration - card_ms)
+        lang = getattr(transcript, "language", None) or job.language
+        taken: list[Box] = []
+        subs, ass = _subtitles(job, transcript, lang, avoid, clear, card_start, taken)
+        placed = els.place_all(job.source.product, style, job.language, area, job.font, job.source.logo, avoid,
+                               taken, o.live_on, card_start, job.work, keep_clear=clear)
+        warnings += [f"left out {s}" for s in placed.skipped]
+        card = None
+        if end_card:
+            img, box = els.end_card_image(end_card, job.font, size, job.work)
+            card = graph.EndCard(card_start, style.end_card.darken, img, box, [x[0] for x in end_card])
 
-    # subtitles: band with least product overlap, cards from the words
-    lang = getattr(transcript, "language", None) or language
-    px = int(style.subtitles.size * H)
-    subs: dict[str, Any] = {"enabled": style.subtitles.enabled, "status": "off", "language": lang}
-    ass = None
-    taken: list[Box] = []
+    with timed(job.timings, "audio", ndigits=3):
+        sound, sound_report = mix(job.source.clip, duration, job.track, style.music, style.audio, job.work)
+
+    comp = Composition(framing, product_box, out_boxes, subs, ass, placed, card,
+                       _card_kind(job.plan, o.live_on) if card else None, sound, sound_report, lang)
+    with timed(job.timings, "encode", ndigits=3):
+        if o.contact_sheet is not None:
+            o.contact_sheet.parent.mkdir(parents=True, exist_ok=True)
+        run_ffmpeg(graph.build(job, comp), what=f"rendering the remix {job.out.name}")
+    job.timings["total"] = round(time.perf_counter() - job.started, 3)
+    data = sidecar.build(job, comp)
+    path = sidecar.write(job.out, data)
+    return RemixResult(job.out, path, o.contact_sheet, data, warnings, job.timings)
+
+
+def _subtitles(job: RemixJob, transcript: Any, lang: str | None, avoid: list[Box], clear: list[Box],
+               card_start: Ms, taken: list[Box]) -> tuple[dict[str, Any], Path | None]:
+    """The subtitle report and the burned ``.ass`` file (band with least product overlap, cards from the
+    words); the band joins ``taken``."""
+    sub_style, sub_font = job.style.subtitles, job.sub_font
+    area = SafeArea(*job.size)
+    px = int(sub_style.size * job.size[1])
+    subs: dict[str, Any] = {"enabled": sub_style.enabled, "status": "off", "language": lang}
     words = [(w.start_ms, w.end_ms, w.text) for w in transcript.words] if transcript else []
-    if style.subtitles.enabled:
-        if transcript is None:
-            subs["status"] = "no transcript (speech recognition failed): rendered without subtitles"
-        elif not words:
-            subs["status"] = "no speech found: rendered without subtitles"
-        else:
-            where = style.subtitles.position
-            if where == "auto":
-                band, where = auto_subtitle_band(area, px, avoid, clear)
-            else:
-                band = subtitle_band(area, px, 2, where)
-            cards = make_cards(words, style.subtitles, card_start)
-            family = font_family(sub_font)
-            (work / "fonts").symlink_to(sub_font.parent.absolute())
-            ass = write_ass(cards, style.subtitles, family, size, band, where, work / "subs.ass")
-            missing = missing_glyphs(sub_font, " ".join(c.text for c in cards))
-            if missing:
-                warnings.append(f"the subtitle font {sub_font.name} has no glyph for {''.join(missing[:10])} "
-                                f"(language {lang}): set the style's subtitles.font to a font that covers it")
-            subs.update(status="burned", position=where, band=list(band), cards=len(cards), font=family,
-                        timing=[[c.start_ms, c.end_ms, c.text] for c in cards],
-                        words=len(words), missing_glyphs=missing)
-            taken.append(band)
-
-    placed = els.place_all(source.product, style, language, area, font, source.logo, avoid, taken, o.live_on,
-                           card_start, work, keep_clear=clear)
-    warnings += [f"left out {s}" for s in placed.skipped]
-    card = None
-    if end_card:
-        img, box = els.end_card_image(end_card, font, size, work)
-        card = graph.EndCard(card_start, style.end_card.darken, img, box, [x[0] for x in end_card])
-    timings["layout"] = round(time.perf_counter() - t, 3)
-
-    t = time.perf_counter()
-    sound, sound_report = mix(source.clip, duration, track, style.music, style.audio, work)
-    timings["audio"] = round(time.perf_counter() - t, 3)
-
-    t = time.perf_counter()
-    args = graph.build(source.clip, sound, out, framing, placed.elements, ass, work / "fonts", card, duration,
-                       o.encoder, style.stickers.animate_s,
-                       (o.contact_sheet, o.sheet_grid) if o.contact_sheet is not None else None)
-    if o.contact_sheet is not None:
-        o.contact_sheet.parent.mkdir(parents=True, exist_ok=True)
-    from ..media.ffmpeg import run_ffmpeg
-
-    run_ffmpeg(args, what=f"rendering the remix {out.name}")
-    timings["encode"] = round(time.perf_counter() - t, 3)
-    sheet = o.contact_sheet
-    timings["total"] = round(time.perf_counter() - t0, 3)
-    data = sidecar.build(source=source, out=out, style=style, size=size, duration=duration, framing=framing,
-                         product_box=product_box, product_boxes=out_boxes, subtitles=subs, placed=placed,
-                         card=card, card_kind=_card_kind(plan, o.live_on) if card else None, plan=plan,
-                         live_on=o.live_on, sound=sound_report, encoder=o.encoder, timings=timings,
-                         warnings=warnings, language=lang)
-    path = sidecar.write(out, data)
-    return RemixResult(out, path, sheet, data, warnings, timings)
+    if not sub_style.enabled:
+        return subs, None
+    if transcript is None:
+        subs["status"] = "no transcript (speech recognition failed): rendered without subtitles"
+        return subs, None
+    if not words:
+        subs["status"] = "no speech found: rendered without subtitles"
+        return subs, None
+    where = sub_style.position
+    if where == "auto":
+        band, where = auto_subtitle_band(area, px, avoid, clear)
+    else:
+        band = subtitle_band(area, px, 2, where)
+    cards = make_cards(words, sub_style, card_start)
+    family = font_family(sub_font)
+    (job.work / "fonts").symlink_to(sub_font.parent.absolute())
+    ass = write_ass(cards, sub_style, family, job.size, band, where, job.work / "subs.ass")
+    missing = missing_glyphs(sub_font, " ".join(c.text for c in cards))
+    if missing:
+        job.warnings.append(f"the subtitle font {sub_font.name} has no glyph for {''.join(missing[:10])} "
+                            f"(language {lang}): set the style's subtitles.font to a font that covers it")
+    subs.update(status="burned", position=where, band=list(band), cards=len(cards), font=family,
+                timing=[[c.start_ms, c.end_ms, c.text] for c in cards], words=len(words), missing_glyphs=missing)
+    taken.append(band)
+    return subs, ass
 
 
 def _pad(box: Box, width: int) -> Box:

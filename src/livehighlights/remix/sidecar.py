@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..timebase import Ms
+if TYPE_CHECKING:
+    from .job import Composition, RemixJob
 
 VERSION = 1
 
@@ -24,11 +25,12 @@ def sidecar_path(out: Path) -> Path:
     return out.with_suffix(".remix.json")
 
 
-def build(*, source: Any, out: Path, style: Any, size: tuple[int, int], duration: Ms, framing: Any,
-          product_box: Any, product_boxes: list[Any], subtitles: dict[str, Any], placed: Any, card: Any,
-          card_kind: str | None, plan: Any, live_on: bool, sound: Any, encoder: Any, timings: dict[str, float],
-          warnings: list[str], language: str | None) -> dict[str, Any]:
-    """The sidecar document."""
+def build(job: RemixJob, comp: Composition) -> dict[str, Any]:
+    """The sidecar document of a rendered remix."""
+    source, out, style, size, duration, plan = job.source, job.out, job.style, job.size, job.duration, job.plan
+    live_on, encoder, timings, warnings = job.options.live_on, job.options.encoder, job.timings, job.warnings
+    framing, product_box, product_boxes, subtitles = comp.framing, comp.product_box, comp.product_boxes, comp.subtitles
+    placed, card, card_kind, sound, language = comp.placed, comp.card, comp.card_kind, comp.sound, comp.language
     kinds = [e.kind for e in placed.elements]
     elements = sorted(set(kinds) | ({"stickers"} if set(kinds) - {"live_badge", "arrow"} else set())
                       | ({"subtitles"} if subtitles.get("status") == "burned" else set())

@@ -28,7 +28,6 @@ import av
 import numpy as np
 
 from ..media.probe import open_media
-from .cut import CutJob, CutStats, SmartCutUnavailable, check_clip, reencode_cut
 from .encode import (
     VideoClock,
     add_aac_stream,
@@ -39,7 +38,9 @@ from .encode import (
     setup_x264,
     x264_options,
 )
+from .job import CUT_METHODS, CutJob, CutStats, SmartCutUnavailable, check_clip, source_ref
 from .nal import NalFormat, is_idr, parameter_sets, parse_extradata, split_annexb, with_parameter_sets
+from .reencode import reencode_cut
 from .verify import first_frame_ref
 
 READ_AHEAD_PACKETS = 64
@@ -55,6 +56,7 @@ class Unit:
     key: bool
 
 
+@CUT_METHODS.register("smart")
 def smart_cut(job: CutJob) -> CutStats:
     """Cut ``job`` with the smart method (see the module docs)."""
     if job.info.video_codec != "h264":
@@ -84,7 +86,6 @@ def smart_cut(job: CutJob) -> CutStats:
             units += tail
         _write(job, inp, video, clock, units)
     if ref is None:
-        from .cut import source_ref
         ref = source_ref(job)
     joins = [k - job.first for k in (key, cut_x) if job.first < k < job.end]
     check_clip(job, ref, joins)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import Warning_
 from ..models import Event
 from ..timebase import MS_PER_S, Ms
 from .timeline import METRICS, PRODUCT_METRICS, Second, Timeline
@@ -130,6 +131,19 @@ class TimelineBuilder:
         if self._n_open:
             self.dropped_events += self._n_open
             self._reset_open()
+        return out
+
+    def warnings(self) -> list[Warning_]:
+        """The counters above that are not zero, as warnings naming the count (empty when all went well)."""
+        out = []
+        if self.late_events:
+            out.append(Warning_(f"{self.late_events} event(s) arrived for a second already closed "
+                                "(counted into the open one)"))
+        if self.dropped_events:
+            out.append(Warning_(f"{self.dropped_events} event(s) after the end of the LIVE were not counted"))
+        if self.unpriced_orders:
+            out.append(Warning_(f"{self.unpriced_orders} order(s) have no amount and no catalog price "
+                                "(counted with GMV 0: give amounts, or --catalog with prices)"))
         return out
 
     def timeline(self) -> Timeline:

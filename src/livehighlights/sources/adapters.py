@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ..errors import InputError, Where
+from ..registry import Registry
 
 
 @dataclass(slots=True)
@@ -76,26 +77,20 @@ class EventAdapter(ABC):
         return False
 
 
-EVENT_ADAPTERS: dict[str, type[EventAdapter]] = {}
-"""Format name -> adapter class."""
+EVENT_ADAPTERS: Registry[type[EventAdapter]] = Registry(
+    "event format", builtins=("livehighlights.sources.formats", "livehighlights.sources.tiktoklive"))
+"""Format name -> adapter class (the built-in formats are imported on first use)."""
 
 
 def register_adapter(cls: type[EventAdapter]) -> type[EventAdapter]:
     """Class decorator: add ``cls`` to :data:`EVENT_ADAPTERS` under ``cls.name``."""
-    if not cls.name:
-        raise ValueError(f"{cls.__name__} has no name")
-    EVENT_ADAPTERS[cls.name] = cls
-    return cls
+    return EVENT_ADAPTERS.register(cls)
 
 
 def adapter_for(path: Path, fmt: str | None = None) -> EventAdapter:
     """The adapter for ``fmt`` if given, else for ``path``'s extension. Raises :class:`InputError`."""
     if fmt is not None:
-        cls = EVENT_ADAPTERS.get(fmt.lower())
-        if cls is None:
-            known = ", ".join(sorted(EVENT_ADAPTERS))
-            raise InputError(f"unknown event format {fmt!r} (known: {known})", Where(path))
-        return cls()
+        return EVENT_ADAPTERS.get(fmt.lower(), Where(path))()
     name = path.name.lower().removesuffix(".gz")  # a gzip'd log: the format is the name's before ".gz"
     best: type[EventAdapter] | None = None
     best_len = 0

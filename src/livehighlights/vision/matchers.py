@@ -17,6 +17,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ..registry import Registry
 from ..timebase import Ms
 
 
@@ -67,6 +68,12 @@ class ProductMatcher(ABC):
         """The part of a frame's ``features`` around an outline (its box grown by ``grow`` of its size on
         each side), to look there only; by default all of them."""
         return features
+
+
+PRODUCT_MATCHERS: Registry[type[ProductMatcher]] = Registry("product matcher")
+"""Registered product matchers by name (``@PRODUCT_MATCHERS.register``); add a learned detector the same way."""
+
+DEFAULT_MATCHER = "orb"
 
 
 def load_picture(image: str | Path | np.ndarray) -> np.ndarray | None:
@@ -139,6 +146,7 @@ class OrbOptions:
     """A projected corner may stick out this share of the frame size and still count as inside."""
 
 
+@PRODUCT_MATCHERS.register
 class OrbMatcher(ProductMatcher):
     """ORB + BFMatcher (Hamming, ratio test) + ``cv2.findHomography`` RANSAC."""
 
@@ -219,13 +227,7 @@ class OrbMatcher(ProductMatcher):
         return best
 
 
-PRODUCT_MATCHERS: dict[str, type[ProductMatcher]] = {"orb": OrbMatcher}
-"""Registered product matchers by name; add a learned detector here (same interface)."""
-
-
-def get_matcher(name: str = "orb") -> ProductMatcher:
-    """An instance of the registered matcher ``name`` (``ValueError`` naming the known ones otherwise)."""
-    try:
-        return PRODUCT_MATCHERS[name]()
-    except KeyError:
-        raise ValueError(f"unknown product matcher {name!r}; known: {', '.join(sorted(PRODUCT_MATCHERS))}") from None
+def get_matcher(name: str = DEFAULT_MATCHER) -> ProductMatcher:
+    """An instance of the registered matcher ``name`` (an :class:`~livehighlights.errors.InputError` naming
+    the known ones otherwise)."""
+    return PRODUCT_MATCHERS.get(name)()

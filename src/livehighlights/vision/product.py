@@ -16,7 +16,7 @@ import numpy as np
 
 from ..timebase import Ms
 from .frames import Frame, WindowScan, scan_window
-from .matchers import PRODUCT_MATCHERS, ProductMatcher, Reference, Sighting, get_matcher
+from .matchers import DEFAULT_MATCHER, ProductMatcher, Reference, Sighting, get_matcher
 
 ImageRef = str | Path | np.ndarray
 REFINE_LOOKBACK_MS = 1500
@@ -28,7 +28,7 @@ class VisibilityOptions:
     """Settings of :func:`visibility_track`."""
 
     fps: float = 4.0
-    matcher: str = "orb"
+    matcher: str = DEFAULT_MATCHER
     refine: bool = True
     """Refine first-visible / first-full at the full frame rate."""
     swap_samples: int = 16
@@ -151,8 +151,6 @@ def visibility_track(path: str | Path, start_ms: Ms, end_ms: Ms, product_images:
     if fps is not None:
         o = VisibilityOptions(**{**o.__dict__, "fps": fps})
     track = VisibilityTrack(start_ms, end_ms)
-    if o.matcher not in PRODUCT_MATCHERS:
-        raise ValueError(f"unknown product matcher {o.matcher!r}; known: {', '.join(sorted(PRODUCT_MATCHERS))}")
     matcher = get_matcher(o.matcher)
     if not product_images:
         track.status, track.reason = "unknown", "the product has no reference picture in the catalog"

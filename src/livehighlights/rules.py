@@ -1,0 +1,51 @@
+"""The platform's rules for a LIVE highlight and our defaults, each a named constant, in one place.
+
+The seed ("LIVE Highlight Best Practice") fixes the clip limits, the posting caps, the resolution and
+how soon the product must show; the planner, the compliance judge and the CLI read them here. The
+rules themselves, as the report lists them, are :data:`livehighlights.check.rules.RULES`.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BEST_UNDER_S",
+    "DEFAULT_SPEECH_MODEL",
+    "MAX_CLIPS_PER_LIVE",
+    "MAX_CLIPS_PER_PRODUCT",
+    "MAX_CLIP_S",
+    "MIN_CLIP_S",
+    "MIN_SHORT_SIDE",
+    "MULTILINGUAL_SPEECH_MODEL",
+    "PRODUCT_FULL_WITHIN_S",
+    "PRODUCT_VISIBLE_WITHIN_S",
+    "TARGET_MIN_S",
+]
+
+# -- the seed's rules ---------------------------------------------------------------------------
+
+MIN_CLIP_S = 5.0
+"""A highlight is at least 5 s long ("the ideal clip length is between 5 to 60 seconds")."""
+MAX_CLIP_S = 60.0
+"""... and at most 60 s."""
+BEST_UNDER_S = 40.0
+"""Under 40 s works best (advisory): the planner aims below it, the judge reports it."""
+MAX_CLIPS_PER_LIVE = 20
+"""At most 20 auto-posted highlights per LIVE."""
+MAX_CLIPS_PER_PRODUCT = 3
+"""At most 3 highlights per pinned product."""
+MIN_SHORT_SIDE = 720
+"""At least 720p: the short side of a portrait or landscape frame, in pixels."""
+PRODUCT_VISIBLE_WITHIN_S = 1.0
+"""The product appears within 1 s after the clip starts."""
+PRODUCT_FULL_WITHIN_S = 5.0
+"""... and is fully visible within the first 5 s."""
+
+# -- our defaults ----------------------------------------------------------------------------------
+
+TARGET_MIN_S = 15.0
+"""The planner aims at clips of at least 15 s (long enough to state a selling point), up to
+:data:`BEST_UNDER_S`."""
+DEFAULT_SPEECH_MODEL = "tiny.en"
+"""Speech model when none is asked for and the LIVE is in English (or its language is unknown)."""
+MULTILINGUAL_SPEECH_MODEL = "base"
+"""Speech model when none is asked for and the LIVE's language is not English."""
