@@ -9,6 +9,17 @@ from pathlib import Path
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_store(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Every test (and every CLI child it starts) uses a store of the suite's own, never the user's: a SQLite
+    file and a media root in a temporary folder (a test that needs another passes --db / --media-root)."""
+    import os
+
+    root = tmp_path_factory.mktemp("store")
+    os.environ["LIVEHIGHLIGHTS_DB"] = f"sqlite:///{root / 'livehighlights.db'}"
+    os.environ["LIVEHIGHLIGHTS_MEDIA"] = str(root / "media")
+
+
 @pytest.fixture(scope="session")
 def short_live(tmp_path_factory: pytest.TempPathFactory):
     """A 40-second simulated 720p portrait LIVE (recording, events, catalog, truth)."""

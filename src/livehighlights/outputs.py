@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import InputError, Where
 
-__all__ = ["check_output_file"]
+__all__ = ["check_output_dir", "check_output_file"]
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -38,6 +38,40 @@ def check_output_file(out: Path, *, inputs: Iterable[Path | str | None], overwri
                          Where(out, field=option))
     parent = out.parent
     existing = next((p for p in (parent, *parent.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise InputError(f"cannot be written: {existing} is a file, not a folder", Where(out, field=option))
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise InputError(f"cannot be written: {existing} is not writable", Where(out, field=option))
+
+
+EXPORT_ENTRIES = ("clips", "highlights.json")
+"""What a ``process`` run owns in its output folder (replaced whole by the next run; the rest is kept)."""
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
+def check_output_dir(out: Path, *, inputs: Iterable[Path | str | None], option: str = "--out") -> None:
+    """Raise :class:`InputError` unless ``process`` may make ``out`` its export folder: not a file, no input
+    of the run inside what the run replaces (``clips/``, ``highlights.json``), not a ``clips/`` folder that
+    an earlier run did not make, and a place that can be written."""
+    if out.exists() and not out.is_dir():
+        raise InputError("is a file: name a folder for the highlights", Where(out, field=option))
+    for given in inputs:
+        if given is None:
+            continue
+        g = Path(given)
+        if any(_inside(g, out / e) for e in EXPORT_ENTRIES):
+            raise InputError(f"would replace one of this command's inputs ({given}): choose another folder",
+                             Where(out, field=option))
+    if (out / "clips").exists() and not (out / "highlights.json").is_file():
+        raise InputError("holds a 'clips' entry that livehighlights did not make: choose another folder",
+                         Where(out, field=option))
+    existing = next((p for p in (out.parent, *out.parent.parents) if p.exists()), None)
     if existing is not None and not existing.is_dir():
         raise InputError(f"cannot be written: {existing} is a file, not a folder", Where(out, field=option))
     if existing is not None and not os.access(existing, os.W_OK | os.X_OK):

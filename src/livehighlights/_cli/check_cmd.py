@@ -13,24 +13,31 @@ from rich.table import Table
 from ..errors import InputError, Where
 from ..rules import DEFAULT_SPEECH_MODEL, MULTILINGUAL_SPEECH_MODEL
 from .output import console, esc
+from .store_cmd import DbOpt, MediaOpt, SellerOpt, stored_highlight
 
 _STYLE = {"pass": "green", "fail": "red", "unknown": "yellow"}
 
 
 def check(
-    clip: Annotated[Path, typer.Argument(help="The clip to judge (ours or any MP4).")],
+    clip: Annotated[Path, typer.Argument(help="The clip to judge (ours or any MP4), or a highlight id (h_...).")],
     catalog: Annotated[Path | None, typer.Option("--catalog", help="Product catalog (JSON).")] = None,
     product: Annotated[str | None, typer.Option("--product", help="Id of the clip's product in the catalog.")] = None,
     language: Annotated[str | None, typer.Option(help="The local language the clip should be in (e.g. en).")] = None,
     model: Annotated[str, typer.Option(help=f"Speech model: {DEFAULT_SPEECH_MODEL}, {MULTILINGUAL_SPEECH_MODEL} "
                                             "(multilingual) or a hub name.")] = DEFAULT_SPEECH_MODEL,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    db: DbOpt = None,
+    media_root: MediaOpt = None,
+    seller: SellerOpt = "default",
 ) -> None:
     """Judge a clip against every rule of the seeds; exit 0 when it meets at least the Basic tier."""
     from ..check import CheckOptions, check_clip
     from ..check.sidecar import read_sidecars
     from ..sources import load_catalog
 
+    stored = stored_highlight(str(clip), db, media_root, seller)
+    if stored is not None:
+        clip = stored.clip
     if not clip.exists():
         raise InputError("no such file", Where(clip))
     prov, side_product, side_catalog, remix = read_sidecars(clip)

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from ..errors import InputError, LiveHighlightsError, Where
 from ..rules import DEFAULT_SPEECH_MODEL, MAX_CLIPS_PER_LIVE, MAX_CLIPS_PER_PRODUCT, MULTILINGUAL_SPEECH_MODEL
 from .output import console, err_console, esc, highlights_table, moments_table, print_warnings
+from .store_cmd import DbOpt, MediaOpt, SellerOpt, cli_store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Find the moments of a live-shopping LIVE that sold, and cut them into clips.")
@@ -92,8 +93,14 @@ def process(
     max_clips: Annotated[int, typer.Option(help="At most this many clips per LIVE.")] = MAX_CLIPS_PER_LIVE,
     max_per_product: Annotated[int, typer.Option(help="At most this many clips per product.")] = MAX_CLIPS_PER_PRODUCT,
     weight: WeightOpt = None,
+    db: DbOpt = None,
+    media_root: MediaOpt = None,
+    seller: SellerOpt = "default",
+    title: Annotated[str | None, typer.Option(help="The LIVE's title in the store (default: the file's name).")]
+    = None,
 ) -> None:
-    """Find the highlights of a recorded LIVE and cut them into clips (DIR/highlights.json, DIR/clips/)."""
+    """Find the highlights of a recorded LIVE, store them and cut them into clips (DIR/highlights.json,
+    DIR/clips/). Run again on the same LIVE, it updates the same records and reuses the work already stored."""
     from ..pipeline import ProcessOptions
     from ..plan import PlanOptions
     from ..understand import UnderstandOptions
@@ -111,13 +118,16 @@ def process(
     understand = None if no_analysis else UnderstandOptions(speech_model=speech_model, language=language)
     opts = ProcessOptions(detect=_detect_options(weight), strict=strict, render=not no_clips,
                           plan=PlanOptions(max_per_live=max_clips, max_per_product=max_per_product),
-                          understand=understand)
-    _process(recording, events, out, catalog, opts, remix)
+                          understand=understand, seller=seller, title=title)
+    _process(recording, events, out, catalog, opts, remix, db=db, media_root=media_root)
 
 
 def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opts: Any,
-             remix_style: str | None = None) -> None:
+             remix_style: str | None = None, *, db: str | None = None, media_root: Path | None = None) -> None:
+    from ..outputs import check_output_dir
     from ..pipeline import process as run_process
+
+    check_output_dir(out, inputs=[recording, events, catalog])
 
     with _progress() as bar:
         tasks: dict[str, Any] = {}
@@ -127,7 +137,9 @@ def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opt
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        result = run_process(recording, events, out, catalog_path=catalog, options=opts, progress=progress)
+        with cli_store(db, media_root) as store:
+            result = run_process(recording, events, out, catalog_path=catalog, options=opts, progress=progress,
+                                 store=store)
     print_warnings(result.warnings)
     cat = None
     if catalog is not None:
@@ -138,6 +150,8 @@ def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opt
     if not result.highlights:
         console.print(f"[yellow]no highlight found[/yellow] among {len(result.moments)} moments "
                       f"({len(result.rejected)} rejected; reasons in the report)")
+    console.print(f"LIVE:   [bold]{esc(result.live_id)}[/bold] ({len(result.highlights)} highlights stored"
+                  + (f", {result.reused_jobs} found done and reused" if result.reused_jobs else "") + ")")
     console.print(f"report: [bold]{esc(result.report_path)}[/bold]")
     if opts.render and result.highlights:
         console.print(f"clips:  [bold]{esc(result.out_dir / 'clips')}[/bold]")
@@ -191,9 +205,12 @@ def demo(
 
 from .check_cmd import check  # noqa: E402
 from .remix_cmd import remix  # noqa: E402
+from .store_cmd import highlights, lives  # noqa: E402
 
 app.command()(check)
 app.command()(remix)
+app.command()(lives)
+app.command()(highlights)
 
 
 def run() -> None:

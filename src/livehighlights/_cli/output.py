@@ -46,6 +46,9 @@ def highlights_table(result: Any, catalog: Any = None) -> Table:
     if judged:
         cols.append(("tier", {}))
     cols.append(("clip", {}))
+    ids = any(getattr(h, "id", "") for h in result.highlights)
+    if ids:
+        cols.append(("id", {"no_wrap": True}))
     for col, kw in cols:
         table.add_column(col, **kw)
     for h in result.highlights:
@@ -59,6 +62,8 @@ def highlights_table(result: Any, catalog: Any = None) -> Table:
         if judged:
             row.append(_tier(h.compliance))
         row.append(clip)
+        if ids:
+            row.append(esc(h.id))
         table.add_row(*row)
     return table
 

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import InputError, Where
 from .output import console, err_console, esc
+from .store_cmd import DbOpt, MediaOpt, SellerOpt, StoredHighlight, cli_store, stored_highlight
 
 
 def remix(
-    clip: Annotated[str, typer.Argument(help="HIGHLIGHTS.json#RANK, HIGHLIGHTS.json (with --rank) or a clip file.")],
+    clip: Annotated[str, typer.Argument(
+        help="A highlight id (h_...), HIGHLIGHTS.json#RANK, HIGHLIGHTS.json (with --rank) or a clip file.")],
     out: Annotated[Path, typer.Option("--out", help="The remix to write (.mp4); its sidecar goes beside it.")],
     style: Annotated[str, typer.Option("--style", help="Built-in style (classic, bold, minimal) or a .toml file.")]
     = "classic",
@@ -33,6 +35,9 @@ def remix(
         "--preset", help="x264 preset: ultrafast (fastest) ... veryfast (smallest files).")] = "ultrafast",
     overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace an existing file that is not a remix.")]
     = False,
+    db: DbOpt = None,
+    media_root: MediaOpt = None,
+    seller: SellerOpt = "default",
 ) -> None:
     """Remix a highlight into a post-ready 9:16 short: subtitles, stickers, LIVE cues, end card, music."""
     from ..remix import Encoder, RemixOptions, resolve_source
@@ -42,7 +47,17 @@ def remix(
         raise InputError("--music and --no-music contradict each other", Where(field="--music"))
     if preset not in ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium"):
         raise InputError(f"unknown preset '{preset}'", Where(field="--preset"))
-    source = resolve_source(clip, rank=rank, catalog=catalog, product_id=product)
+    stored = stored_highlight(clip, db, media_root, seller)
+    if stored is not None:
+        live_catalog = Path(stored.live.catalog) if stored.live.catalog else None
+        if catalog is None and live_catalog is not None and not live_catalog.is_file():
+            raise InputError(f"catalog '{live_catalog}' of the highlight's LIVE not found (give --catalog)",
+                             Where(field="--catalog"))
+        source = resolve_source(str(stored.clip), catalog=catalog or live_catalog,
+                                product_id=product or stored.record.product_id)
+        source.language = (stored.record.transcript or {}).get("language")
+    else:
+        source = resolve_source(clip, rank=rank, catalog=catalog, product_id=product)
     _check_outputs(source, out, contact_sheet, (catalog, music, plan), overwrite)
     opts = RemixOptions(style=style, size=size, live_on=live_on, plan=plan, music=music, no_music=no_music,
                         language=language, contact_sheet=contact_sheet, encoder=Encoder(preset=preset))
@@ -57,6 +72,21 @@ def remix(
         console.print(f"subtitles: {esc(e['subtitles']['status'])}")
     sheet = f"\ncontact sheet: {esc(result.contact_sheet)}" if result.contact_sheet else ""
     console.print(f"sidecar: {esc(result.sidecar)}{sheet}")
+    if stored is not None:
+        rid = _store_remix(stored, result, db, media_root)
+        console.print(f"stored as remix {esc(rid)} of highlight {esc(stored.record.id)}")
+
+
+def _store_remix(stored: StoredHighlight, result: Any, db: str | None, media_root: Path | None) -> str:
+    """Keep a remix of a stored highlight in the store too (its file in the media root, its sidecar as JSON)."""
+    from ..store import RemixRecord, remix_id
+
+    style = str(result.data["style"]["name"])
+    with cli_store(db, media_root) as store:
+        rel = store.media.put(result.output, kind="remixes")
+        rec = store.save_remix(RemixRecord(remix_id(stored.record.id, style), stored.record.id, style, rel,
+                                           sidecar=result.data))
+    return rec.id
 
 
 def remix_process_option() -> None:
