@@ -15,6 +15,7 @@ from pathlib import Path
 from PIL import Image
 
 from ..models import Product
+from ..text.display import fill_template
 from ..timebase import Ms
 from . import stickers as draw
 from .layout import Box, SafeArea, place, place_scored
@@ -87,7 +88,7 @@ def sticker_images(product: Product, style: Style, language: str | None, h: int,
             strike = {1}
         out["price"] = (" / ".join(x[0] for x in lines), draw.pill(lines, font, s.background, 0.3, strike=strike))
     if s.discount and product.discount:
-        t = style.text("off", language).format(pct=int(round(product.discount * 100)))
+        t = fill_template(style.text("off", language), pct=int(round(product.discount * 100)))
         out["discount"] = (t, draw.pill([(t, int(px * 1.2), s.accent_text)], font, s.accent, s.radius, angle=-6))
     if s.promo:
         t = style.text("promo", language)

@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import InputError, Where
+from ..text.display import fill_template
 
 WEEKDAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
             "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
@@ -81,5 +82,5 @@ def load_plan(path: str | Path, now: datetime | None = None) -> LivePlan:
 def format_start(start: datetime, template: str, language: str | None) -> str:
     """``Fri 1 Dec, 19:00`` (the template's ``{weekday} {day} {month}, {time}``, localised names)."""
     lang = language if language in WEEKDAYS else "en"
-    return template.format(weekday=WEEKDAYS[lang][start.weekday()], day=start.day,
-                           month=MONTHS[lang][start.month - 1], time=start.strftime("%H:%M"))
+    return fill_template(template, weekday=WEEKDAYS[lang][start.weekday()], day=start.day,
+                         month=MONTHS[lang][start.month - 1], time=start.strftime("%H:%M"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..text.display import display_text
 from ..timebase import Ms
 from .layout import Box
 from .stickers import rgba
@@ -79,7 +80,7 @@ def _ts(ms: Ms) -> str:
 
 
 def _escape(text: str) -> str:
-    return text.replace("\\", "\uff3c").replace("{", "(").replace("}", ")").replace("\n", " ")
+    return display_text(text).replace("\\", "\uff3c").replace("{", "(").replace("}", ")").replace("\n", " ")
 
 
 def write_ass(cards: list[Card], style: SubtitleStyle, family: str, size: tuple[int, int], band: Box,
