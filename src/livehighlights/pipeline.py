@@ -161,11 +161,9 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
             outcome = follow(ctx, log.events, info.duration_ms, engine, store, job_key)
         warnings += engine.warnings()
         with _timed(timings, "plan"):
-            from .plan import select
+            from .plan import select_items
 
-            by_window = {id(c.window): c for c in outcome.candidates}
-            kept, rejected = select([c.window for c in outcome.candidates], opts.plan)
-        ranked = [by_window[id(w)] for w in kept]
+            ranked, rejected = select_items(outcome.candidates, opts.plan, lambda c: c.window)
         highlights = [Highlight(rank=i + 1, window=c.window, compliance=c.report,
                                 transcript=c.transcript if c.transcript is not None else _transcript(c))
                       for i, c in enumerate(ranked)]
@@ -181,7 +179,7 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
                 "checked_s": ms_to_s(sum(c.window.duration_ms for c in understood))} if understood else {}
     result = ProcessResult(out_dir, highlights, outcome.rejected + rejected, outcome.moments, warnings, timings,
                            info.duration_ms, out_dir / "highlights.json", dict(ctx.analysis.seconds), coverage,
-                           live.id, outcome.reused, _online_cost(outcome.taken, kept, outcome.candidates))
+                           live.id, outcome.reused, _online_cost(outcome.taken, ranked, outcome.candidates))
     from .jobs.export import write_report
 
     with _timed(timings, "write"):
@@ -195,11 +193,12 @@ def _transcript(c: Candidate) -> dict[str, Any] | None:
     return transcript_json(c)
 
 
-def _online_cost(taken: list[ClipWindow], kept: list[ClipWindow], candidates: list[Candidate]) -> OnlineCost:
-    """Taken windows against the review list, each valued at its understood rank score."""
-    final = {id(w.moment) for w in kept}
-    score = {id(c.window.moment): c.window.rank_score for c in candidates}
-    agreed = sum(1 for w in taken if id(w.moment) in final)
-    total = sum(w.rank_score for w in kept)
-    got = sum(score.get(id(w.moment), w.moment.score) for w in taken[: len(kept)])
-    return OnlineCost(len(taken), len(kept), agreed, round(got / total, 3) if total else 1.0)
+def _online_cost(taken: list[str], ranked: list[Candidate], candidates: list[Candidate]) -> OnlineCost:
+    """The moments taken online against the review list, each valued at its understood rank score (a taken
+    moment whose job was dropped later counts nothing)."""
+    final = {c.moment_id for c in ranked}
+    score = {c.moment_id: c.window.rank_score for c in candidates}
+    agreed = sum(1 for m in taken if m in final)
+    total = sum(c.window.rank_score for c in ranked)
+    got = sum(score.get(m, 0.0) for m in taken[: len(ranked)])
+    return OnlineCost(len(taken), len(ranked), agreed, round(got / total, 3) if total else 1.0)

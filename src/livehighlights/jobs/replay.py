@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..engine import Engine, replay
 from ..models import Event, Moment
-from ..plan import ClipWindow, OnlinePolicy, Rejected
+from ..plan import OnlinePolicy, Rejected
 from .context import PRODUCT_EVENTS, LiveContext
 from .moment import Candidate, place
 from .records import JOB_KEY, candidate_from_record, candidate_record
@@ -33,8 +33,9 @@ class FollowOutcome:
     moments: list[Moment]
     candidates: list[Candidate]
     rejected: list[Rejected]
-    taken: list[ClipWindow] = field(default_factory=list)
-    """Windows the online policy took as they were confirmed (what auto-posting would have posted)."""
+    taken: list[str] = field(default_factory=list)
+    """Ids of the moments whose windows the online policy took as they were confirmed (what auto-posting would
+    have posted), in the order it took them."""
     reused: int = 0
     """Jobs found done in the store (not redone)."""
     engine: Engine | None = None
@@ -79,7 +80,7 @@ def follow(ctx: LiveContext, events: Iterable[Event], end_ms: int, engine: Engin
                 store.set_moment_state(rec.id, "rejected", decision.reason)
                 continue
             if decision.action == "take":
-                out.taken.append(win)
+                out.taken.append(rec.id)
             prev = done.get(highlight_id(rec.id))
             if prev is not None and (prev.content or {}).get(JOB_KEY) == job_key:
                 out.candidates.append(candidate_from_record(prev))
