@@ -186,3 +186,16 @@ def test_python_api_in_process(short_live, tmp_path):
         again = lh.process(Path(short_live.recording), Path(short_live.events), tmp_path / "out",
                            catalog_path=Path(short_live.catalog), options=opts, store=store)
         assert again.live_id == result.live_id and again.reused_jobs == len(records)
+
+
+def test_process_remix_keeps_each_remix_in_the_store(short_live, stored):
+    store, out, report = stored
+    res = _process(short_live, out, store, "--remix", "minimal")
+    assert res.returncode == 0, res.stderr
+    remixes = sorted((out / "remix").glob("*.remix.mp4"))
+    assert [p.name for p in remixes] == [f"{Path(h['clip']).stem}.remix.mp4" for h in report["highlights"]]
+    db = sqlite3.connect(store[1].removeprefix("sqlite:///"))
+    rows = db.execute("select highlight_id, style, path from remixes where style = 'minimal'").fetchall()
+    assert {(r[0], r[1]) for r in rows} == {(h["id"], "minimal") for h in report["highlights"]}
+    media = Path(store[3])
+    assert all((media / r[2]).stat().st_size == p.stat().st_size for r, p in zip(sorted(rows), remixes, strict=True))

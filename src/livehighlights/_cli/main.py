@@ -129,7 +129,8 @@ def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opt
 
     check_output_dir(out, inputs=[recording, events, catalog])
 
-    with _progress() as bar:
+    remixes: list[Any] = []
+    with cli_store(db, media_root) as store, _progress() as bar:
         tasks: dict[str, Any] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -137,9 +138,15 @@ def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opt
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        with cli_store(db, media_root) as store:
-            result = run_process(recording, events, out, catalog_path=catalog, options=opts, progress=progress,
-                                 store=store)
+        result = run_process(recording, events, out, catalog_path=catalog, options=opts, progress=progress,
+                             store=store)
+        if remix_style is not None and result.highlights:
+            from ..remix.batch import remix_records
+
+            stored = {r.id: r for r in store.highlights(store.seller(opts.seller).id, result.live_id)}
+            todo = [(stored[h.id], h.clip.stem) for h in result.highlights if h.clip is not None]
+            remixes = remix_records(store, todo, remix_style, result.out_dir / "remix", catalog=catalog,
+                                    progress=lambda done, total: progress("remix", done, total))
     print_warnings(result.warnings)
     cat = None
     if catalog is not None:
@@ -156,9 +163,7 @@ def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opt
     if opts.render and result.highlights:
         console.print(f"clips:  [bold]{esc(result.out_dir / 'clips')}[/bold]")
     if remix_style is not None and result.highlights:
-        from ..remix import remix_highlights
-
-        for r in remix_highlights(result.report_path, remix_style, result.out_dir / "remix"):
+        for r in remixes:
             console.print(f"remix:  [bold]{esc(r.output)}[/bold]")
 
 

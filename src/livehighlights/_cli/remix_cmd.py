@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from ..errors import InputError, Where
 from .output import console, err_console, esc
-from .store_cmd import DbOpt, MediaOpt, SellerOpt, StoredHighlight, cli_store, stored_highlight
+from .store_cmd import DbOpt, MediaOpt, SellerOpt, cli_store, stored_highlight
 
 
 def remix(
@@ -73,20 +73,11 @@ def remix(
     sheet = f"\ncontact sheet: {esc(result.contact_sheet)}" if result.contact_sheet else ""
     console.print(f"sidecar: {esc(result.sidecar)}{sheet}")
     if stored is not None:
-        rid = _store_remix(stored, result, db, media_root)
-        console.print(f"stored as remix {esc(rid)} of highlight {esc(stored.record.id)}")
+        from ..remix.batch import keep_remix
 
-
-def _store_remix(stored: StoredHighlight, result: Any, db: str | None, media_root: Path | None) -> str:
-    """Keep a remix of a stored highlight in the store too (its file in the media root, its sidecar as JSON)."""
-    from ..store import RemixRecord, remix_id
-
-    style = str(result.data["style"]["name"])
-    with cli_store(db, media_root) as store:
-        rel = store.media.put(result.output, kind="remixes")
-        rec = store.save_remix(RemixRecord(remix_id(stored.record.id, style), stored.record.id, style, rel,
-                                           sidecar=result.data))
-    return rec.id
+        with cli_store(db, media_root) as store:
+            kept = keep_remix(store, stored.record.id, result)
+        console.print(f"stored as remix {esc(kept.id)} of highlight {esc(stored.record.id)}")
 
 
 def remix_process_option() -> None:
