@@ -19,7 +19,8 @@ from typing import Any
 
 import av
 
-from ..errors import InputError, MediaError, Where
+from ..errors import MediaError, Where
+from ..registry import Registry
 from ..timebase import Ms
 from .probe import MediaInfo, open_media, probe, video_origin_s
 
@@ -69,16 +70,13 @@ class MediaSource(ABC):
         self.close()
 
 
-MEDIA_SOURCES: dict[str, type[MediaSource]] = {}
-"""Registered media sources by name."""
+MEDIA_SOURCES: Registry[type[MediaSource]] = Registry("media source")
+"""Registered media sources by name (the project's one registry style: ``@MEDIA_SOURCES.register``)."""
 
 
 def register_source(cls: type[MediaSource]) -> type[MediaSource]:
     """Class decorator: register a media source under ``cls.name``."""
-    if not cls.name:
-        raise ValueError(f"{cls.__name__} needs a name")
-    MEDIA_SOURCES[cls.name] = cls
-    return cls
+    return MEDIA_SOURCES.register(cls)
 
 
 @register_source
@@ -143,9 +141,4 @@ class FileSource(MediaSource):
 
 def open_source(location: str | Path, kind: str = "file", **options: Any) -> MediaSource:
     """Open a media source of the registered ``kind`` (``file`` by default)."""
-    try:
-        cls = MEDIA_SOURCES[kind]
-    except KeyError:
-        raise InputError(f"unknown media source {kind!r} (known: {', '.join(sorted(MEDIA_SOURCES))})",
-                         Where(field="source")) from None
-    return cls(location, **options)
+    return MEDIA_SOURCES.get(kind, Where(field="source"))(location, **options)
