@@ -199,3 +199,25 @@ def test_process_remix_keeps_each_remix_in_the_store(short_live, stored):
     assert {(r[0], r[1]) for r in rows} == {(h["id"], "minimal") for h in report["highlights"]}
     media = Path(store[3])
     assert all((media / r[2]).stat().st_size == p.stat().st_size for r, p in zip(sorted(rows), remixes, strict=True))
+
+
+def test_two_runs_into_one_folder_at_once(short_live, tmp_path):
+    """The second of two simultaneous runs into the same folder is refused in one line; the first finishes."""
+    store = _store_args(tmp_path)
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "livehighlights._cli.main", "process", str(short_live.recording), "--events",
+           str(short_live.events), "--catalog", str(short_live.catalog), "--out", str(out), *store, "--no-analysis"]
+    first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lock = tmp_path / ".out.lock"
+    for _ in range(600):  # until the first run holds the folder
+        if lock.exists() and lock.read_text().startswith("pid"):
+            break
+        time.sleep(0.05)
+    second = run_cli("process", short_live.recording, "--events", short_live.events, "--out", out, *store,
+                     "--no-analysis")
+    _, err = first.communicate(timeout=600)
+    assert first.returncode == 0, err
+    assert second.returncode == 2 and "another run is writing this folder" in second.stderr
+    assert f"pid {first.pid}" in second.stderr and "Traceback" not in second.stderr
+    report = json.loads((out / "highlights.json").read_text())
+    assert all((out / h["clip"]).is_file() for h in report["highlights"])

@@ -8,12 +8,13 @@ one-line message naming the path.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import InputError, Where
 
-__all__ = ["check_output_dir", "check_output_file"]
+__all__ = ["EXPORT_ENTRIES", "check_output_dir", "check_output_file", "folder_lock"]
 
 
 def _same(a: Path, b: Path) -> bool:
@@ -76,3 +77,30 @@ def check_output_dir(out: Path, *, inputs: Iterable[Path | str | None], option: 
         raise InputError(f"cannot be written: {existing} is a file, not a folder", Where(out, field=option))
     if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
         raise InputError(f"cannot be written: {existing} is not writable", Where(out, field=option))
+
+
+@contextmanager
+def folder_lock(out: Path, option: str = "--out") -> Iterator[None]:
+    """Hold ``out``'s lock (a ``.NAME.lock`` file beside it) while a run writes into it: a second run into the same
+    folder at the same time is refused with a one-line message instead of mixing its files with the first's. The
+    lock is the operating system's (``flock``): a run killed even with SIGKILL releases it."""
+    import fcntl
+
+    lock = out.parent / f".{out.name}.lock"
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise InputError(f"cannot be written ({e.strerror or e})", Where(out, field=option)) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "another process"
+            raise InputError(f"another run is writing this folder ({holder}); wait for it or choose another "
+                             "folder", Where(out, field=option)) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+        yield
+    finally:
+        os.close(fd)

@@ -126,11 +126,18 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
         with open_store() as st:
             return process(recording, events_path, out_dir, catalog_path=catalog_path, options=options,
                            progress=progress, store=st)
+    from .outputs import folder_lock
+
+    with folder_lock(out_dir):  # one run at a time writes a folder
+        return _process(recording, events_path, out_dir, catalog_path, options or ProcessOptions(), progress, store)
+
+
+def _process(recording: Path, events_path: Path, out_dir: Path, catalog_path: Path | None, opts: ProcessOptions,
+             progress: Progress | None, store: Store) -> ProcessResult:
     from .jobs import LiveContext, follow, options_key, recording_key
     from .media.source import FileSource
     from .sources import check_overlap, load_catalog, load_events
 
-    opts = options or ProcessOptions()
     timings: dict[str, float] = {}
     warnings: list[Warning_] = []
     store.media.check_writable()
