@@ -32,7 +32,9 @@ BASE = "e8e8e07"
 """main before ``process`` ran on the per-moment path into the store."""
 
 _MEASURE = ("import os, subprocess, sys; p = subprocess.Popen(sys.argv[1:]); _, st, ru = os.wait4(p.pid, 0); "
-            "print(ru.ru_maxrss, file=sys.stderr); sys.exit(os.waitstatus_to_exitcode(st))")
+            "print(ru.ru_maxrss, ru.ru_utime + ru.ru_stime, file=sys.stderr); "
+            "sys.exit(os.waitstatus_to_exitcode(st))")
+"""Runs a command; prints its peak RSS (KiB) and its CPU seconds (user + system; FFmpeg children are not in it)."""
 
 
 def checkout(rev: str) -> tuple[Path, str]:
@@ -47,8 +49,9 @@ def checkout(rev: str) -> tuple[Path, str]:
     return dest / "src", sha
 
 
-def run(src: Path, live: Path, out: Path, store: Path, *extra: str) -> tuple[float, float, dict]:
-    """``process`` of the code in ``src``: wall seconds, peak RSS of its process in MB, its report."""
+def run(src: Path, live: Path, out: Path, store: Path, *extra: str) -> tuple[float, float, float, dict]:
+    """``process`` of the code in ``src``: wall seconds, CPU seconds and peak RSS (MB) of its process, its
+    report. On a busy machine the CPU seconds compare two runs better than the wall time."""
     cmd = [sys.executable, "-m", "livehighlights._cli.main", "process", str(live / "recording.mp4"),
            "--events", str(live / "events.jsonl"), "--catalog", str(live / "catalog.json"), "--out", str(out),
            *extra]
@@ -59,8 +62,8 @@ def run(src: Path, live: Path, out: Path, store: Path, *extra: str) -> tuple[flo
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"process ({src}) failed:\n{proc.stderr[-3000:]}")
-    peak_mb = int(proc.stderr.strip().splitlines()[-1]) / 1024
-    return wall, peak_mb, json.loads((out / "highlights.json").read_text())
+    rss, cpu = proc.stderr.strip().splitlines()[-1].split()
+    return wall, float(cpu), int(rss) / 1024, json.loads((out / "highlights.json").read_text())
 
 
 def summary(report: dict) -> str:
@@ -86,31 +89,32 @@ def main() -> None:
     print(f"LIVE: {live.name}; this checkout vs {args.base} ({base_sha[:10]}); {os.cpu_count()} CPUs")
     work = Path(tempfile.mkdtemp(prefix="lh-bench-process-"))
     modes = [("no analysis", ("--no-analysis",))] + ([] if args.skip_analysis else [("with analysis", ())])
-    results: dict[tuple[str, str], tuple[float, float, dict]] = {}
+    results: dict[tuple[str, str], tuple[float, float, float, dict]] = {}
     for mode, extra in modes:
         for who, src in (("base", base_src), ("this", head_src)):
             tag = f"{who}-{mode.replace(' ', '-')}"
             results[(who, mode)] = run(src, live, work / f"out-{tag}", work / f"store-{tag}", *extra)
-    print(f"\n{'run':<34} {'wall s':>7} {'x real time':>11} {'peak MB':>8}  result")
-    length = results[("this", modes[0][0])][2]["live"]["duration_s"]
+    print(f"\n{'run':<44} {'wall s':>7} {'CPU s':>7} {'x real time':>11} {'peak MB':>8}  result")
+    length = results[("this", modes[0][0])][3]["live"]["duration_s"]
     for mode, _ in modes:
         for who in ("base", "this"):
-            wall, peak, rep = results[(who, mode)]
+            wall, cpu, peak, rep = results[(who, mode)]
             name = f"{mode}, {'this checkout' if who == 'this' else args.base}"
-            print(f"{name:<34} {wall:>7.1f} {length / wall:>11.1f} {peak:>8.0f}  {summary(rep)}")
+            print(f"{name:<44} {wall:>7.1f} {cpu:>7.1f} {length / wall:>11.1f} {peak:>8.0f}  {summary(rep)}")
     mode, extra = modes[-1]
     tag = f"this-{mode.replace(' ', '-')}"
-    wall, peak, rep = run(head_src, live, work / f"out-{tag}", work / f"store-{tag}", *extra)
-    print(f"{mode + ', re-run into the same store':<34} {wall:>7.1f} {length / wall:>11.1f} {peak:>8.0f}  "
-          f"{summary(rep)}; {rep.get('reused_jobs', 0)} jobs reused")
+    wall, cpu, peak, rep = run(head_src, live, work / f"out-{tag}", work / f"store-{tag}", *extra)
+    print(f"{mode + ', re-run into the same store':<44} {wall:>7.1f} {cpu:>7.1f} {length / wall:>11.1f} "
+          f"{peak:>8.0f}  {summary(rep)}; {rep.get('reused_jobs', 0)} jobs reused")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
 
-    online = results[("this", modes[-1][0])][2].get("online")
+    online = results[("this", modes[-1][0])][3].get("online")
     if online:
         print(f"\nonline policy ({mode}): took {online['taken']} windows as their moments were confirmed; the "
               f"review list ranked over the whole LIVE has {online['final']}; {online['agreed']} in both; "
               f"the taken windows carry {online['score_ratio']:.1%} of the review list's rank score")
-    base_hl = {(h["start_s"], h["product_id"]) for h in results[("base", modes[-1][0])][2]["highlights"]}
-    this_hl = {(h["start_s"], h["product_id"]) for h in results[("this", modes[-1][0])][2]["highlights"]}
+    base_hl = {(h["start_s"], h["product_id"]) for h in results[("base", modes[-1][0])][3]["highlights"]}
+    this_hl = {(h["start_s"], h["product_id"]) for h in results[("this", modes[-1][0])][3]["highlights"]}
     print(f"highlights identical to {args.base}'s ({mode}): {len(base_hl & this_hl)} of {len(base_hl)} "
           f"(this checkout: {len(this_hl)})")
 
