@@ -34,7 +34,7 @@ BASE = "e8e8e07"
 _MEASURE = ("import os, subprocess, sys; p = subprocess.Popen(sys.argv[1:]); _, st, ru = os.wait4(p.pid, 0); "
             "print(ru.ru_maxrss, ru.ru_utime + ru.ru_stime, file=sys.stderr); "
             "sys.exit(os.waitstatus_to_exitcode(st))")
-"""Runs a command; prints its peak RSS (KiB) and its CPU seconds (user + system, with the FFmpeg children it waited for)."""
+"""Runs a command; prints its peak RSS (KiB) and CPU seconds (user + system, with the FFmpeg children it reaped)."""
 
 
 def checkout(rev: str) -> tuple[Path, str]:
