@@ -16,13 +16,15 @@ import numpy as np
 from ..models import Moment
 from ..signals.timeline import Second
 from .base import Detector, register
-from .baseline import log_lift, median_rate, window_z
+from .baseline import log_lift, median_rate, poisson_z, window_z
 from .history import SeriesStore
 from .options import DetectOptions
 from .segments import Segment, Segmenter
 
 _SOCIAL = ("likes", "comments", "shares", "follows")
 _INTEREST = ("product_clicks", "add_to_carts")
+_LEAD_IN_S = 5
+"""An activity segment whose product is pinned within this long after it is that pitch's lead-in."""
 
 
 @register
@@ -39,6 +41,8 @@ class ShoppingMomentDetector(Detector):
         self._pending: list[Segment] = []
         self._pin_ends: dict[str, int] = {}
         self._seg_rates: list[float] = []
+        self._sold: list[tuple[int, int]] = []
+        """Windows (pitch and its order lag) of the product moments emitted so far."""
 
     @classmethod
     def from_options(cls, options: DetectOptions | None = None) -> ShoppingMomentDetector:
@@ -71,8 +75,12 @@ class ShoppingMomentDetector(Detector):
                 last = self._pin_ends.get(moment.product_id)
                 if last is not None and last - 5 <= seg.start_s <= last + self.opts.tail_s:
                     continue  # the lingering tail of that product's pitch, already scored with it
+                if moment.product_id in self.store.pinned[seg.end_s:seg.end_s + _LEAD_IN_S]:
+                    continue  # the lead-in of that product's pitch: its pin segment carries the orders
             if moment.score >= self.opts.min_score:
                 out.append(moment)
+                if moment.kind == "product":
+                    self._sold.append((seg.start_s, seg.end_s + self.opts.order_lag_s))
         return out
 
     # -- scoring -------------------------------------------------------------------------------
@@ -112,6 +120,13 @@ class ShoppingMomentDetector(Detector):
         z_orders = window_z(orders / traffic_ratio, orders_hist, w_len)
         z_gmv = window_z(gmv / traffic_ratio, gmv_hist, w_len, unit=mean_value)
         evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "traffic_ratio": round(traffic_ratio, 2)}
+        thin = self._thin_orders(orders, product, a, w_end)
+        if thin is not None:  # too little history of its own: the stream's rate per viewer, blended with priors
+            z_orders, expected = thin
+            z_gmv = z_orders
+            evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "expected": round(expected, 3),
+                                  "baseline": "own rate per viewer blended with priors",
+                                  "priors": self.opts.priors.source}
         evidence["gmv"] = {"value": round(gmv, 2), "z": round(z_gmv, 2)}
 
         # GPM: GMV per 1000 views during the moment against the stream's GMV per 1000 views.
@@ -177,6 +192,31 @@ class ShoppingMomentDetector(Detector):
             detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
             confirmed_at_ms=st.now * 1000,
         )
+
+    def _thin_orders(self, orders: float, product: str | None, a: int, w_end: int) -> tuple[float, float] | None:
+        """``(z, expected orders)`` of ``orders`` in ``[a, w_end)`` against the stream's own orders per
+        viewer-second blended with the priors, when less than ``thin_history_s`` precede ``a``; ``None``
+        with enough history or without viewer counts (nothing to scale a prior by)."""
+        st, o = self.store, self.opts
+        if a >= o.thin_history_s:
+            return None
+        viewers = st.array("viewers", 0, st.now)
+        if not viewers.any():
+            return None
+        exposure_win = float(viewers[a:w_end].sum())
+        outside = np.ones(st.now, dtype=bool)  # the baseline: outside this window and the moments that sold
+        for lo, hi in [*self._sold, (a, w_end)]:
+            outside[lo:hi] = False
+        exposure_hist = float(viewers[outside].sum())
+        own = float(st.array("orders", 0, st.now)[outside].sum())
+        weight = o.priors.strength_orders / max(o.priors.orders_per_viewer_s, 1e-12)  # viewer-seconds
+        rate = (o.priors.orders_per_viewer_s * weight + own) / (weight + exposure_hist)
+        expected = rate * exposure_win
+        if product is not None:  # the product's share of the baseline orders (Laplace-smoothed)
+            mine = st.product_total(product, "orders", 0, st.now) - st.product_total(product, "orders", a, w_end)
+            n_products = max(2, len(st.by_product) + len(set(p for p in st.pinned if p) - st.by_product.keys()))
+            expected *= (mine + 1.0) / (own + n_products)
+        return poisson_z(orders, expected), expected
 
     def _history_range(self, a: int, w_end: int) -> list[tuple[int, int]]:
         """Baseline seconds: the trailing span before the window, or, early in a LIVE, all else known."""
