@@ -21,6 +21,13 @@ def window_z(observed: float, history: np.ndarray, length: int, unit: float = 1.
     the mean order value for GMV) so a quiet baseline does not turn two events into a huge z.
     With too little history (less than two windows) a Poisson rate from the plain mean is used.
     """
+    med, spread = window_stats(history, length, unit)
+    return (observed - med) / spread
+
+
+def window_stats(history: np.ndarray, length: int, unit: float = 1.0) -> tuple[float, float]:
+    """``(median, spread)`` of the ``length``-second totals in ``history``, as :func:`window_z` uses them
+    (a detector that judges every second caches them and refreshes now and then)."""
     length = max(1, length)
     unit = max(unit, 1e-9)
     if len(history) >= 2 * length:
@@ -30,8 +37,7 @@ def window_z(observed: float, history: np.ndarray, length: int, unit: float = 1.
     else:
         med = float(np.mean(history)) * length if len(history) else 0.0
         mad = 0.0
-    spread = max(mad, unit * math.sqrt(med / unit + 1.0))
-    return (observed - med) / spread
+    return med, max(mad, unit * math.sqrt(med / unit + 1.0))
 
 
 def median_rate(history: np.ndarray) -> float:
