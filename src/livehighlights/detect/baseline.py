@@ -67,3 +67,4 @@ def poisson_z(observed: float, expected: float) -> float:
         return (observed - lam) / math.sqrt(lam + 1.0)
     tail = float(pdtrc(k - 1, lam))  # P(X > k - 1) = P(X >= k)
     return float(-ndtri(min(0.5, max(tail, 1e-15))))
+

@@ -40,6 +40,9 @@ LEAD_S = 5
 WARMUP_S = 90
 """No engagement moment opens in the first seconds: viewers arrive and greet, the baseline is empty."""
 MAX_BURST_S = 45
+TAIL_S = 10
+"""A moment ends this long after its (lag-corrected) peak at the latest: the reaction's tail is chat."""
+MIN_MOMENT_S = 10
 STATS_EVERY_S = 5
 _BURST_METRICS = ("chat", "reactions", "likes", "gifts")
 _SERIES = ("chat", "reactions", "comments", "likes", "gifts", "viewers")
@@ -231,8 +234,8 @@ class EngagementDetector(Detector):
         damp = min(1.0, 0.25 + counted)
         breakdown = {k: weights[k] * v * damp for k, v in comps.items()}
         cause = max(0, a - REACTION_LAG_S - LEAD_S)
-        end = max(cause + 10, b - REACTION_LAG_S)
         peak = self._peak(a, b) - REACTION_LAG_S
+        end = max(cause + MIN_MOMENT_S, min(b - REACTION_LAG_S, peak + TAIL_S))
         evidence: dict[str, Any] = {
             "segment": "audience burst", "burst_s": [a, b], "reaction_lag_s": REACTION_LAG_S,
             "chat": {"value": total["chat"], "z": round(z["chat"], 2), "comments": total["comments"],

@@ -185,8 +185,10 @@ class ShoppingMomentDetector(Detector):
         if product is not None and (z_orders >= o.product_min_z
                                     or (z_orders >= o.product_min_z / 2 and interest >= 1.0)):
             kind = "product"
+        elif engagement >= traffic:
+            kind = "interest" if 0.6 * max(0.0, interest) >= 0.4 * social else "engagement"
         else:
-            kind = "engagement" if engagement >= traffic else "traffic"
+            kind = "traffic"
         return Moment(
             start_ms=a * 1000, end_ms=b * 1000, peak_ms=self._peak(a, b) * 1000, score=score,
             detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
