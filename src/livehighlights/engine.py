@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .detect.base import DEFAULT_DETECTORS, Detector, make_detectors
+from .detect.coverage import coverage_warnings
 from .errors import Warning_
 from .models import Event, Moment
 from .signals import Second, Timeline, TimelineBuilder
@@ -135,7 +136,8 @@ def merge_moments(moments: list[Moment]) -> list[Moment]:
 def detect(events: Iterable[Event], end_ms: int, options: DetectOptions | None = None,
            catalog: Catalog | None = None, detectors: Sequence[str] = DEFAULT_DETECTORS) -> Detection:
     """Replay a recorded event log through an engine running ``detectors``; moments sorted by start,
-    the shopping and the engagement detectors' moments of one stretch merged (:func:`merge_moments`)."""
+    the shopping and the engagement detectors' moments of one stretch merged (:func:`merge_moments`);
+    warnings of the timeline builder and of what the data cannot show (:func:`coverage_warnings`)."""
     engine = Engine.from_names(detectors, options, catalog)
     moments = merge_moments(list(replay(events, end_ms, engine)))
-    return Detection(moments, engine.warnings())
+    return Detection(moments, engine.warnings() + coverage_warnings(engine.timeline(), moments))

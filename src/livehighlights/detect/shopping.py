@@ -185,6 +185,8 @@ class ShoppingMomentDetector(Detector):
         if product is not None and (z_orders >= o.product_min_z
                                     or (z_orders >= o.product_min_z / 2 and interest >= 1.0)):
             kind = "product"
+        elif product is None and z_orders >= o.product_min_z:
+            kind = "sales"  # orders stood out, but nothing says which product (e.g. per-minute totals)
         elif engagement >= traffic:
             kind = "interest" if 0.6 * max(0.0, interest) >= 0.4 * social else "engagement"
         else:
