@@ -49,7 +49,8 @@ class DetectOptions:
     """Moments scoring below this are not emitted."""
     product_min_z: float = 3.0
     """A moment is a product moment when its product's orders exceed the baseline by this z (or by half
-    of it while product interest is clearly above the stream's weaker pitches: log2 lift >= 0.5)."""
+    of it while product interest is clearly above the stream's weaker pitches: log2 lift >= 0.5; or by a
+    third of it while interest is four times theirs: log2 lift >= 2)."""
     reference_segments: int = 20
     """How many earlier segments form the reference for product interest."""
     thin_history_s: int = 300

@@ -182,8 +182,12 @@ class ShoppingMomentDetector(Detector):
         breakdown = {k: self.weights.get(k, 0.0) * min(o.z_cap, max(0.0, v)) for k, v in comps.items()}
         breakdown = {k: v for k, v in breakdown.items() if self.weights.get(k, 0.0) > 0}
         score = float(sum(breakdown.values()))
+        # A product moment: its orders stand out; or they exceed the baseline by half as much while product
+        # interest is above the stream's weaker pitches; or by a third while interest is four times theirs
+        # (clicks per viewer, judged against at least three earlier segments).
         if product is not None and (z_orders >= o.product_min_z
-                                    or (z_orders >= o.product_min_z / 2 and interest >= 1.0)):
+                                    or (z_orders >= o.product_min_z / 2 and interest >= 1.0)
+                                    or (z_orders >= o.product_min_z / 3 and interest >= 4.0 and len(recent) >= 3)):
             kind = "product"
         elif product is None and z_orders >= o.product_min_z:
             kind = "sales"  # orders stood out, but nothing says which product (e.g. per-minute totals)
