@@ -163,8 +163,8 @@ def scale(hours: float, target_events: int) -> None:
     if not path.exists():
         viewers0 = 4000.0
         g = generate(GenConfig(minutes=hours * 60, seed=7, difficulty=0.5, viewers0=viewers0, growth=2.0))
-        factor = max(1, round(target_events / max(1, len(g.events))))
-        if factor > 1:  # denser audience, same shape
+        factor = 1.1 * target_events / max(1, len(g.events))
+        if factor > 1:  # a larger audience, same shape (events grow with viewers)
             g = generate(GenConfig(minutes=hours * 60, seed=7, difficulty=0.5, viewers0=viewers0 * factor, growth=2.0))
         write_jsonl(g.events, path)
     n = sum(1 for _ in path.open(encoding="utf-8"))

@@ -90,8 +90,12 @@ def generate(cfg: GenConfig) -> Generated:
     pop = 1.0 / np.arange(1, len(all_users) + 1) ** 0.9
     pop /= pop.sum()
 
-    def user() -> str:
-        return all_users[int(rng.choice(len(all_users), p=pop))]
+    drawn: list[int] = []
+
+    def user() -> str:  # popular viewers write more (Zipf-like); drawn in bulk, a draw with p= is slow
+        if not drawn:
+            drawn.extend(rng.choice(len(all_users), size=65536, p=pop).tolist())
+        return all_users[drawn.pop()]
 
     def at(sec: float) -> int:
         return int(min(n - 0.001, max(0.0, sec)) * 1000)

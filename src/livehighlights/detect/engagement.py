@@ -43,7 +43,7 @@ MAX_BURST_S = 45
 TAIL_S = 10
 """A moment ends this long after its (lag-corrected) peak at the latest: the reaction's tail is chat."""
 MIN_MOMENT_S = 10
-STATS_EVERY_S = 5
+STATS_EVERY_S = 10
 _BURST_METRICS = ("chat", "reactions", "likes", "gifts")
 _SERIES = ("chat", "reactions", "comments", "likes", "gifts", "viewers")
 

@@ -23,7 +23,7 @@ ACTIVITY_GROUPS: dict[str, tuple[str, ...]] = {
 """Signal groups whose bursts open an activity segment when nothing is pinned."""
 
 _ACTIVITY_WINDOW_S = 5
-_STATS_EVERY_S = 5
+_STATS_EVERY_S = 10
 """The baseline of the activity groups is recomputed every this many seconds (it moves slowly)."""
 
 

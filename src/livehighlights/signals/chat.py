@@ -54,6 +54,9 @@ _GREETING = re.compile(
 _ENTRY = re.compile(r"giveaway|pick me|choose me|me me|^me+\W*$|^(i'?m )?in\W*$|sorteo|sorteio|gewinnspiel|"
                     r"concours|undian|\bentered\b|#ad\b", re.IGNORECASE)
 """Giveaway entries ('me!', 'pick me', 'giveaway 🙏', 'sorteo'): typed because of a prize, not excitement."""
+_MAX_AUTHORS = 64
+"""Authors remembered per text (enough to tell a copy or a chant)."""
+_PRUNE_MIN = 4096
 _SQUEEZE = re.compile(r"(.)\1{2,}")
 _SPACE = re.compile(r"\s+")
 
@@ -96,7 +99,7 @@ class ChatFilter:
     def __init__(self) -> None:
         self._last_counted: dict[str, float] = {}
         self._texts: dict[str, tuple[float, set[str]]] = {}
-        self._pruned_at = 0.0
+        self._prune_at = _PRUNE_MIN
 
     def weigh(self, ts_s: float, text: str | None, user: str | None) -> ChatWeight:
         """How the comment ``text`` by ``user`` at ``ts_s`` (seconds) counts."""
@@ -113,9 +116,10 @@ class ChatFilter:
             who = user or f"anon{ts_s}"
             if seen is None or ts_s - seen[0] > COPY_WINDOW_S:
                 seen = (ts_s, set())
-            seen[1].add(who)
-            self._texts[norm] = (ts_s, seen[1]) if len(seen[1]) <= 64 else (ts_s, set(list(seen[1])[:64]))
-            others = len(seen[1]) - 1
+            if len(seen[1]) < _MAX_AUTHORS:
+                seen[1].add(who)
+            self._texts[norm] = (ts_s, seen[1])
+            others = len(seen[1]) - (1 if who in seen[1] else 0)
             if others >= 1 and len(norm) >= COPY_MIN_CHARS:
                 return ChatWeight(0.0, 0.0, 1.0, 0.0)  # a copy-paste of a long text
             if others + 1 >= CHANT_USERS and not reaction and not greeting:
@@ -127,8 +131,9 @@ class ChatFilter:
         return ChatWeight(1.0, 1.0 if reaction else 0.0, 0.0, 0.0)
 
     def _prune(self, now: float) -> None:
-        if now - self._pruned_at < COPY_WINDOW_S:
+        """Forget authors and texts older than the windows, once the tables have doubled (amortised O(1))."""
+        if len(self._last_counted) + len(self._texts) < self._prune_at:
             return
-        self._pruned_at = now
         self._last_counted = {u: t for u, t in self._last_counted.items() if now - t < USER_COOLDOWN_S}
         self._texts = {k: v for k, v in self._texts.items() if now - v[0] <= COPY_WINDOW_S}
+        self._prune_at = max(_PRUNE_MIN, 2 * (len(self._last_counted) + len(self._texts)))
