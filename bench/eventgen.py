@@ -126,11 +126,13 @@ def generate(cfg: GenConfig) -> Generated:
     chat_mult = np.ones(n)
     like_mult = np.ones(n)
     n_p = cfg.n_pitches if cfg.n_pitches is not None else max(1, int(n / 240))
-    slots = np.sort(rng.choice(np.arange(1, max(2, n // 150)), size=min(n_p, max(1, n // 150 - 1)), replace=False))
+    slot_s = 150.0 if n >= 900 else n / 3.0  # a short LIVE: two slots after a short opening
+    n_slots = max(2, int(n // slot_s))
+    slots = np.sort(rng.choice(np.arange(1, n_slots), size=min(n_p if n >= 900 else 2, n_slots - 1), replace=False))
     sales, engagement = [], []
     for slot in slots:
-        start = float(slot * 150 + rng.uniform(0, 40))
-        length = rng.uniform(40, 100)
+        start = float(slot * slot_s + rng.uniform(0, 0.25 * slot_s))
+        length = rng.uniform(min(40.0, 0.3 * slot_s), min(100.0, 0.7 * slot_s))
         if start + length > n - 5:
             continue
         prod = products[int(rng.integers(n_products))]
@@ -152,11 +154,14 @@ def generate(cfg: GenConfig) -> Generated:
         if sells:
             extra = max(2, int(rng.poisson(expected_base * (lift - 1) * 1.5 + 1.5)))
             lag_hi = 30 + 30 * d
+            landed = 0
             for _ in range(extra):
                 when = key + rng.uniform(15, lag_hi) + rng.exponential(10 * (0.5 + d))
                 if when < n:
                     ev.append(Event(at(when), "order", product_id=prod, quantity=1, amount=prices[prod]))
-            sales.append((start, start + length))
+                    landed += 1
+            if landed >= 2:  # a sale the log shows (orders after the LIVE's end are not in it)
+                sales.append((start, start + length))
         if sells or rng.random() < 0.3:  # buyers chat a little
             for s in range(int(key), min(n, int(key + 60))):
                 if rng.random() < 0.15:
