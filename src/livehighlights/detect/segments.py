@@ -35,7 +35,7 @@ class Segment:
     end_s: int
     product_id: str | None
     source: str
-    """``pin`` or ``activity``."""
+    """``pin``, ``activity`` or ``orders`` (a product's orders stood out with no segment holding its pitch)."""
 
 
 class Segmenter:
@@ -83,6 +83,11 @@ class Segmenter:
             if self._quiet >= self.opts.activity_quiet_s:
                 closed += self._close(t + 1 - self._quiet)
         return closed
+
+    @property
+    def open_segment(self) -> Segment | None:
+        """The segment still open (growing), if any."""
+        return self._open
 
     def flush(self, end_s: int) -> list[Segment]:
         """The LIVE ended: close what is open."""
