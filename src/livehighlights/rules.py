@@ -16,6 +16,9 @@ __all__ = [
     "MIN_CLIP_S",
     "MIN_SHORT_SIDE",
     "MULTILINGUAL_SPEECH_MODEL",
+    "PRIOR_BASELINE_SHARE",
+    "PRIOR_ORDERS_PER_VIEWER_S",
+    "PRIOR_STRENGTH_ORDERS",
     "PRODUCT_FULL_WITHIN_S",
     "PRODUCT_VISIBLE_WITHIN_S",
     "TARGET_MIN_S",
@@ -58,10 +61,6 @@ PRIOR_ORDERS_PER_VIEWER_S = 1.0e-5
 About 3.6 orders per hour per 100 viewers: the order of magnitude of a small shop's LIVE where
 roughly 1 viewer in 30 buys over an hour. It is an assumption, not a measurement: give the seller's
 own past LIVEs (``--priors``) wherever they exist."""
-PRIOR_CLICKS_PER_VIEWER_S = 1.5e-3
-"""Baseline product clicks per concurrent viewer per second (same standing as above)."""
-PRIOR_COMMENTS_PER_VIEWER_S = 8.0e-4
-"""Baseline comments per concurrent viewer per second (same standing as above)."""
 PRIOR_BASELINE_SHARE = 0.5
 """Share of a past LIVE's total orders taken as its baseline when a priors file gives totals only
 (the rest sold in pitches)."""

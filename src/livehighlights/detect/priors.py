@@ -14,8 +14,8 @@ Priors file (JSON)::
     ]}
 
 Per past LIVE: ``duration_s`` and either ``viewer_seconds`` (the sum of concurrent viewers over its
-seconds) or ``mean_viewers``; counts of ``orders``, ``product_clicks`` and ``comments`` (each
-optional). ``baseline_orders`` (optional) is the orders outside the pitches that sold; without it
+seconds) or ``mean_viewers``; the count of ``orders`` (and, kept for the record, ``product_clicks``
+and ``comments``; each optional). ``baseline_orders`` (optional) is the orders outside the pitches that sold; without it
 :data:`~livehighlights.rules.PRIOR_BASELINE_SHARE` of ``orders`` is used. :func:`summarise` makes
 such an entry from a timeline, :func:`remember` appends it to a file.
 """
@@ -33,8 +33,6 @@ import numpy as np
 from ..errors import InputError, Where
 from ..rules import (
     PRIOR_BASELINE_SHARE,
-    PRIOR_CLICKS_PER_VIEWER_S,
-    PRIOR_COMMENTS_PER_VIEWER_S,
     PRIOR_ORDERS_PER_VIEWER_S,
     PRIOR_STRENGTH_ORDERS,
 )
@@ -48,16 +46,10 @@ class Priors:
     """Baseline rates per concurrent viewer per second, and how much they weigh."""
 
     orders_per_viewer_s: float = PRIOR_ORDERS_PER_VIEWER_S
-    clicks_per_viewer_s: float = PRIOR_CLICKS_PER_VIEWER_S
-    comments_per_viewer_s: float = PRIOR_COMMENTS_PER_VIEWER_S
+    """Baseline orders per concurrent viewer per second (all products, outside pitches that sold)."""
     strength_orders: float = PRIOR_STRENGTH_ORDERS
     source: str = "population defaults"
     """Where the rates come from (written into each moment's evidence)."""
-
-    def rate(self, metric: str) -> float | None:
-        """The prior rate per viewer-second of ``metric`` (``None`` for metrics without a prior)."""
-        return {"orders": self.orders_per_viewer_s, "product_clicks": self.clicks_per_viewer_s,
-                "comments": self.comments_per_viewer_s}.get(metric)
 
 
 @dataclass(frozen=True)
@@ -138,8 +130,6 @@ def load_priors(path: Path | None) -> Priors:
         return (total + default * 3600 * 100) / (exposure + 3600 * 100)
 
     return Priors(orders_per_viewer_s=rate(base_orders, defaults.orders_per_viewer_s),
-                  clicks_per_viewer_s=rate(sum(lv.product_clicks for lv in lives), defaults.clicks_per_viewer_s),
-                  comments_per_viewer_s=rate(sum(lv.comments for lv in lives), defaults.comments_per_viewer_s),
                   source=f"{path} ({len(lives)} past LIVE{'s' if len(lives) != 1 else ''})")
 
 
