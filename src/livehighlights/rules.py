@@ -16,6 +16,9 @@ __all__ = [
     "MIN_CLIP_S",
     "MIN_SHORT_SIDE",
     "MULTILINGUAL_SPEECH_MODEL",
+    "PRIOR_BASELINE_SHARE",
+    "PRIOR_ORDERS_PER_VIEWER_S",
+    "PRIOR_STRENGTH_ORDERS",
     "PRODUCT_FULL_WITHIN_S",
     "PRODUCT_VISIBLE_WITHIN_S",
     "TARGET_MIN_S",
@@ -49,3 +52,19 @@ DEFAULT_SPEECH_MODEL = "tiny.en"
 """Speech model when none is asked for and the LIVE is in English (or its language is unknown)."""
 MULTILINGUAL_SPEECH_MODEL = "base"
 """Speech model when none is asked for and the LIVE's language is not English."""
+
+# -- population defaults of the detector (used where a LIVE is too short for its own baseline) -------
+
+PRIOR_ORDERS_PER_VIEWER_S = 1.0e-5
+"""Baseline orders per concurrent viewer per second, all products together, outside pitches that sell.
+
+About 3.6 orders per hour per 100 viewers: the order of magnitude of a small shop's LIVE where
+roughly 1 viewer in 30 buys over an hour. It is an assumption, not a measurement: give the seller's
+own past LIVEs (``--priors``) wherever they exist."""
+PRIOR_BASELINE_SHARE = 0.5
+"""Share of a past LIVE's total orders taken as its baseline when a priors file gives totals only
+(the rest sold in pitches)."""
+PRIOR_STRENGTH_ORDERS = 1.0
+"""A prior weighs as much as this many orders seen by the stream itself (a gamma prior of that shape):
+a small stream leans on it for many minutes, a large one, whose own orders come fast, soon overrules
+it (a rate per viewer may be off by an order of magnitude for a given seller)."""

@@ -27,8 +27,13 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=err_console, transient=True)
 
 
-def _detect_options(weights: list[str] | None) -> Any:
+PriorsOpt = Annotated[Path | None, typer.Option(
+    "--priors", help="The seller's past LIVEs (JSON, see livehighlights.detect.priors): baselines for short LIVEs.")]
+
+
+def _detect_options(weights: list[str] | None, priors: Path | None = None) -> Any:
     from ..detect import DetectOptions
+    from ..detect.priors import load_priors
 
     parsed: dict[str, float] = {}
     for item in weights or []:
@@ -39,7 +44,9 @@ def _detect_options(weights: list[str] | None) -> Any:
             parsed[name.strip()] = float(value)
         except ValueError:
             raise InputError(f"--weight '{item}' is not NAME=NUMBER", Where(field="--weight")) from None
-    return DetectOptions.from_dict({"weights": parsed}) if parsed else DetectOptions()
+    opts = DetectOptions.from_dict({"weights": parsed}) if parsed else DetectOptions()
+    opts.priors = load_priors(priors)
+    return opts
 
 
 @app.command()
@@ -93,6 +100,7 @@ def process(
     max_clips: Annotated[int, typer.Option(help="At most this many clips per LIVE.")] = MAX_CLIPS_PER_LIVE,
     max_per_product: Annotated[int, typer.Option(help="At most this many clips per product.")] = MAX_CLIPS_PER_PRODUCT,
     weight: WeightOpt = None,
+    priors: PriorsOpt = None,
     db: DbOpt = None,
     media_root: MediaOpt = None,
     seller: SellerOpt = "default",
@@ -116,7 +124,7 @@ def process(
 
         check_model(speech_model)  # an unknown model fails before any work, not as every clip's "unknown"
     understand = None if no_analysis else UnderstandOptions(speech_model=speech_model, language=language)
-    opts = ProcessOptions(detect=_detect_options(weight), strict=strict, render=not no_clips,
+    opts = ProcessOptions(detect=_detect_options(weight, priors), strict=strict, render=not no_clips,
                           plan=PlanOptions(max_per_live=max_clips, max_per_product=max_per_product),
                           understand=understand, seller=seller, title=title)
     _process(recording, events, out, catalog, opts, remix, db=db, media_root=media_root)
@@ -175,6 +183,7 @@ def moments(
     strict: Annotated[bool, typer.Option(help="Malformed event lines are fatal.")] = False,
     duration: Annotated[float | None, typer.Option(help="LIVE length in seconds (default: last event).")] = None,
     weight: WeightOpt = None,
+    priors: PriorsOpt = None,
 ) -> None:
     """Find moments from an event log alone, with no recording."""
     from ..engine import detect
@@ -184,7 +193,7 @@ def moments(
     cat = load_catalog(catalog) if catalog else None
     log = load_events(events, strict=strict, catalog=cat)
     end_ms = s_to_ms(duration) if duration is not None else log.span_ms[1] + 1000
-    detection = detect(log.events, end_ms, _detect_options(weight), cat)
+    detection = detect(log.events, end_ms, _detect_options(weight, priors), cat)
     print_warnings([*log.warnings, *detection.warnings])
     found = detection.moments
     if as_json:

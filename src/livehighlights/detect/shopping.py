@@ -16,13 +16,17 @@ import numpy as np
 from ..models import Moment
 from ..signals.timeline import Second
 from .base import Detector, register
-from .baseline import log_lift, median_rate, window_z
+from .baseline import log_lift, median_rate, poisson_z, window_stats, window_z
 from .history import SeriesStore
 from .options import DetectOptions
 from .segments import Segment, Segmenter
 
 _SOCIAL = ("likes", "comments", "shares", "follows")
 _INTEREST = ("product_clicks", "add_to_carts")
+_LEAD_IN_S = 5
+_ORDER_CHECK_S = 5
+_ORDER_WINDOW_S = 60
+"""An activity segment whose product is pinned within this long after it is that pitch's lead-in."""
 
 
 @register
@@ -39,6 +43,9 @@ class ShoppingMomentDetector(Detector):
         self._pending: list[Segment] = []
         self._pin_ends: dict[str, int] = {}
         self._seg_rates: list[float] = []
+        self._sold: list[tuple[int, int]] = []
+        self._order_seg_until: dict[str, int] = {}
+        """Windows (pitch and its order lag) of the product moments emitted so far."""
 
     @classmethod
     def from_options(cls, options: DetectOptions | None = None) -> ShoppingMomentDetector:
@@ -52,6 +59,8 @@ class ShoppingMomentDetector(Detector):
         self.store.push(sec)
         self._pending += self.segmenter.step()
         now = self.store.now
+        if now % _ORDER_CHECK_S == 0:
+            self._pending += self._order_bursts(now)
         due = [s for s in self._pending if s.end_s + self.opts.order_lag_s <= now]
         self._pending = [s for s in self._pending if s not in due]
         return self._emit(due)
@@ -67,12 +76,53 @@ class ShoppingMomentDetector(Detector):
             if seg.source == "pin" and seg.product_id is not None:
                 self._pin_ends[seg.product_id] = seg.end_s
             moment = self.score(seg)
+            if moment.product_id is not None:  # its orders are this segment's: no order-burst segment for them
+                until = seg.end_s + self.opts.order_lag_s
+                self._order_seg_until[moment.product_id] = max(self._order_seg_until.get(moment.product_id, 0), until)
             if seg.source == "activity" and moment.product_id is not None:
                 last = self._pin_ends.get(moment.product_id)
                 if last is not None and last - 5 <= seg.start_s <= last + self.opts.tail_s:
                     continue  # the lingering tail of that product's pitch, already scored with it
+                if moment.product_id in self.store.pinned[seg.end_s:seg.end_s + _LEAD_IN_S]:
+                    continue  # the lead-in of that product's pitch: its pin segment carries the orders
             if moment.score >= self.opts.min_score:
                 out.append(moment)
+                if moment.kind == "product":
+                    self._sold.append((seg.start_s, seg.end_s + self.opts.order_lag_s))
+        return out
+
+    def _order_bursts(self, now: int) -> list[Segment]:
+        """Segments for a product whose orders of the last minute stand out although no segment holds its
+        pitch (nothing pinned, too few clicks to open one): placed on the product's clicks before the
+        orders, else 60 to 10 s before the first of them (orders come 15-60 s after a pitch)."""
+        st, o = self.store, self.opts
+        lo = now - _ORDER_WINDOW_S
+        if lo < 0:
+            return []
+        out = []
+        for pid, rows in st.by_product.items():
+            ts = [t for t in range(lo, now) if rows.get(t, {}).get("orders", 0.0) > 0]
+            orders = st.product_total(pid, "orders", lo, now)
+            if orders < 2 or self._order_seg_until.get(pid, -1) > lo:
+                continue
+            hist_lo = max(0, lo - o.baseline_span_s)
+            hist = self._product_hist(pid, "orders", [(hist_lo, lo)])
+            med, _ = window_stats(hist, _ORDER_WINDOW_S) if len(hist) >= 2 * _ORDER_WINDOW_S else (
+                o.priors.orders_per_viewer_s * float(st.array("viewers", lo, now).sum()), 0.0)
+            if poisson_z(orders, med) < o.product_min_z:
+                continue
+            first = ts[0]
+            span = (max(0, first - o.order_lag_s), first)
+            held = self.segmenter.open_segment
+            if pid in st.pinned[span[0]:now] or (held is not None and held.start_s < first) or any(
+                    seg.end_s > span[0] and seg.product_id in (pid, None) for seg in self._pending):
+                continue  # a segment already holds this pitch
+            clicks = [t for t in range(span[0], first) if any(rows.get(t, {}).get(m, 0.0) for m in _INTEREST)]
+            a, b = (clicks[0], clicks[-1] + 1) if clicks else (max(0, first - 60), max(1, first - 10))
+            if b - a < 20:
+                a = max(0, b - 20)
+            out.append(Segment(a, b, pid, "orders"))
+            self._order_seg_until[pid] = now + o.order_lag_s
         return out
 
     # -- scoring -------------------------------------------------------------------------------
@@ -112,6 +162,13 @@ class ShoppingMomentDetector(Detector):
         z_orders = window_z(orders / traffic_ratio, orders_hist, w_len)
         z_gmv = window_z(gmv / traffic_ratio, gmv_hist, w_len, unit=mean_value)
         evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "traffic_ratio": round(traffic_ratio, 2)}
+        thin = self._thin_orders(orders, product, a, w_end)
+        if thin is not None:  # too little history of its own: the stream's rate per viewer, blended with priors
+            z_orders, expected = thin
+            z_gmv = z_orders
+            evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "expected": round(expected, 3),
+                                  "baseline": "own rate per viewer blended with priors",
+                                  "priors": self.opts.priors.source}
         evidence["gmv"] = {"value": round(gmv, 2), "z": round(z_gmv, 2)}
 
         # GPM: GMV per 1000 views during the moment against the stream's GMV per 1000 views.
@@ -167,16 +224,50 @@ class ShoppingMomentDetector(Detector):
         breakdown = {k: self.weights.get(k, 0.0) * min(o.z_cap, max(0.0, v)) for k, v in comps.items()}
         breakdown = {k: v for k, v in breakdown.items() if self.weights.get(k, 0.0) > 0}
         score = float(sum(breakdown.values()))
+        # A product moment: its orders stand out; or they exceed the baseline by half as much while product
+        # interest is above the stream's weaker pitches; or by a third while interest is four times theirs
+        # (clicks per viewer, judged against at least three earlier segments) and two orders or more came.
         if product is not None and (z_orders >= o.product_min_z
-                                    or (z_orders >= o.product_min_z / 2 and interest >= 1.0)):
+                                    or (z_orders >= o.product_min_z / 2 and interest >= 1.0)
+                                    or (z_orders >= o.product_min_z / 3 and interest >= 4.0 and len(recent) >= 3
+                                        and orders >= 2)):
             kind = "product"
+        elif product is None and z_orders >= o.product_min_z:
+            kind = "sales"  # orders stood out, but nothing says which product (e.g. per-minute totals)
+        elif engagement >= traffic:
+            kind = "interest" if 0.6 * max(0.0, interest) >= 0.4 * social else "engagement"
         else:
-            kind = "engagement" if engagement >= traffic else "traffic"
+            kind = "traffic"
         return Moment(
             start_ms=a * 1000, end_ms=b * 1000, peak_ms=self._peak(a, b) * 1000, score=score,
             detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
             confirmed_at_ms=st.now * 1000,
         )
+
+    def _thin_orders(self, orders: float, product: str | None, a: int, w_end: int) -> tuple[float, float] | None:
+        """``(z, expected orders)`` of ``orders`` in ``[a, w_end)`` against the stream's own orders per
+        viewer-second blended with the priors, when less than ``thin_history_s`` precede ``a``; ``None``
+        with enough history or without viewer counts (nothing to scale a prior by)."""
+        st, o = self.store, self.opts
+        if a >= o.thin_history_s:
+            return None
+        viewers = st.array("viewers", 0, st.now)
+        if not viewers.any():
+            return None
+        exposure_win = float(viewers[a:w_end].sum())
+        outside = np.ones(st.now, dtype=bool)  # the baseline: outside this window and the moments that sold
+        for lo, hi in [*self._sold, (a, w_end)]:
+            outside[lo:hi] = False
+        exposure_hist = float(viewers[outside].sum())
+        own = float(st.array("orders", 0, st.now)[outside].sum())
+        weight = o.priors.strength_orders / max(o.priors.orders_per_viewer_s, 1e-12)  # viewer-seconds
+        rate = (o.priors.orders_per_viewer_s * weight + own) / (weight + exposure_hist)
+        expected = rate * exposure_win
+        if product is not None:  # the product's share of the baseline orders (Laplace-smoothed)
+            mine = st.product_total(product, "orders", 0, st.now) - st.product_total(product, "orders", a, w_end)
+            n_products = max(2, len(st.by_product) + len(set(p for p in st.pinned if p) - st.by_product.keys()))
+            expected *= (mine + 1.0) / (own + n_products)
+        return poisson_z(orders, expected), expected
 
     def _history_range(self, a: int, w_end: int) -> list[tuple[int, int]]:
         """Baseline seconds: the trailing span before the window, or, early in a LIVE, all else known."""

@@ -10,7 +10,9 @@ Per event type (counts default to 1 where the loader has not set them):
   price * (1 - discount) * quantity), ``gross_profit`` += the order's ``gross_profit`` (else gmv -
   catalog cost * quantity; else unknown: adds 0 and the timeline's ``profit_known`` is False).
 - ``join``: ``views`` += count; ``viewers``: the concurrent count, carried forward to later seconds.
-- ``like``/``share``/``follow``: += count; ``comment``: += count (1); ``gift``: ``gifts`` += count,
+- ``like``/``share``/``follow``: += count; ``comment``: += count (1), and ``chat``, ``reactions``,
+  ``chat_spam``, ``greetings`` as :class:`~livehighlights.signals.chat.ChatFilter` weighs its text and
+  author (a comment with a ``count`` above 1 and no text: ``chat`` += count); ``gift``: ``gifts`` += count,
   ``gift_value`` += value.
 - ``product_click``: += count; ``add_to_cart``: ``add_to_carts`` += count (1 per event, not quantity).
 - ``product_pin``/``product_unpin``: the pinned product at the end of each second.
@@ -30,6 +32,7 @@ import numpy as np
 from ..errors import Warning_
 from ..models import Event
 from ..timebase import MS_PER_S, Ms
+from .chat import ChatFilter
 from .timeline import METRICS, PRODUCT_METRICS, Second, Timeline
 
 if TYPE_CHECKING:
@@ -37,6 +40,7 @@ if TYPE_CHECKING:
 
 _SIMPLE = {"like": "likes", "share": "shares", "follow": "follows", "product_click": "product_clicks",
            "add_to_cart": "add_to_carts", "join": "views", "comment": "comments"}
+_CHAT = ("chat", "reactions", "chat_spam", "greetings")
 _PRODUCT_SIMPLE = frozenset(("product_click", "add_to_cart"))
 
 
@@ -72,6 +76,7 @@ class TimelineBuilder:
         self._pins: list[str | None] = []
         self._by_product: dict[str, dict[str, dict[int, float]]] = {}
         self._price_cache: dict[str, tuple[float | None, float | None]] = {}
+        self._chat = ChatFilter()
 
     @property
     def closed_s(self) -> int:
@@ -96,6 +101,14 @@ class TimelineBuilder:
             if typ in _PRODUCT_SIMPLE and event.product_id is not None:
                 row = self._prod_row(event.product_id)
                 row[metric] = row.get(metric, 0.0) + n
+            elif typ == "comment":
+                if n > 1 and not event.text:
+                    acc["chat"] = acc.get("chat", 0.0) + n
+                else:
+                    w = self._chat.weigh(event.ts_ms / MS_PER_S, event.text, event.user)
+                    for name, v in zip(_CHAT, (w.chat, w.reactions, w.chat_spam, w.greetings), strict=True):
+                        if v:
+                            acc[name] = acc.get(name, 0.0) + v
         elif typ == "order":
             self._order(event)
         elif typ == "viewers":

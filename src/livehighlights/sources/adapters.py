@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..errors import InputError, Where
+from ..errors import InputError, Warning_, Where
 from ..registry import Registry
 
 
@@ -55,6 +55,8 @@ class ReadContext:
     strict: bool = False
     notes: dict[str, int] = field(default_factory=dict)
     """Counters an adapter wants reported in ``EventLog.stats`` (e.g. skipped gift streak updates)."""
+    warnings: list[Warning_] = field(default_factory=list)
+    """What an adapter went on with but the user should know (a gap, a counter that went back)."""
 
 
 class EventAdapter(ABC):
@@ -78,7 +80,8 @@ class EventAdapter(ABC):
 
 
 EVENT_ADAPTERS: Registry[type[EventAdapter]] = Registry(
-    "event format", builtins=("livehighlights.sources.formats", "livehighlights.sources.tiktoklive"))
+    "event format", builtins=("livehighlights.sources.formats", "livehighlights.sources.minutes",
+                            "livehighlights.sources.tiktoklive"))
 """Format name -> adapter class (the built-in formats are imported on first use)."""
 
 

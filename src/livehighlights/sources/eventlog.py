@@ -183,7 +183,7 @@ def load_events(path: str | Path, *, strict: bool = False, live_start: datetime 
 def _finish(path: Path, adapter: EventAdapter, ctx: ReadContext, col: _Collector, events: list[Event],
             lines: int, origin: datetime | None, catalog: Catalog | None) -> EventLog:
     """De-duplicate (keep the first), sort (stable), report unknown types, check against the catalog."""
-    warnings = col.warnings
+    warnings = col.warnings + ctx.warnings
     seen: set[str] = set()
     kept: list[Event] = []
     duplicates = 0
