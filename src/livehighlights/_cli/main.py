@@ -158,10 +158,12 @@ def moments(
     weight: WeightOpt = None,
 ) -> None:
     """Find moments from an event log alone, with no recording."""
-    from ..engine import detect
+    from ..engine import check_live_length, detect
     from ..sources import load_catalog, load_events
     from ..timebase import s_to_ms
 
+    if duration is not None:
+        check_live_length(duration * 1000, Where(field="--duration"))
     cat = load_catalog(catalog) if catalog else None
     log = load_events(events, strict=strict, catalog=cat)
     end_ms = s_to_ms(duration) if duration is not None else log.span_ms[1] + 1000

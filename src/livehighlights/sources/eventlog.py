@@ -10,12 +10,13 @@ from __future__ import annotations
 import bisect
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Warning_, Where
 from ..models import EVENT_TYPES, Event
+from ..rules import MAX_LIVE_S
 from ..timebase import Ms, ms_to_s
 from .adapters import EVENT_ADAPTERS, EventAdapter, Problem, ReadContext, Record, adapter_for
 from .catalog import Catalog
@@ -160,16 +161,29 @@ def load_events(path: str | Path, *, strict: bool = False, live_start: datetime 
             events.append(ev)
 
     if absolute:
+        earliest = min(dt for _, dt, _ in absolute)
+        rel = [delta_ms(dt, earliest) for _, dt, _ in absolute]
         if origin is None:
-            origin = min(dt for _, dt, _ in absolute)
+            origin = earliest + timedelta(milliseconds=_main_start(rel))
         for ev, dt, rec in absolute:
             ms = delta_ms(dt, origin)
-            if ms < 0:
+            if ms < 0 and live_start is not None:
                 col.problem(rec.line, "ts", f"{dt.isoformat()} is before the LIVE's start ({origin.isoformat()})",
                             rec.item)
                 continue
+            if ms < 0 or ms > MAX_LIVE_S * 1000:
+                col.problem(rec.line, "ts", _stray(dt.isoformat(), ms), rec.item)
+                continue
             ev.ts_ms = ms
             events.append(ev)
+    elif events:
+        kept = []
+        for ev in events:
+            if ev.ts_ms > MAX_LIVE_S * 1000:
+                col.problem(line_of(ev.source), "ts", _stray(f"{ms_to_s(ev.ts_ms):g} s", ev.ts_ms))
+            else:
+                kept.append(ev)
+        events = kept
     col.summary()
 
     if not events:
@@ -178,6 +192,20 @@ def load_events(path: str | Path, *, strict: bool = False, live_start: datetime 
         raise InputError(f"no events: none of its {lines} records is a valid event (first problem: {col.first})",
                          Where(path))
     return _finish(path, adapter, ctx, col, events, lines, origin, catalog)
+
+
+def _main_start(times: list[Ms]) -> Ms:
+    """Where the bulk of ``times`` starts: the earliest time within a LIVE's length (:data:`MAX_LIVE_S`) of their
+    median, so a few stray times far before or after the rest do not move the LIVE's start."""
+    ordered = sorted(times)
+    median = ordered[len(ordered) // 2]
+    return ordered[bisect.bisect_left(ordered, median - MAX_LIVE_S * 1000)]
+
+
+def _stray(when: str, ms: Ms) -> str:
+    side = "before" if ms < 0 else "after"
+    return (f"'ts' {when} is {abs(ms) / 3_600_000:.1f} h {side} the LIVE's start, and no LIVE lasts more than "
+            f"{MAX_LIVE_S // 3600} h: a stray time")
 
 
 def _finish(path: Path, adapter: EventAdapter, ctx: ReadContext, col: _Collector, events: list[Event],
