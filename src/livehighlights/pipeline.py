@@ -53,6 +53,10 @@ class ProcessOptions:
     """Candidates understood beyond the per-LIVE quota, so that content can change the ranking."""
     cut_method: str = "smart"
     snap_to_pauses: bool = True
+    offset_s: float | None = None
+    """The recording starts this many seconds into the event log's clock (``None``: detected when obvious)."""
+    live_start: str | None = None
+    """The recording's start as a clock time, for a log of clock times (``None``: detected when obvious)."""
 
 
 @dataclass
@@ -116,9 +120,10 @@ def process(recording: Path, events_path: Path, out_dir: Path, *, catalog_path: 
         catalog = load_catalog(catalog_path) if catalog_path else None
         if catalog is not None:
             warnings += catalog.warnings
-        log = load_events(events_path, strict=opts.strict, catalog=catalog)
+        log = load_events(events_path, strict=opts.strict, catalog=catalog, live_start=opts.live_start,
+                          offset_s=opts.offset_s)
         warnings += log.warnings
-        warnings += check_overlap(log, info.duration_ms)
+        warnings += check_overlap(log, info.duration_ms, info.creation_time)
 
     with _timed(timings, "detect"):
         detection = detect(log.events, info.duration_ms, opts.detect, catalog)

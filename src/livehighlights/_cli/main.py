@@ -19,6 +19,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 
 WeightOpt = Annotated[list[str] | None, typer.Option(
     "--weight", help="Score weight NAME=VALUE (gmv, gpm, engagement, traffic, profit); repeatable.")]
+OffsetOpt = Annotated[float | None, typer.Option(
+    "--offset", help="The recording starts this many seconds into the event log (default: detected when obvious).")]
+LiveStartOpt = Annotated[str | None, typer.Option(
+    "--live-start", help="The recording's start as an ISO time, for a log of clock times (default: the log's first).")]
 
 
 def _progress() -> Progress:
@@ -92,6 +96,8 @@ def process(
     max_clips: Annotated[int, typer.Option(help="At most this many clips per LIVE.")] = MAX_CLIPS_PER_LIVE,
     max_per_product: Annotated[int, typer.Option(help="At most this many clips per product.")] = MAX_CLIPS_PER_PRODUCT,
     weight: WeightOpt = None,
+    offset: OffsetOpt = None,
+    live_start: LiveStartOpt = None,
 ) -> None:
     """Find the highlights of a recorded LIVE and cut them into clips (DIR/highlights.json, DIR/clips/)."""
     from ..pipeline import ProcessOptions
@@ -111,7 +117,7 @@ def process(
     understand = None if no_analysis else UnderstandOptions(speech_model=speech_model, language=language)
     opts = ProcessOptions(detect=_detect_options(weight), strict=strict, render=not no_clips,
                           plan=PlanOptions(max_per_live=max_clips, max_per_product=max_per_product),
-                          understand=understand)
+                          understand=understand, offset_s=offset, live_start=live_start)
     _process(recording, events, out, catalog, opts, remix)
 
 
@@ -156,6 +162,8 @@ def moments(
     strict: Annotated[bool, typer.Option(help="Malformed event lines are fatal.")] = False,
     duration: Annotated[float | None, typer.Option(help="LIVE length in seconds (default: last event).")] = None,
     weight: WeightOpt = None,
+    offset: OffsetOpt = None,
+    live_start: LiveStartOpt = None,
 ) -> None:
     """Find moments from an event log alone, with no recording."""
     from ..engine import check_live_length, detect
@@ -165,7 +173,7 @@ def moments(
     if duration is not None:
         check_live_length(duration * 1000, Where(field="--duration"))
     cat = load_catalog(catalog) if catalog else None
-    log = load_events(events, strict=strict, catalog=cat)
+    log = load_events(events, strict=strict, catalog=cat, live_start=live_start, offset_s=offset)
     end_ms = s_to_ms(duration) if duration is not None else log.span_ms[1] + 1000
     detection = detect(log.events, end_ms, _detect_options(weight), cat)
     print_warnings([*log.warnings, *detection.warnings])

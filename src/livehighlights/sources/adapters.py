@@ -101,7 +101,7 @@ def adapter_for(path: Path, fmt: str | None = None) -> EventAdapter:
     if best is None:
         exts = ", ".join(sorted({e for c in EVENT_ADAPTERS.values() for e in c.extensions}))
         raise InputError(f"cannot tell the event log's format from its name (expected {exts}; "
-                         "or give the format explicitly)", Where(path))
+                         "rename the file to end in one of these)", Where(path))
     return best()
 
 
