@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ToolError
+from ..scratch import child_options
 
 ENV_VAR = "LIVEHIGHLIGHTS_FFMPEG"
 QUIET_ARGS: tuple[str, ...] = ("-hide_banner", "-loglevel", "error", "-nostdin")
@@ -52,7 +53,7 @@ def run_ffmpeg(args: Sequence[str | os.PathLike[str]], *, what: str,
     cmd = [ffmpeg_exe(), *QUIET_ARGS, *(os.fspath(a) for a in args)]
     try:
         proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=timeout, check=False)
+                              timeout=timeout, check=False, **child_options())
     except FileNotFoundError as exc:
         raise ToolError(f"{what}: ffmpeg not found at {cmd[0]}") from exc
     except subprocess.TimeoutExpired as exc:

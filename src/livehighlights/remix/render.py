@@ -6,15 +6,15 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, MediaError, Where
+from ..errors import InputError, MediaError, Where, need_file
+from ..scratch import Scratch
 from ..timebase import Ms
 from ..timing import Attempts, timed
 from . import elements as els
@@ -99,8 +99,7 @@ def remix(source: RemixSource, out: Path, options: RemixOptions | None = None) -
     size = parse_size(o.size)
     style = load_style(o.style)
     plan = load_plan(o.plan) if o.plan else None
-    if not source.clip.is_file():
-        raise InputError("clip file not found", Where(source.clip))
+    need_file(source.clip, "a clip")
     info = probe(source.clip)
     if not info.has_audio:
         raise MediaError("the clip has no audio track (a remix keeps the LIVE's own audio)", Where(source.clip))
@@ -118,13 +117,17 @@ def remix(source: RemixSource, out: Path, options: RemixOptions | None = None) -
     out.parent.mkdir(parents=True, exist_ok=True)
     timings = {"prepare": time.perf_counter() - t0}
 
-    work = Path(tempfile.mkdtemp(prefix="lhremix_"))
-    try:
+    # the scratch folder and the output under its hidden name go however we end (even killed); ffmpeg dies with us
+    with Scratch("lhremix_", partials=[_partial(out)]) as work:
         job = RemixJob(source=source, out=out, options=o, style=style, plan=plan, info=info, size=size, font=font,
-                       sub_font=sub_font, track=track, language=language, work=work, started=t0, timings=timings)
+                       sub_font=sub_font, track=track, language=language, work=work.path, started=t0,
+                       timings=timings)
         return _render(job)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+
+
+def _partial(out: Path) -> Path:
+    """Where the remix is rendered before it is renamed into place (so a killed render leaves no half file)."""
+    return out.with_name(f".{out.stem}.{os.getpid()}.part.mp4")
 
 
 def _analyse(job: RemixJob) -> tuple[Any, Any, list[Box], list[tuple[Ms, float | None]]]:
@@ -276,7 +279,9 @@ def _render(job: RemixJob) -> RemixResult:
     with timed(job.timings, "encode", ndigits=3):
         if o.contact_sheet is not None:
             o.contact_sheet.parent.mkdir(parents=True, exist_ok=True)
-        run_ffmpeg(graph.build(job, comp), what=f"rendering the remix {job.out.name}")
+        partial = _partial(job.out)
+        run_ffmpeg(graph.build(replace(job, out=partial), comp), what=f"rendering the remix {job.out.name}")
+        os.replace(partial, job.out)
     job.timings["total"] = round(time.perf_counter() - job.started, 3)
     data = sidecar.build(job, comp)
     path = sidecar.write(job.out, data)
