@@ -240,7 +240,8 @@ def test_empty_missing_invalid_files(tmp_path: Path) -> None:
     enc = tmp_path / "enc.jsonl"
     enc.write_bytes(b'{"ts": 1, "type": "like"}\n{"ts": 2, "type": "comment", "text": "caf\xe9"}\n')
     with pytest.raises(InputError, match=r"enc\.jsonl, line 2.*UTF-8"):
-        load_events(enc)
+        load_events(enc, strict=True)
+    assert "line 2" in messages(load_events(enc)) and "UTF-8" in messages(load_events(enc))
 
 
 # -- catalog -----------------------------------------------------------------------------------------

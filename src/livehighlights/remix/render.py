@@ -20,7 +20,7 @@ from ..timing import Attempts, timed
 from . import elements as els
 from . import graph, reframe
 from .audio import mix
-from .fonts import font_family, missing_glyphs, resolve_font
+from .fonts import DROPPED_EMOJI, drawable, font_family, missing_glyphs, resolve_font
 from .job import Composition, RemixJob
 from .layout import (
     Box,
@@ -241,6 +241,8 @@ def _render(job: RemixJob) -> RemixResult:
     o, style, info, size, duration, warnings = job.options, job.style, job.info, job.size, job.duration, job.warnings
     W, H = size
     area = SafeArea(W, H)
+    dropped: list[str] = []
+    DROPPED_EMOJI.set(dropped)  # the text drawn below notes the emoji its font cannot show
     transcript, vis, marks, motion = _analyse(job)
     with timed(job.timings, "layout", ndigits=3):
         src_boxes = _sighting_boxes(vis, (info.width, info.height))
@@ -271,6 +273,9 @@ def _render(job: RemixJob) -> RemixResult:
             img, box = els.end_card_image(end_card, job.font, size, job.work)
             card = graph.EndCard(card_start, style.end_card.darken, img, box, [x[0] for x in end_card])
 
+    if dropped:
+        warnings.append(f"emoji left out of the remix's text ({''.join(dropped[:10])}): its font has no emoji "
+                        "(set the style's stickers.font / subtitles.font to a font with them)")
     with timed(job.timings, "audio", ndigits=3):
         sound, sound_report = mix(job.source.clip, duration, job.track, style.music, style.audio, job.work)
 
@@ -296,7 +301,8 @@ def _subtitles(job: RemixJob, transcript: Any, lang: str | None, avoid: list[Box
     area = SafeArea(*job.size)
     px = int(sub_style.size * job.size[1])
     subs: dict[str, Any] = {"enabled": sub_style.enabled, "status": "off", "language": lang}
-    words = [(w.start_ms, w.end_ms, w.text) for w in transcript.words] if transcript else []
+    words = [(w.start_ms, w.end_ms, t) for w in transcript.words if (t := drawable(w.text, sub_font))] \
+        if transcript else []
     if not sub_style.enabled:
         return subs, None
     if transcript is None:

@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Where
+from ..errors import InputError, Where, need_file
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?$")
 
@@ -215,8 +215,7 @@ def _resolve(spec: str) -> Path:
         return known[spec]
     p = Path(spec)
     if p.suffix.lower() in (".toml", ".json") or p.exists():
-        if not p.is_file():
-            raise InputError("style file not found", Where(p))
+        need_file(p, "a style file")
         return p
     raise InputError(f"unknown style '{spec}' (known: {', '.join(sorted(known))}; or give a .toml file)",
                      Where(field="--style"))

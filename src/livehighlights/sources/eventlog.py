@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Warning_, Where
+from ..errors import InputError, Warning_, Where, need_file
 from ..models import EVENT_TYPES, Event
 from ..rules import MAX_LIVE_S
 from ..timebase import Ms, ms_to_s, s_to_ms
@@ -117,9 +117,7 @@ def load_events(path: str | Path, *, strict: bool = False, live_start: datetime 
     Raises :class:`InputError` for a missing/unreadable file, an empty file or one without any valid
     event, and (``strict=True``) at the first malformed line.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError("no such file", Where(path))
+    path = need_file(path, "an event log")
     adapter = adapter_for(path, fmt)
     if fmt is None:
         adapter = _sniffed(adapter, path)
@@ -195,6 +193,9 @@ def load_events(path: str | Path, *, strict: bool = False, live_start: datetime 
         events = kept
     col.summary()
 
+    for line, why in sorted(ctx.bad_lines.items()):
+        lines += 1
+        col.problem(line, None, f"{why}; save the file as UTF-8")
     if origin is not None and not absolute and events:
         raise InputError("--live-start is given but the log's times are seconds from its own start, not clock "
                          "times: say how they line up with --offset SECONDS instead", Where(path, None, "live_start"))
