@@ -19,7 +19,7 @@ from ..timebase import Ms
 from ..timing import Attempts, timed
 from . import elements as els
 from . import graph, reframe
-from .audio import mix
+from .audio import measure_output, mix
 from .fonts import DROPPED_EMOJI, drawable, font_family, missing_glyphs, resolve_font
 from .job import Composition, RemixJob
 from .layout import (
@@ -82,6 +82,10 @@ class RemixResult:
     data: dict[str, Any]
     warnings: list[str]
     timings: dict[str, float]
+
+
+END_CARD_MAX_SHARE = 0.5
+"""An end card covers at most this share of the clip (a longer one is shortened, and the remix says so)."""
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -261,6 +265,11 @@ def _render(job: RemixJob) -> RemixResult:
 
         end_card = _end_card_lines(style, job.plan, o.live_on, job.language)
         card_ms = int(style.end_card.duration * 1000) if end_card else 0
+        if card_ms > duration * END_CARD_MAX_SHARE:
+            shorter = int(duration * END_CARD_MAX_SHARE)
+            warnings.append(f"end card shortened from {card_ms / 1000:g} s to {shorter / 1000:g} s: it may cover at "
+                            f"most {END_CARD_MAX_SHARE:.0%} of the {duration / 1000:g} s clip")
+            card_ms = shorter
         card_start = max(0, duration - card_ms)
         lang = getattr(transcript, "language", None) or job.language
         taken: list[Box] = []
@@ -287,6 +296,8 @@ def _render(job: RemixJob) -> RemixResult:
         partial = _partial(job.out)
         run_ffmpeg(graph.build(replace(job, out=partial), comp), what=f"rendering the remix {job.out.name}")
         os.replace(partial, job.out)
+    with timed(job.timings, "measure", ndigits=3):  # what was written, not what the settings promised
+        warnings += measure_output(job.out, sound_report, style.audio)
     job.timings["total"] = round(time.perf_counter() - job.started, 3)
     data = sidecar.build(job, comp)
     path = sidecar.write(job.out, data)
