@@ -237,7 +237,7 @@ def test_cli_errors(tmp_path, clip):
         ((path, "--style", "nope", "--out", tmp_path / "o.mp4"), "unknown style 'nope'"),
         ((path, "--style", bad, "--out", tmp_path / "o.mp4"), "arrow.enabled"),
         ((path, "--plan", past, "--out", tmp_path / "o.mp4"), "in the past"),
-        ((path, "--music", tmp_path / "nope.ogg", "--out", tmp_path / "o.mp4"), "music file not found"),
+        ((path, "--music", tmp_path / "nope.ogg", "--out", tmp_path / "o.mp4"), "no such file (expected a music file)"),
     ]
     for args, message in cases:
         proc = _cli(*args)

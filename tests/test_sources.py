@@ -240,7 +240,8 @@ def test_empty_missing_invalid_files(tmp_path: Path) -> None:
     enc = tmp_path / "enc.jsonl"
     enc.write_bytes(b'{"ts": 1, "type": "like"}\n{"ts": 2, "type": "comment", "text": "caf\xe9"}\n')
     with pytest.raises(InputError, match=r"enc\.jsonl, line 2.*UTF-8"):
-        load_events(enc)
+        load_events(enc, strict=True)
+    assert "line 2" in messages(load_events(enc)) and "UTF-8" in messages(load_events(enc))
 
 
 # -- catalog -----------------------------------------------------------------------------------------
@@ -310,9 +311,11 @@ def test_overlap(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"events\.jsonl: events span 3600\.0-7200\.0 s, recording is "
                                          r"0-1800\.0 s: no overlap"):
         check_overlap(log, 1_800_000)
-    (w,) = check_overlap(log, 5_000_000)
-    assert "1 of 2 events" in str(w)
     assert check_overlap(log, 7_200_001) == []
+    log = load_events(write_jsonl(tmp_path / "events.jsonl", [
+        {"ts": 0, "type": "like"}, {"ts": 3600, "type": "like"}, {"ts": 7200, "type": "like"}]))
+    (w,) = check_overlap(log, 5_000_000)
+    assert "1 of 3 events" in str(w) and "--offset" in str(w) and "--live-start" in str(w)
 
 
 def test_gzipped_event_log_is_read(tmp_path):

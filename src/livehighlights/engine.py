@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING
 
 from .detect.base import DEFAULT_DETECTORS, Detector, make_detectors
 from .detect.coverage import coverage_warnings
-from .errors import Warning_
+from .errors import InputError, Warning_, Where
 from .models import Event, Moment
+from .rules import MAX_LIVE_S
 from .signals import Second, Timeline, TimelineBuilder
 
 if TYPE_CHECKING:
     from .detect.options import DetectOptions
     from .sources import Catalog
 
-__all__ = ["Detection", "Engine", "detect", "merge_moments", "replay"]
+__all__ = ["Detection", "Engine", "check_live_length", "detect", "merge_moments", "replay"]
 
 
 class Engine:
@@ -91,6 +92,13 @@ def replay(events: Iterable[Event], end_ms: int, engine: Engine) -> Iterator[Mom
     yield from engine.finish(end_ms)
 
 
+def check_live_length(end_ms: float, where: Where | None = None) -> None:
+    """Refuse a LIVE length that is not positive or longer than :data:`~livehighlights.rules.MAX_LIVE_S`."""
+    if not end_ms > 0 or end_ms > MAX_LIVE_S * 1000:
+        raise InputError(f"a LIVE of {end_ms / 1000:g} s: the length must be more than 0 and at most "
+                         f"{MAX_LIVE_S} s ({MAX_LIVE_S // 3600} h)", where)
+
+
 @dataclass
 class Detection:
     """The moments of a replayed event log (by start time) and the engine's warnings."""
@@ -137,7 +145,11 @@ def detect(events: Iterable[Event], end_ms: int, options: DetectOptions | None =
            catalog: Catalog | None = None, detectors: Sequence[str] = DEFAULT_DETECTORS) -> Detection:
     """Replay a recorded event log through an engine running ``detectors``; moments sorted by start,
     the shopping and the engagement detectors' moments of one stretch merged (:func:`merge_moments`);
-    warnings of the timeline builder and of what the data cannot show (:func:`coverage_warnings`)."""
+    warnings of the timeline builder and of what the data cannot show (:func:`coverage_warnings`).
+
+    Raises :class:`~livehighlights.errors.InputError` for a LIVE length that is not a positive time of at most
+    :data:`~livehighlights.rules.MAX_LIVE_S` (the timeline has a row per second: work and memory follow it)."""
+    check_live_length(end_ms)
     engine = Engine.from_names(detectors, options, catalog)
     moments = merge_moments(list(replay(events, end_ms, engine)))
     return Detection(moments, engine.warnings() + coverage_warnings(engine.timeline(), moments))

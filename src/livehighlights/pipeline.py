@@ -50,6 +50,10 @@ class ProcessOptions:
     """The seller the LIVE belongs to in the store."""
     title: str | None = None
     """The LIVE's title in the store (default: the recording's file name)."""
+    offset_s: float | None = None
+    """The recording starts this many seconds into the event log's clock (``None``: detected when obvious)."""
+    live_start: str | None = None
+    """The recording's start as a clock time, for a log of clock times (``None``: detected when obvious)."""
 
 
 @dataclass
@@ -150,9 +154,10 @@ def _process(recording: Path, events_path: Path, out_dir: Path, catalog_path: Pa
         catalog = load_catalog(catalog_path) if catalog_path else None
         if catalog is not None:
             warnings += catalog.warnings
-        log = load_events(events_path, strict=opts.strict, catalog=catalog)
+        log = load_events(events_path, strict=opts.strict, catalog=catalog, live_start=opts.live_start,
+                          offset_s=opts.offset_s)
         warnings += log.warnings
-        warnings += check_overlap(log, info.duration_ms)
+        warnings += check_overlap(log, info.duration_ms, info.creation_time)
     with _timed(timings, "store"):
         seller = store.seller(opts.seller)
         live = store.upsert_live(seller.id, recording_key(recording), title=opts.title or recording.stem,

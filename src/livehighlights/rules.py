@@ -13,6 +13,7 @@ __all__ = [
     "MAX_CLIPS_PER_LIVE",
     "MAX_CLIPS_PER_PRODUCT",
     "MAX_CLIP_S",
+    "MAX_LIVE_S",
     "MIN_CLIP_S",
     "MIN_SHORT_SIDE",
     "MULTILINGUAL_SPEECH_MODEL",
@@ -42,6 +43,11 @@ PRODUCT_VISIBLE_WITHIN_S = 1.0
 """The product appears within 1 s after the clip starts."""
 PRODUCT_FULL_WITHIN_S = 5.0
 """... and is fully visible within the first 5 s."""
+
+MAX_LIVE_S = 24 * 3600
+"""The longest LIVE we handle: an event more than this from the rest of its log is a stray time (skipped with a
+warning naming its line), and a LIVE length beyond it is refused. Bounds the per-second timeline's work and
+memory whatever the times in a file say."""
 
 # -- our defaults ----------------------------------------------------------------------------------
 

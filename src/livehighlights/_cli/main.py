@@ -20,6 +20,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 
 WeightOpt = Annotated[list[str] | None, typer.Option(
     "--weight", help="Score weight NAME=VALUE (gmv, gpm, engagement, traffic, profit); repeatable.")]
+OffsetOpt = Annotated[float | None, typer.Option(
+    "--offset", help="The recording starts this many seconds into the event log (default: detected when obvious).")]
+LiveStartOpt = Annotated[str | None, typer.Option(
+    "--live-start", help="The recording's start as an ISO time, for a log of clock times (default: the log's first).")]
 
 
 def _progress() -> Progress:
@@ -106,6 +110,8 @@ def process(
     seller: SellerOpt = "default",
     title: Annotated[str | None, typer.Option(help="The LIVE's title in the store (default: the file's name).")]
     = None,
+    offset: OffsetOpt = None,
+    live_start: LiveStartOpt = None,
 ) -> None:
     """Find the highlights of a recorded LIVE, store them and cut them into clips (DIR/highlights.json,
     DIR/clips/). Run again on the same LIVE, it updates the same records and reuses the work already stored."""
@@ -126,7 +132,8 @@ def process(
     understand = None if no_analysis else UnderstandOptions(speech_model=speech_model, language=language)
     opts = ProcessOptions(detect=_detect_options(weight, priors), strict=strict, render=not no_clips,
                           plan=PlanOptions(max_per_live=max_clips, max_per_product=max_per_product),
-                          understand=understand, seller=seller, title=title)
+                          understand=understand, seller=seller, title=title, offset_s=offset,
+                          live_start=live_start)
     _process(recording, events, out, catalog, opts, remix, db=db, media_root=media_root)
 
 
@@ -184,14 +191,18 @@ def moments(
     duration: Annotated[float | None, typer.Option(help="LIVE length in seconds (default: last event).")] = None,
     weight: WeightOpt = None,
     priors: PriorsOpt = None,
+    offset: OffsetOpt = None,
+    live_start: LiveStartOpt = None,
 ) -> None:
     """Find moments from an event log alone, with no recording."""
-    from ..engine import detect
+    from ..engine import check_live_length, detect
     from ..sources import load_catalog, load_events
     from ..timebase import s_to_ms
 
+    if duration is not None:
+        check_live_length(duration * 1000, Where(field="--duration"))
     cat = load_catalog(catalog) if catalog else None
-    log = load_events(events, strict=strict, catalog=cat)
+    log = load_events(events, strict=strict, catalog=cat, live_start=live_start, offset_s=offset)
     end_ms = s_to_ms(duration) if duration is not None else log.span_ms[1] + 1000
     detection = detect(log.events, end_ms, _detect_options(weight, priors), cat)
     print_warnings([*log.warnings, *detection.warnings])

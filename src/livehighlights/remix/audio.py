@@ -40,9 +40,31 @@ class SoundReport:
     true_peak_dbtp: float | None
     passes: int
     notes: list[str] = field(default_factory=list)
+    output_lufs: float | None = None
+    """Loudness of the written remix (its AAC track), measured after the encode, not taken from the settings."""
+    output_true_peak_dbtp: float | None = None
+    """True peak of the written remix, measured after the encode."""
 
     def to_json(self) -> dict[str, object]:
         return {k: (round(v, 2) if isinstance(v, float) else v) for k, v in self.__dict__.items()}
+
+
+OUTPUT_TOLERANCE = (1.5, 0.5)
+"""How far the written remix may miss the style's loudness target (LU) and true-peak ceiling (dB) before it is
+reported."""
+
+
+def measure_output(path: Path, report: SoundReport, astyle: AudioStyle) -> list[str]:
+    """Measure the written remix's loudness and true peak into ``report``; warnings where it misses the style."""
+    got = ebur128(path)
+    report.output_lufs, report.output_true_peak_dbtp = got.get("integrated_lufs"), got.get("true_peak_dbtp")
+    out = []
+    lufs, peak = report.output_lufs, report.output_true_peak_dbtp
+    if lufs is not None and lufs > -70 and abs(lufs - astyle.target_lufs) > OUTPUT_TOLERANCE[0]:
+        out.append(f"the remix measures {lufs:.1f} LUFS, not the style's {astyle.target_lufs:g} LUFS")
+    if peak is not None and peak > astyle.true_peak_db + OUTPUT_TOLERANCE[1]:
+        out.append(f"the remix's true peak measures {peak:+.1f} dBTP, over the style's {astyle.true_peak_db:g} dBTP")
+    return out
 
 
 def _music_loudness(track: Path) -> float:

@@ -6,21 +6,21 @@
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import os
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, MediaError, Where
+from ..errors import InputError, MediaError, Where, need_file
+from ..scratch import Scratch
 from ..timebase import Ms
 from ..timing import Attempts, timed
 from . import elements as els
 from . import graph, reframe
-from .audio import mix
-from .fonts import font_family, missing_glyphs, resolve_font
+from .audio import measure_output, mix
+from .fonts import DROPPED_EMOJI, drawable, font_family, missing_glyphs, resolve_font
 from .job import Composition, RemixJob
 from .layout import (
     Box,
@@ -84,6 +84,10 @@ class RemixResult:
     timings: dict[str, float]
 
 
+END_CARD_MAX_SHARE = 0.5
+"""An end card covers at most this share of the clip (a longer one is shortened, and the remix says so)."""
+
+
 def parse_size(text: str) -> tuple[int, int]:
     if text not in SIZES:
         raise InputError(f"unsupported size '{text}' (choose {', '.join(SIZES)})", Where(field="--size"))
@@ -99,8 +103,7 @@ def remix(source: RemixSource, out: Path, options: RemixOptions | None = None) -
     size = parse_size(o.size)
     style = load_style(o.style)
     plan = load_plan(o.plan) if o.plan else None
-    if not source.clip.is_file():
-        raise InputError("clip file not found", Where(source.clip))
+    need_file(source.clip, "a clip")
     info = probe(source.clip)
     if not info.has_audio:
         raise MediaError("the clip has no audio track (a remix keeps the LIVE's own audio)", Where(source.clip))
@@ -118,13 +121,17 @@ def remix(source: RemixSource, out: Path, options: RemixOptions | None = None) -
     out.parent.mkdir(parents=True, exist_ok=True)
     timings = {"prepare": time.perf_counter() - t0}
 
-    work = Path(tempfile.mkdtemp(prefix="lhremix_"))
-    try:
+    # the scratch folder and the output under its hidden name go however we end (even killed); ffmpeg dies with us
+    with Scratch("lhremix_", partials=[_partial(out)]) as work:
         job = RemixJob(source=source, out=out, options=o, style=style, plan=plan, info=info, size=size, font=font,
-                       sub_font=sub_font, track=track, language=language, work=work, started=t0, timings=timings)
+                       sub_font=sub_font, track=track, language=language, work=work.path, started=t0,
+                       timings=timings)
         return _render(job)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+
+
+def _partial(out: Path) -> Path:
+    """Where the remix is rendered before it is renamed into place (so a killed render leaves no half file)."""
+    return out.with_name(f".{out.stem}.{os.getpid()}.part.mp4")
 
 
 def _analyse(job: RemixJob) -> tuple[Any, Any, list[Box], list[tuple[Ms, float | None]]]:
@@ -238,6 +245,8 @@ def _render(job: RemixJob) -> RemixResult:
     o, style, info, size, duration, warnings = job.options, job.style, job.info, job.size, job.duration, job.warnings
     W, H = size
     area = SafeArea(W, H)
+    dropped: list[str] = []
+    DROPPED_EMOJI.set(dropped)  # the text drawn below notes the emoji its font cannot show
     transcript, vis, marks, motion = _analyse(job)
     with timed(job.timings, "layout", ndigits=3):
         src_boxes = _sighting_boxes(vis, (info.width, info.height))
@@ -256,6 +265,11 @@ def _render(job: RemixJob) -> RemixResult:
 
         end_card = _end_card_lines(style, job.plan, o.live_on, job.language)
         card_ms = int(style.end_card.duration * 1000) if end_card else 0
+        if card_ms > duration * END_CARD_MAX_SHARE:
+            shorter = int(duration * END_CARD_MAX_SHARE)
+            warnings.append(f"end card shortened from {card_ms / 1000:g} s to {shorter / 1000:g} s: it may cover at "
+                            f"most {END_CARD_MAX_SHARE:.0%} of the {duration / 1000:g} s clip")
+            card_ms = shorter
         card_start = max(0, duration - card_ms)
         lang = getattr(transcript, "language", None) or job.language
         taken: list[Box] = []
@@ -268,6 +282,9 @@ def _render(job: RemixJob) -> RemixResult:
             img, box = els.end_card_image(end_card, job.font, size, job.work)
             card = graph.EndCard(card_start, style.end_card.darken, img, box, [x[0] for x in end_card])
 
+    if dropped:
+        warnings.append(f"emoji left out of the remix's text ({''.join(dropped[:10])}): its font has no emoji "
+                        "(set the style's stickers.font / subtitles.font to a font with them)")
     with timed(job.timings, "audio", ndigits=3):
         sound, sound_report = mix(job.source.clip, duration, job.track, style.music, style.audio, job.work)
 
@@ -276,7 +293,11 @@ def _render(job: RemixJob) -> RemixResult:
     with timed(job.timings, "encode", ndigits=3):
         if o.contact_sheet is not None:
             o.contact_sheet.parent.mkdir(parents=True, exist_ok=True)
-        run_ffmpeg(graph.build(job, comp), what=f"rendering the remix {job.out.name}")
+        partial = _partial(job.out)
+        run_ffmpeg(graph.build(replace(job, out=partial), comp), what=f"rendering the remix {job.out.name}")
+        os.replace(partial, job.out)
+    with timed(job.timings, "measure", ndigits=3):  # what was written, not what the settings promised
+        warnings += measure_output(job.out, sound_report, style.audio)
     job.timings["total"] = round(time.perf_counter() - job.started, 3)
     data = sidecar.build(job, comp)
     path = sidecar.write(job.out, data)
@@ -291,7 +312,8 @@ def _subtitles(job: RemixJob, transcript: Any, lang: str | None, avoid: list[Box
     area = SafeArea(*job.size)
     px = int(sub_style.size * job.size[1])
     subs: dict[str, Any] = {"enabled": sub_style.enabled, "status": "off", "language": lang}
-    words = [(w.start_ms, w.end_ms, w.text) for w in transcript.words] if transcript else []
+    words = [(w.start_ms, w.end_ms, t) for w in transcript.words if (t := drawable(w.text, sub_font))] \
+        if transcript else []
     if not sub_style.enabled:
         return subs, None
     if transcript is None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Where
+from ..errors import InputError, Where, need_file
 from ..models import Product
 
 
@@ -54,8 +54,7 @@ def resolve(spec: str, *, rank: int | None = None, catalog: Path | None = None,
             product_id: str | None = None) -> RemixSource:
     """The :class:`RemixSource` of a CLI argument. Raises :class:`InputError` naming what is missing."""
     path, rank = split_spec(spec, rank)
-    if not path.exists():
-        raise InputError("no such file", Where(path))
+    need_file(path, "a clip or a highlights report")
     if path.suffix.lower() == ".json":
         return _from_report(path, 1 if rank is None else rank, catalog, product_id)
     if rank is not None:

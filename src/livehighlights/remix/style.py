@@ -12,6 +12,7 @@ the same at 720x1280 and 1080x1920. Colours are ``#RRGGBB`` or ``#RRGGBBAA``.
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 import typing
@@ -20,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Where
+from ..errors import InputError, Where, need_file
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?$")
 
@@ -215,8 +216,7 @@ def _resolve(spec: str) -> Path:
         return known[spec]
     p = Path(spec)
     if p.suffix.lower() in (".toml", ".json") or p.exists():
-        if not p.is_file():
-            raise InputError("style file not found", Where(p))
+        need_file(p, "a style file")
         return p
     raise InputError(f"unknown style '{spec}' (known: {', '.join(sorted(known))}; or give a .toml file)",
                      Where(field="--style"))
@@ -319,18 +319,45 @@ def _check(v: Any, tp: Any, path: Path, name: str, meta: dict[str, Any]) -> Any:
     return v
 
 
+RANGES: dict[str, tuple[float, float, str]] = {
+    "subtitles.size": (0.01, 0.15, "a fraction of the frame's height"),
+    "subtitles.outline": (0.0, 0.02, "a fraction of the frame's height"),
+    "subtitles.words_min": (1, 12, "words"),
+    "subtitles.words_max": (1, 12, "words"),
+    "stickers.size": (0.01, 0.15, "a fraction of the frame's height"),
+    "stickers.radius": (0.0, 0.5, "a fraction of the sticker's height"),
+    "stickers.start": (0.0, 60.0, "seconds after the clip's start"),
+    "stickers.animate_s": (0.0, 5.0, "seconds"),
+    "stickers.max_title_chars": (4, 200, "characters"),
+    "live_badge.size": (0.01, 0.15, "a fraction of the frame's height"),
+    "live_badge.target": (0.0, 1.0, "fractions of the frame"),
+    "arrow.size": (0.02, 0.4, "a fraction of the frame's height"),
+    "end_card.duration": (0.0, 10.0, "seconds (0: no card)"),
+    "end_card.darken": (0.0, 1.0, "an opacity"),
+    "end_card.size": (0.02, 0.25, "a fraction of the frame's height"),
+    "music.volume_db": (-60.0, 0.0, "dB relative to the LIVE's voice (music never louder than the voice)"),
+    "music.duck_ratio": (1.0, 20.0, "a compression ratio"),
+    "music.fade_in": (0.0, 10.0, "seconds"),
+    "music.fade_out": (0.0, 10.0, "seconds"),
+    "audio.target_lufs": (-30.0, -8.0, "LUFS (platforms play about -14)"),
+    "audio.true_peak_db": (-9.0, -0.1, "dBTP (a ceiling under full scale)"),
+}
+"""Every numeric style field's accepted range ``(low, high, unit)``; a value outside is refused naming the file
+and field (a test checks that every numeric field has a range)."""
+
+
 def _ranges(obj: Any, path: Path, section: str) -> None:
-    """Values that type-check but make no sense (a negative size, more min words than max)."""
+    """Values that type-check but make no sense (out of :data:`RANGES`, more min words than max)."""
     for f in fields(obj):
+        name = f"{section}.{f.name}"
         v = getattr(obj, f.name)
-        if f.name in ("size", "outline", "radius", "darken", "animate_s", "duration", "start", "fade_in",
-                      "fade_out") and isinstance(v, float) and not v >= 0:
-            raise InputError(f"must not be negative, got {v}", Where(path, field=f"{section}.{f.name}"))
-        if f.name in ("size", "darken") and isinstance(v, float) and v > 1:
-            raise InputError(f"is a fraction of the frame, at most 1, got {v}",
-                             Where(path, field=f"{section}.{f.name}"))
-        if f.name == "target" and not all(0 <= x <= 1 for x in v):
-            raise InputError("must be fractions of the frame in [0, 1]", Where(path, field=f"{section}.{f.name}"))
+        if name not in RANGES:
+            continue
+        lo, hi, unit = RANGES[name]
+        values = v if isinstance(v, list) else [v]
+        if not all(math.isfinite(x) and lo <= x <= hi for x in values):
+            shown = json.dumps(v) if isinstance(v, list) else f"{v:g}"
+            raise InputError(f"must be within {lo:g} to {hi:g} ({unit}), got {shown}", Where(path, field=name))
     if isinstance(obj, SubtitleStyle) and not 1 <= obj.words_min <= obj.words_max:
         raise InputError(f"need 1 <= words_min <= words_max, got {obj.words_min} and {obj.words_max}",
                          Where(path, field=f"{section}.words_min"))

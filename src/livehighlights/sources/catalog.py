@@ -146,7 +146,7 @@ class _ProductReader:
 def load_catalog(path: str | Path) -> Catalog:
     """Read and validate a catalog file. Raises :class:`InputError` naming the file, product and field."""
     path = Path(path)
-    text = read_text(path)
+    text = read_text(path, "a catalog (JSON)")
     if not text.strip():
         raise InputError("empty catalog: expected a JSON list of products", Where(path))
     try:

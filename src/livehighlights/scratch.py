@@ -1,0 +1,89 @@
+"""Work that does not outlive us: child processes that die with this one, and scratch folders and partial
+files that are removed however this process ends (a return, an exception, SIGTERM or SIGKILL).
+
+Children started with :func:`child_options` get ``SIGKILL`` from the kernel when the thread that started them
+goes away (Linux ``PR_SET_PDEATHSIG``; the thread waits on them, so it is there as long as they run unless the
+whole process is killed). A :class:`Scratch` folder is watched by a small reaper process that waits on a pipe
+from us: when the pipe closes, as it does when we exit in any way, the reaper removes the folder and the
+partial files named to it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Scratch", "child_options"]
+
+_PR_SET_PDEATHSIG = 1
+_LIBC: Any = None
+if sys.platform.startswith("linux"):
+    try:
+        _LIBC = ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover - no libc to call: children are not tied to us
+        _LIBC = None
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec: one system call, nothing else
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def child_options() -> dict[str, Any]:
+    """Keyword arguments for :mod:`subprocess` that make the child die when we do (empty where unsupported)."""
+    return {"preexec_fn": _die_with_parent} if _LIBC is not None else {}
+
+
+_REAPER = """
+import os, shutil, sys
+sys.stdin.buffer.read()  # returns when the parent's end closes: the parent finished or died
+for p in sys.argv[1:]:
+    if os.path.isdir(p) and not os.path.islink(p):
+        shutil.rmtree(p, ignore_errors=True)
+    else:
+        try:
+            os.unlink(p)
+        except OSError:
+            pass
+"""
+
+
+class Scratch:
+    """A scratch folder (and partial output files) removed when the ``with`` block ends or the process dies.
+
+    ``partials`` are files that exist only while being written (e.g. an output rendered under a hidden name
+    and renamed into place when complete): if we die before the rename, they go too."""
+
+    def __init__(self, prefix: str, partials: list[Path] | None = None) -> None:
+        self.prefix = prefix
+        self.partials = list(partials or [])
+        self.path = Path()
+        self._reaper: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Scratch:
+        self.path = Path(tempfile.mkdtemp(prefix=self.prefix))
+        try:
+            self._reaper = subprocess.Popen([sys.executable, "-c", _REAPER, str(self.path),
+                                             *map(str, self.partials)],
+                                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL, start_new_session=True)
+        except OSError:  # pragma: no cover - no reaper: cleaned on a normal exit only
+            self._reaper = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+        for p in self.partials:
+            Path(p).unlink(missing_ok=True)
+        if self._reaper is not None:
+            if self._reaper.stdin is not None:
+                self._reaper.stdin.close()
+            try:
+                self._reaper.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # pragma: no cover
+                self._reaper.kill()
