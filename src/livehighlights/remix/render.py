@@ -20,21 +20,13 @@ from ..timing import Attempts, timed
 from . import elements as els
 from . import graph, reframe
 from .audio import mix
+from .content import repeated, spoken_points
 from .fonts import font_family, missing_glyphs, resolve_font
 from .job import Composition, RemixJob
-from .layout import (
-    Box,
-    SafeArea,
-    auto_subtitle_band,
-    clip_box,
-    inflate,
-    merge_touching,
-    overlap,
-    subtitle_band,
-    union,
-)
+from .layout import Box, SafeArea, clip_box, inflate, merge_touching, overlap, union
 from .music import resolve_track
 from .plan import LivePlan, format_start, load_plan
+from .solve import Obstacle, clear_of
 from .source import RemixSource
 from .style import Style, load_style
 from .subtitles import make_cards, write_ass
@@ -46,6 +38,10 @@ PRODUCT_MARGIN = 0.015
 MAX_AREA_RATIO = 0.33
 MIN_MARK_FRAMES = 12
 """Pictures needed to tell the LIVE's own still marks from scenery (fewer keyframes: sample the clip)."""
+SCREEN_TEXT_FRAMES = 4
+"""Frames of the clip whose text is read (the LIVE's own price cards and cues)."""
+FACE_PAD = (0.2, 0.25)
+"""The face's box is inflated by these fractions of its width and height (hair, chin, the sway)."""
 PRODUCT_PAD = (0.15, 0.35)
 """... and by these fractions of its own width and height: the matcher outlines the reference picture (a
 label, a box face), while the product itself reaches further (a candle's flame, a bottle's cap)."""
@@ -70,6 +66,8 @@ class RemixOptions:
     vision_fps: float = 1.0
     """Product tracking rate (landscape sources use at least 2/s: the crop follows it)."""
     speech_model: str | None = None
+    debug_boxes: bool = False
+    """Mark on the contact sheet the boxes of the face, the product, the LIVE's marks and our elements."""
 
 
 @dataclass
@@ -127,23 +125,46 @@ def remix(source: RemixSource, out: Path, options: RemixOptions | None = None) -
         shutil.rmtree(work, ignore_errors=True)
 
 
-def _analyse(job: RemixJob) -> tuple[Any, Any, list[Box], list[tuple[Ms, float | None]]]:
-    """Transcript, product visibility track, the LIVE's own still marks and (landscape) motion centroids,
-    computed side by side; an analysis that fails becomes a warning and the remix goes on without it."""
+@dataclass
+class Analysis:
+    """What the remix learned about its clip (each part ``None``/empty when its analysis failed)."""
+
+    transcript: Any
+    track: Any
+    """The product's visibility track."""
+    marks: list[Box]
+    """The LIVE's own still marks (source pixels)."""
+    faces: Any
+    """The :class:`~livehighlights.vision.faces.FaceResult`."""
+    screen: Any
+    """The LIVE's on-screen text (:class:`~livehighlights.vision.screen_text.ScreenTextResult`)."""
+    motion: list[tuple[Ms, float | None]]
+
+
+def _analyse(job: RemixJob) -> Analysis:
+    """Transcript (with the catalog's words as hot words, near misses corrected), product visibility track,
+    the LIVE's own still marks and on-screen text, the host's face and (landscape) motion centroids, computed
+    side by side; an analysis that fails becomes a warning and the remix goes on without it."""
     source, o, info, duration, language = job.source, job.options, job.info, job.duration, job.language
     guard = Attempts(ndigits=3)
+    vocabulary = catalog_vocabulary(source.product, source.catalog_products)
 
     def speech() -> Any:
         from ..media.speech import speech_options, transcribe
 
-        return transcribe(source.clip, 0, duration, speech_options(o.speech_model, language))
+        opts = speech_options(o.speech_model, language)
+        opts.vocabulary = tuple(vocabulary)
+        opts.brands = tuple({p.brand for p in [source.product, *source.catalog_products] if p and p.brand})
+        return transcribe(source.clip, 0, duration, opts)
 
-    def vision() -> tuple[Any, list[Box]]:
-        """The product's visibility track and the LIVE's own still marks (its stickers, price cards,
-        titles: boxes in source pixels), both from one scan of the clip."""
+    def vision() -> tuple[Any, list[Box], Any]:
+        """The product's visibility track, the LIVE's own still marks (its stickers, price cards, titles:
+        boxes in source pixels) and one keyframe scan for the face and text readers."""
         from ..vision import scan_window
+        from ..vision.faces import FACE_SHORT_SIDE
         from ..vision.frames import keyframe_scan
         from ..vision.product import visibility_track
+        from ..vision.screen_text import OCR_SHORT_SIDE
 
         images = source.product.images if source.product is not None else []
         if info.width > info.height:
@@ -151,39 +172,68 @@ def _analyse(job: RemixJob) -> tuple[Any, Any, list[Box], list[tuple[Ms, float |
             # look at full height (up to 720 px) rather than the usual 360
             fps = max(o.vision_fps, 2.0)
             scan = scan_window(source.clip, 0, duration, sample_fps=fps, short_side=min(720, info.height),
-                               stats=False)
+                               stats=False, hires_fps=0.5, hires_short_side=OCR_SHORT_SIDE)
             track = visibility_track(source.clip, 0, duration, images, fps=fps, scan=scan) if images else None
-            return track, _live_marks(source.clip, duration, scan)
+            return track, _live_marks(source.clip, duration, scan), scan
         # stickers only need to know where the product is: its keyframes (every 2 s in a LIVE) are enough,
         # and decoding only them is ~10x cheaper; a clip with sparse keyframes gets the sampled full pass
         from ..vision import VisibilityOptions
 
-        keys = keyframe_scan(source.clip, 0, duration)
+        keys = keyframe_scan(source.clip, 0, duration, hires_short_side=OCR_SHORT_SIDE,
+                             color_short_side=FACE_SHORT_SIDE)
         if len(keys.samples) < max(MIN_MARK_FRAMES, duration // 3000):
             # a short clip (or sparse keyframes): too few pictures to tell the LIVE's marks from scenery
-            keys = scan_window(source.clip, 0, duration, sample_fps=max(2.0, o.vision_fps), stats=False)
+            sampled = scan_window(source.clip, 0, duration, sample_fps=max(2.0, o.vision_fps), stats=False)
+            sampled.hires, sampled.color = keys.hires, keys.color
+            keys = sampled
         track = visibility_track(source.clip, 0, duration, images, scan=keys,
                                  options=VisibilityOptions(refine=False)) if images else None
-        return track, _live_marks(source.clip, duration, keys)
+        return track, _live_marks(source.clip, duration, keys), keys
+
+    def faces(scan: Any) -> Any:
+        from ..vision.faces import find_faces
+
+        return find_faces(source.clip, 0, duration, scan=scan)
+
+    def screen(scan: Any) -> Any:
+        from ..vision.screen_text import find_screen_text
+
+        return find_screen_text(source.clip, 0, duration, frames=SCREEN_TEXT_FRAMES, scan=scan)
 
     landscape = info.width > info.height
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool:
         f_speech = pool.submit(guard.attempt, "transcribe", speech) if job.style.subtitles.enabled else None
-        f_vis = pool.submit(guard.attempt, "product_track", vision)
         f_motion = pool.submit(guard.attempt, "motion", lambda: reframe.motion_centroids(source.clip, duration)) \
             if landscape else None
-        track, marks = f_vis.result() or (None, [])
-        found = (f_speech.result() if f_speech else None, track, marks,
-                 (f_motion.result() or []) if f_motion else [])
+        track, marks, scan = guard.attempt("product_track", vision) or (None, [], None)
+        f_faces = pool.submit(guard.attempt, "faces", lambda: faces(scan))
+        f_text = pool.submit(guard.attempt, "screen_text", lambda: screen(scan)) if job.style.stickers.enabled else None
+        found = Analysis(f_speech.result() if f_speech else None, track, marks, f_faces.result(),
+                         f_text.result() if f_text else None, (f_motion.result() or []) if f_motion else [])
     job.timings.update(guard.timings)
     job.warnings += [f"{name}: {why}" for name, why in guard.unknown.items()]
+    if found.faces is not None and found.faces.status != "ok":
+        job.warnings.append(f"faces: {found.faces.reason}: the layout cannot keep off the host's face")
     return found
+
+
+def catalog_vocabulary(product: Any, products: list[Any] | None) -> list[str]:
+    """The words the host is likely to say that a speech model does not know: the product's brand, title
+    and selling points first, then the other catalog products' brands and titles."""
+    out: list[str] = []
+    for p in [product, *(products or [])]:
+        if p is None:
+            continue
+        for term in [p.brand, p.title, *(p.selling_points if p is product else [])]:
+            if term and term not in out:
+                out.append(term)
+    return out
 
 
 def _live_marks(clip: Path, duration: Ms, scan: Any) -> list[Box]:
     """Boxes (source pixels) of the marks burned on the LIVE's picture: its own stickers, price cards and
     titles, seen to stay while the picture moved under them (confidence >= 0.5; still scenery is not one).
-    The remix keeps them readable where it can (a seller's own promotion is worth showing)."""
+    The remix never covers them (a seller's own promotion is worth showing)."""
     from ..vision import find_static_overlays
 
     found = find_static_overlays(clip, 0, duration, scan=scan)
@@ -231,6 +281,39 @@ def _framing(info: Any, size: tuple[int, int], duration: Ms, boxes: list[tuple[M
     return reframe.follow(src, size, duration, sorted(subject))
 
 
+def _obstacles(found: Analysis, framing: reframe.Framing, product_box: Box | None, size: tuple[int, int],
+               duration: Ms) -> list[Obstacle]:
+    """What nothing of ours may cover, in output pixels: the product (padded), the host's face (padded),
+    the LIVE's own marks and the text it shows (everywhere a moving crop sweeps them)."""
+    W, H = size
+    out = [Obstacle("product", _pad(product_box, W))] if product_box else []
+    times = sorted({0, duration // 2, max(0, duration - 1)} | {tm for tm, _ in framing.knots})
+
+    def mapped(kind: str, boxes: list[Box]) -> None:
+        seen: set[Box] = set()
+        for b in boxes:
+            for tm in times:
+                b2 = clip_box(framing.map_box(b, tm), W, H)
+                if b2 is not None and b2 not in seen:
+                    seen.add(b2)
+                    out.append(Obstacle(kind, b2))
+
+    faces = found.faces.boxes if found.faces is not None and found.faces.status == "ok" else []
+    mapped("face", [_pad_face(b) for b in faces])
+    texts: list[Box] = []
+    if found.screen is not None and found.screen.status == "ok":
+        texts = [tuple(c.box) for c in found.screen.cues]
+    margin = max(4, min(W, H) // 60)
+    mapped("mark", merge_touching([*found.marks, *(inflate(b, margin) for b in texts)]))
+    return out
+
+
+def _pad_face(box: Box) -> Box:
+    x, y, w, h = box
+    mx, my = int(w * FACE_PAD[0]), int(h * FACE_PAD[1])
+    return (x - mx, y - my, w + 2 * mx, h + 2 * my)
+
+
 def _render(job: RemixJob) -> RemixResult:
     from ..media.ffmpeg import run_ffmpeg
     from . import sidecar
@@ -238,41 +321,43 @@ def _render(job: RemixJob) -> RemixResult:
     o, style, info, size, duration, warnings = job.options, job.style, job.info, job.size, job.duration, job.warnings
     W, H = size
     area = SafeArea(W, H)
-    transcript, vis, marks, motion = _analyse(job)
-    with timed(job.timings, "layout", ndigits=3):
-        src_boxes = _sighting_boxes(vis, (info.width, info.height))
-        framing = _framing(info, size, duration, src_boxes, motion)
-        out_boxes = [(tm, b2) for tm, b in src_boxes if (b2 := clip_box(framing.map_box(b, tm), W, H))]
-        product_box = union(b for _, b in out_boxes)
-        avoid = [_pad(product_box, W)] if product_box else []
-        # the LIVE's own marks where they show in the output (a moving crop sweeps them: all its positions)
-        times = sorted({0, duration // 2, max(0, duration - 1)} | {tm for tm, _ in framing.knots})
-        clear = [b2 for b in marks for tm in times if (b2 := clip_box(framing.map_box(b, tm), W, H))]
-        clear = list(dict.fromkeys(clear))
-        if job.source.product is None:
-            warnings.append("no product given (--catalog/--product or a highlight): no catalog stickers")
-        elif product_box is None:
-            warnings.append("the product was not located in the clip: stickers placed without its box")
+    with ThreadPoolExecutor(max_workers=1) as side:
+        # the soundtrack needs nothing from the analysis: mixed beside it
+        f_sound = side.submit(_timed_mix, job)
+        found = _analyse(job)
+        with timed(job.timings, "layout", ndigits=3):
+            src_boxes = _sighting_boxes(found.track, (info.width, info.height))
+            framing = _framing(info, size, duration, src_boxes, found.motion)
+            out_boxes = [(tm, b2) for tm, b in src_boxes if (b2 := clip_box(framing.map_box(b, tm), W, H))]
+            product_box = union(b for _, b in out_boxes)
+            obstacles = _obstacles(found, framing, product_box, size, duration)
+            if job.source.product is None:
+                warnings.append("no product given (--catalog/--product or a highlight): no catalog stickers")
+            elif product_box is None:
+                warnings.append("the product was not located in the clip: stickers placed without its box")
 
-        end_card = _end_card_lines(style, job.plan, o.live_on, job.language)
-        card_ms = int(style.end_card.duration * 1000) if end_card else 0
-        card_start = max(0, duration - card_ms)
-        lang = getattr(transcript, "language", None) or job.language
-        taken: list[Box] = []
-        subs, ass = _subtitles(job, transcript, lang, avoid, clear, card_start, taken)
-        placed = els.place_all(job.source.product, style, job.language, area, job.font, job.source.logo, avoid,
-                               taken, o.live_on, card_start, job.work, keep_clear=clear)
-        warnings += [f"left out {s}" for s in placed.skipped]
-        card = None
-        if end_card:
-            img, box = els.end_card_image(end_card, job.font, size, job.work)
-            card = graph.EndCard(card_start, style.end_card.darken, img, box, [x[0] for x in end_card])
-
-    with timed(job.timings, "audio", ndigits=3):
-        sound, sound_report = mix(job.source.clip, duration, job.track, style.music, style.audio, job.work)
+            end_card = _end_card_lines(style, job.plan, o.live_on, job.language)
+            card_ms = int(style.end_card.duration * 1000) if end_card else 0
+            card_start = max(0, duration - card_ms)
+            lang = getattr(found.transcript, "language", None) or job.language
+            cards, subs = _cards(job, found.transcript, lang, card_start)
+            scene = els.Scene(area, obstacles, style, job.language, job.font, job.sub_font, job.source.logo,
+                              job.source.product, o.live_on, card_start, cards,
+                              spoken_points(job.source.product, found.transcript),
+                              repeated(found.screen, job.source.product, found.marks), job.work)
+            placed = els.lay_out(scene)
+            ass = _subtitle_file(job, cards, placed.band, subs, lang)
+            warnings += [f"left out {s}" for s in placed.skipped]
+            card = None
+            if end_card:
+                img, box = els.end_card_image(end_card, job.font, size, job.work)
+                box = _end_card_place(box, obstacles, H)
+                card = graph.EndCard(card_start, style.end_card.darken, img, box, [x[0] for x in end_card])
+        sound, sound_report = f_sound.result()
 
     comp = Composition(framing, product_box, out_boxes, subs, ass, placed, card,
-                       _card_kind(job.plan, o.live_on) if card else None, sound, sound_report, lang)
+                       _card_kind(job.plan, o.live_on) if card else None, sound, sound_report, lang, obstacles,
+                       found.faces, found.screen)
     with timed(job.timings, "encode", ndigits=3):
         if o.contact_sheet is not None:
             o.contact_sheet.parent.mkdir(parents=True, exist_ok=True)
@@ -283,40 +368,63 @@ def _render(job: RemixJob) -> RemixResult:
     return RemixResult(job.out, path, o.contact_sheet, data, warnings, job.timings)
 
 
-def _subtitles(job: RemixJob, transcript: Any, lang: str | None, avoid: list[Box], clear: list[Box],
-               card_start: Ms, taken: list[Box]) -> tuple[dict[str, Any], Path | None]:
-    """The subtitle report and the burned ``.ass`` file (band with least product overlap, cards from the
-    words); the band joins ``taken``."""
-    sub_style, sub_font = job.style.subtitles, job.sub_font
-    area = SafeArea(*job.size)
-    px = int(sub_style.size * job.size[1])
+def _timed_mix(job: RemixJob) -> tuple[Path, Any]:
+    t = time.perf_counter()
+    out = mix(job.source.clip, job.duration, job.track, job.style.music, job.style.audio, job.work)
+    job.timings["audio"] = round(time.perf_counter() - t, 3)
+    return out
+
+
+def _cards(job: RemixJob, transcript: Any, lang: str | None, card_start: Ms) -> tuple[list[Any], dict[str, Any]]:
+    """The subtitle cards and the subtitle report (status so far)."""
+    sub_style = job.style.subtitles
     subs: dict[str, Any] = {"enabled": sub_style.enabled, "status": "off", "language": lang}
-    words = [(w.start_ms, w.end_ms, w.text) for w in transcript.words] if transcript else []
     if not sub_style.enabled:
-        return subs, None
+        return [], subs
     if transcript is None:
         subs["status"] = "no transcript (speech recognition failed): rendered without subtitles"
-        return subs, None
+        return [], subs
+    words = [(w.start_ms, w.end_ms, w.text) for w in transcript.words]
     if not words:
         subs["status"] = "no speech found: rendered without subtitles"
-        return subs, None
-    where = sub_style.position
-    if where == "auto":
-        band, where = auto_subtitle_band(area, px, avoid, clear)
-    else:
-        band = subtitle_band(area, px, 2, where)
-    cards = make_cards(words, sub_style, card_start)
+        return [], subs
+    subs["corrections"] = [c.to_json() for c in getattr(transcript, "corrections", [])]
+    return make_cards(words, sub_style, card_start), subs
+
+
+def _subtitle_file(job: RemixJob, cards: list[Any], band: Box | None, subs: dict[str, Any],
+                   lang: str | None) -> Path | None:
+    """The burned ``.ass`` file of the cards in the band the layout gave them; the report is completed."""
+    if not cards:
+        return None
+    if band is None:
+        subs["status"] = "left out: no band clear of the face, the product and the LIVE's marks"
+        return None
+    sub_font = job.sub_font
     family = font_family(sub_font)
     (job.work / "fonts").symlink_to(sub_font.parent.absolute())
-    ass = write_ass(cards, sub_style, family, job.size, band, where, job.work / "subs.ass")
+    ass = write_ass(cards, job.style.subtitles, family, job.size, band, sub_font, job.work / "subs.ass")
     missing = missing_glyphs(sub_font, " ".join(c.text for c in cards))
     if missing:
         job.warnings.append(f"the subtitle font {sub_font.name} has no glyph for {''.join(missing[:10])} "
                             f"(language {lang}): set the style's subtitles.font to a font that covers it")
-    subs.update(status="burned", position=where, band=list(band), cards=len(cards), font=family,
-                timing=[[c.start_ms, c.end_ms, c.text] for c in cards], words=len(words), missing_glyphs=missing)
-    taken.append(band)
-    return subs, ass
+    subs.update(status="burned", band=list(band), cards=len(cards), font=family,
+                timing=[[c.start_ms, c.end_ms, c.text] for c in cards],
+                words=sum(len(c.words) for c in cards), missing_glyphs=missing)
+    return ass
+
+
+def _end_card_place(box: Box, obstacles: list[Obstacle], height: int) -> Box:
+    """The end card's box moved up or down (least) to keep off the face and the LIVE's marks where it can;
+    it shows over the darkened frame once every other element is gone, so the product may lie under it."""
+    x, y, w, h = box
+    keep = [o for o in obstacles if o.kind in ("face", "mark")]
+    step = max(4, height // 100)
+    for dy in sorted(range(-y, height - h - y + 1, step), key=abs):
+        cand = (x, y + dy, w, h)
+        if clear_of(cand, keep):
+            return cand
+    return box
 
 
 def _pad(box: Box, width: int) -> Box:
