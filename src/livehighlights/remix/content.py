@@ -78,7 +78,23 @@ def spoken_points(product: Product | None, transcript: Any, limit: int = 4) -> l
         from ..text.selling_points import MatchOptions, match_selling_points
 
         found = match_selling_points(transcript, product.selling_points, options=MatchOptions(embedder=None))
-        said = sorted((m.start_ms, m.point) for m in found if m.stated and m.start_ms is not None)
+        words = transcript.words
+        said = sorted((_said_at(m.point, words, m.start_ms), m.point) for m in found
+                      if m.stated and m.start_ms is not None)
         if said:
             return [SpokenPoint(p, t) for t, p in said[:limit]]
     return [SpokenPoint(product.selling_points[0], None)]
+
+
+def _said_at(point: str, words: Sequence[Any], fallback: Ms) -> Ms:
+    """When the words of ``point`` start in ``words`` (the best fuzzy run of as many words), else ``fallback``
+    (a sentence may hold several points: its start is not when each is said)."""
+    key = normalise(point)
+    n = max(1, len(key.split()))
+    norms = [normalise(w.text) for w in words]
+    best, at = 0.0, fallback
+    for i in range(0, max(0, len(words) - n) + 1):
+        score = fuzz.ratio(" ".join(norms[i:i + n]), key)
+        if score > best:
+            best, at = score, words[i].start_ms
+    return at if best >= 70 else fallback

@@ -36,7 +36,7 @@ ANCHORS: dict[str, tuple[float, float]] = {"title": (0.5, 0.12), "brand": (0.96,
                                            "price": (0.04, 0.42), "discount": (0.96, 0.30), "cta": (0.04, 0.76),
                                            "promo": (0.04, 0.62)}
 """Where each sticker would like to sit (fractions of the frame); the layout takes the best free place."""
-SHRINK = (1.0, 0.8, 0.65)
+SHRINK = (1.0, 0.8, 0.65, 0.5)
 """Sizes a sticker may take (each a candidate of its own, smaller ones cost more)."""
 ARROW_RINGS = (0.7, 0.9, 1.15, 1.45, 1.8)
 """Distances (times the arrow's length) from the LIVE's entry point to the arrow's centre."""
@@ -82,6 +82,8 @@ class Placed:
     dropped: dict[str, str] = field(default_factory=dict)
     band: Box | None = None
     """The subtitle band (``None``: no subtitles)."""
+    band_lines: int = 2
+    """Lines of the subtitle band (cards are split to fit)."""
     entry: tuple[int, int] | None = None
     """The LIVE's entry point the arrow points at (output pixels), when the LIVE is on."""
     search: dict[str, float] = field(default_factory=dict)
@@ -209,10 +211,11 @@ def lay_out(sc: Scene) -> Placed:
         res.entry = entry_point(style, area)
         if style.live_badge.enabled:
             text = style.text("live_now", sc.language)
-            badge = (text, draw.live_badge(text, sc.font, int(style.live_badge.size * area.h), style.live_badge.color,
-                                           style.live_badge.background))
+            badges = [draw.live_badge(text, sc.font, int(style.live_badge.size * area.h * k), style.live_badge.color,
+                                      style.live_badge.background) for k in SHRINK[:3]]
+            badge = (text, badges)
             requests.append(Request("live_badge", VALUES["live_badge"],
-                                    grid_candidates([badge[1].size], tuple(style.live_badge.target), area,
+                                    grid_candidates([b.size for b in badges], tuple(style.live_badge.target), area,
                                                     sc.obstacles)))
         if style.arrow.enabled:
             arrows = {}
@@ -228,14 +231,14 @@ def lay_out(sc: Scene) -> Placed:
 
 
 def _materialise(sc: Scene, sol: Solution, res: Placed, drawn: list[dict[str, tuple[str, Image.Image]]],
-                 pts: list[list[Image.Image]], badge: tuple[str, Image.Image] | None,
+                 pts: list[list[Image.Image]], badge: tuple[str, list[Image.Image]] | None,
                  arrows: dict[int, Image.Image] | None) -> None:
     """Turn the chosen candidates into :class:`Element` s (PNG files in the work folder)."""
     area, style, work, end_ms = sc.area, sc.style, sc.work, sc.end_ms
     start = int(style.stickers.start * 1000)
     for kind, c in sol.chosen.items():
         if kind == "subtitles":
-            res.band = c.box
+            res.band, res.band_lines = c.box, c.variant
         elif kind == "point":
             times = [p.start_ms if p.start_ms is not None else start for p in sc.points]
             for i, (p, img) in enumerate(zip(sc.points, pts[c.variant], strict=True)):
@@ -248,7 +251,7 @@ def _materialise(sc: Scene, sol: Solution, res: Placed, drawn: list[dict[str, tu
                 res.elements.append(Element("point", p.text, path, c.box, a, b, _side(c.box, area) if
                                             style.stickers.animate and i == 0 else None, travel=c.box))
         elif kind == "live_badge" and badge is not None:
-            badge[1].save(work / "badge.png")
+            badge[1][c.variant].save(work / "badge.png")
             res.elements.append(Element("live_badge", badge[0], work / "badge.png", c.box, 0, end_ms))
         elif kind == "arrow" and arrows is not None and res.entry is not None:
             amp = max(4, area.h // 100) if style.arrow.bounce else 0

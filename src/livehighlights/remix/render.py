@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import InputError, MediaError, Where
 from ..timebase import Ms
 from ..timing import Attempts, timed
@@ -23,13 +25,14 @@ from .audio import mix
 from .content import repeated, spoken_points
 from .fonts import font_family, missing_glyphs, resolve_font
 from .job import Composition, RemixJob
-from .layout import Box, SafeArea, clip_box, inflate, merge_touching, overlap, union
+from .layout import Box, SafeArea, clip_box, inflate, merge_touching, union
+from .marks import LiveMarks, live_marks
 from .music import resolve_track
 from .plan import LivePlan, format_start, load_plan
 from .solve import Obstacle, clear_of
 from .source import RemixSource
 from .style import Style, load_style
-from .subtitles import make_cards, write_ass
+from .subtitles import fit_cards, make_cards, subtitle_pad, write_ass
 
 SIZES: dict[str, tuple[int, int]] = {"1080x1920": (1080, 1920), "720x1280": (720, 1280)}
 """Output sizes (9:16, never below 720p)."""
@@ -38,13 +41,13 @@ PRODUCT_MARGIN = 0.015
 MAX_AREA_RATIO = 0.33
 MIN_MARK_FRAMES = 12
 """Pictures needed to tell the LIVE's own still marks from scenery (fewer keyframes: sample the clip)."""
-SCREEN_TEXT_FRAMES = 4
-"""Frames of the clip whose text is read (the LIVE's own price cards and cues)."""
 FACE_PAD = (0.2, 0.25)
 """The face's box is inflated by these fractions of its width and height (hair, chin, the sway)."""
-PRODUCT_PAD = (0.15, 0.35)
-"""... and by these fractions of its own width and height: the matcher outlines the reference picture (a
+PRODUCT_PAD = (0.15, 0.2)
+"""... and by these fractions of its usual width and height: the matcher outlines the reference picture (a
 label, a box face), while the product itself reaches further (a candle's flame, a bottle's cap)."""
+REST_SHARE = 0.6
+"""Share of the product's sightings that must agree on a resting place (see :func:`resting_box`)."""
 
 
 @dataclass
@@ -157,28 +160,21 @@ def _analyse(job: RemixJob) -> Analysis:
         opts.brands = tuple({p.brand for p in [source.product, *source.catalog_products] if p and p.brand})
         return transcribe(source.clip, 0, duration, opts)
 
-    def vision() -> tuple[Any, list[Box], Any]:
-        """The product's visibility track, the LIVE's own still marks (its stickers, price cards, titles:
-        boxes in source pixels) and one keyframe scan for the face and text readers."""
+    def scanned() -> Any:
+        """One decoding pass for the product, the marks, the face and the text readers: the keyframes (every
+        2 s in a LIVE, ~10x cheaper than every frame), or sampled frames where the picture needs more."""
         from ..vision import scan_window
         from ..vision.faces import FACE_SHORT_SIDE
         from ..vision.frames import keyframe_scan
-        from ..vision.product import visibility_track
         from ..vision.screen_text import OCR_SHORT_SIDE
 
-        images = source.product.images if source.product is not None else []
         if info.width > info.height:
             # reframing needs the product found in most frames: a landscape frame holds it small, so
             # look at full height (up to 720 px) rather than the usual 360
-            fps = max(o.vision_fps, 2.0)
-            scan = scan_window(source.clip, 0, duration, sample_fps=fps, short_side=min(720, info.height),
-                               stats=False, hires_fps=0.5, hires_short_side=OCR_SHORT_SIDE)
-            track = visibility_track(source.clip, 0, duration, images, fps=fps, scan=scan) if images else None
-            return track, _live_marks(source.clip, duration, scan), scan
-        # stickers only need to know where the product is: its keyframes (every 2 s in a LIVE) are enough,
-        # and decoding only them is ~10x cheaper; a clip with sparse keyframes gets the sampled full pass
-        from ..vision import VisibilityOptions
-
+            scan = scan_window(source.clip, 0, duration, sample_fps=max(o.vision_fps, 2.0),
+                               short_side=min(720, info.height), stats=False, hires_fps=0.5,
+                               hires_short_side=OCR_SHORT_SIDE)
+            return scan
         keys = keyframe_scan(source.clip, 0, duration, hires_short_side=OCR_SHORT_SIDE,
                              color_short_side=FACE_SHORT_SIDE)
         if len(keys.samples) < max(MIN_MARK_FRAMES, duration // 3000):
@@ -186,30 +182,41 @@ def _analyse(job: RemixJob) -> Analysis:
             sampled = scan_window(source.clip, 0, duration, sample_fps=max(2.0, o.vision_fps), stats=False)
             sampled.hires, sampled.color = keys.hires, keys.color
             keys = sampled
-        track = visibility_track(source.clip, 0, duration, images, scan=keys,
-                                 options=VisibilityOptions(refine=False)) if images else None
-        return track, _live_marks(source.clip, duration, keys), keys
+        return keys
+
+    def product(scan: Any) -> Any:
+        from ..vision import VisibilityOptions
+        from ..vision.product import visibility_track
+
+        images = source.product.images if source.product is not None else []
+        if not images:
+            return None
+        if landscape:
+            fps = max(o.vision_fps, 2.0)
+            return visibility_track(source.clip, 0, duration, images, fps=fps, scan=scan)
+        return visibility_track(source.clip, 0, duration, images, scan=scan, options=VisibilityOptions(refine=False))
 
     def faces(scan: Any) -> Any:
         from ..vision.faces import find_faces
 
         return find_faces(source.clip, 0, duration, scan=scan)
 
-    def screen(scan: Any) -> Any:
-        from ..vision.screen_text import find_screen_text
-
-        return find_screen_text(source.clip, 0, duration, frames=SCREEN_TEXT_FRAMES, scan=scan)
+    def marks(scan: Any) -> LiveMarks:
+        return live_marks(source.clip, duration, scan, read_text=job.style.stickers.enabled)
 
     landscape = info.width > info.height
-    with ThreadPoolExecutor(max_workers=3) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         f_speech = pool.submit(guard.attempt, "transcribe", speech) if job.style.subtitles.enabled else None
         f_motion = pool.submit(guard.attempt, "motion", lambda: reframe.motion_centroids(source.clip, duration)) \
             if landscape else None
-        track, marks, scan = guard.attempt("product_track", vision) or (None, [], None)
-        f_faces = pool.submit(guard.attempt, "faces", lambda: faces(scan))
-        f_text = pool.submit(guard.attempt, "screen_text", lambda: screen(scan)) if job.style.stickers.enabled else None
-        found = Analysis(f_speech.result() if f_speech else None, track, marks, f_faces.result(),
-                         f_text.result() if f_text else None, (f_motion.result() or []) if f_motion else [])
+        scan = guard.attempt("scan", scanned)
+        f_track = pool.submit(guard.attempt, "product_track", lambda: product(scan)) if scan else None
+        f_marks = pool.submit(guard.attempt, "marks", lambda: marks(scan)) if scan else None
+        f_faces = pool.submit(guard.attempt, "faces", lambda: faces(scan)) if scan else None
+        m = (f_marks.result() if f_marks else None) or LiveMarks()
+        found = Analysis(f_speech.result() if f_speech else None, f_track.result() if f_track else None, m.boxes,
+                         f_faces.result() if f_faces else None, m.screen,
+                         (f_motion.result() or []) if f_motion else [])
     job.timings.update(guard.timings)
     job.warnings += [f"{name}: {why}" for name, why in guard.unknown.items()]
     if found.faces is not None and found.faces.status != "ok":
@@ -228,23 +235,6 @@ def catalog_vocabulary(product: Any, products: list[Any] | None) -> list[str]:
             if term and term not in out:
                 out.append(term)
     return out
-
-
-def _live_marks(clip: Path, duration: Ms, scan: Any) -> list[Box]:
-    """Boxes (source pixels) of the marks burned on the LIVE's picture: its own stickers, price cards and
-    titles, seen to stay while the picture moved under them (confidence >= 0.5; still scenery is not one).
-    The remix never covers them (a seller's own promotion is worth showing)."""
-    from ..vision import find_static_overlays
-
-    found = find_static_overlays(clip, 0, duration, scan=scan)
-    if found.status != "ok":
-        return []
-    margin = max(4, min(scan.width, scan.height) // 50)
-    strong = [inflate(ov.box, margin) for ov in found.overlays if ov.confidence >= 0.5]
-    # weaker pieces touching a mark are part of it (the rest of a sticker's text, its frame)
-    near = [inflate(ov.box, margin) for ov in found.overlays if 0.2 <= ov.confidence < 0.5
-            and any(overlap(inflate(ov.box, margin), b) for b in strong)]
-    return merge_touching(strong + near)
 
 
 def _sighting_boxes(track: Any, src_size: tuple[int, int]) -> list[tuple[Ms, Box]]:
@@ -281,12 +271,27 @@ def _framing(info: Any, size: tuple[int, int], duration: Ms, boxes: list[tuple[M
     return reframe.follow(src, size, duration, sorted(subject))
 
 
-def _obstacles(found: Analysis, framing: reframe.Framing, product_box: Box | None, size: tuple[int, int],
+def resting_box(boxes: list[Box]) -> tuple[Box, tuple[float, float]] | None:
+    """Where the product stays, and its usual size: the union of its sightings near the median one, when at
+    least :data:`REST_SHARE` of them are (a product slid in from the frame's edge is not covered by our
+    elements once it rests; one that moves about all the time keeps the union of all its sightings)."""
+    if not boxes:
+        return None
+    med = np.median(np.array(boxes, dtype=float), axis=0)
+    cx, cy = med[0] + med[2] / 2, med[1] + med[3] / 2
+    near = [b for b in boxes if abs(b[0] + b[2] / 2 - cx) <= 0.5 * med[2] and abs(b[1] + b[3] / 2 - cy) <= 0.5 * med[3]]
+    keep = near if len(near) >= REST_SHARE * len(boxes) else boxes
+    box = union(keep)
+    return (box, (float(med[2]), float(med[3]))) if box else None
+
+
+def _obstacles(found: Analysis, framing: reframe.Framing, product_boxes: list[Box], size: tuple[int, int],
                duration: Ms) -> list[Obstacle]:
-    """What nothing of ours may cover, in output pixels: the product (padded), the host's face (padded),
-    the LIVE's own marks and the text it shows (everywhere a moving crop sweeps them)."""
+    """What nothing of ours may cover, in output pixels: the product where it rests (padded), the host's
+    face (padded), the LIVE's own marks and the text it shows (everywhere a moving crop sweeps them)."""
     W, H = size
-    out = [Obstacle("product", _pad(product_box, W))] if product_box else []
+    rest = resting_box(product_boxes)
+    out = [Obstacle("product", _pad(*rest, W))] if rest else []
     times = sorted({0, duration // 2, max(0, duration - 1)} | {tm for tm, _ in framing.knots})
 
     def mapped(kind: str, boxes: list[Box]) -> None:
@@ -330,7 +335,7 @@ def _render(job: RemixJob) -> RemixResult:
             framing = _framing(info, size, duration, src_boxes, found.motion)
             out_boxes = [(tm, b2) for tm, b in src_boxes if (b2 := clip_box(framing.map_box(b, tm), W, H))]
             product_box = union(b for _, b in out_boxes)
-            obstacles = _obstacles(found, framing, product_box, size, duration)
+            obstacles = _obstacles(found, framing, [b for _, b in out_boxes], size, duration)
             if job.source.product is None:
                 warnings.append("no product given (--catalog/--product or a highlight): no catalog stickers")
             elif product_box is None:
@@ -346,6 +351,9 @@ def _render(job: RemixJob) -> RemixResult:
                               spoken_points(job.source.product, found.transcript),
                               repeated(found.screen, job.source.product, found.marks), job.work)
             placed = els.lay_out(scene)
+            if placed.band is not None:
+                cards = fit_cards(cards, job.sub_font, int(round(style.subtitles.size * H)), placed.band[2],
+                                  subtitle_pad(style.subtitles, H), placed.band_lines)
             ass = _subtitle_file(job, cards, placed.band, subs, lang)
             warnings += [f"left out {s}" for s in placed.skipped]
             card = None
@@ -427,10 +435,10 @@ def _end_card_place(box: Box, obstacles: list[Obstacle], height: int) -> Box:
     return box
 
 
-def _pad(box: Box, width: int) -> Box:
+def _pad(box: Box, size: tuple[float, float], width: int) -> Box:
     x, y, w, h = box
-    mx = int(w * PRODUCT_PAD[0] + width * PRODUCT_MARGIN)
-    my = int(h * PRODUCT_PAD[1] + width * PRODUCT_MARGIN)
+    mx = int(size[0] * PRODUCT_PAD[0] + width * PRODUCT_MARGIN)
+    my = int(size[1] * PRODUCT_PAD[1] + width * PRODUCT_MARGIN)
     return (x - mx, y - my, w + 2 * mx, h + 2 * my)
 
 

@@ -6,8 +6,9 @@ by the compliance checker for its "visual enhancements" rules.
 ``enhancements.boxes`` every area our overlays cover (``[x, y, w, h]`` output pixels), so the checker
 does not mistake our own stickers for a third party's marks; ``enhancements.dropped`` the elements left out
 and why. ``layout`` holds what the layout kept clear (``obstacles``: the host's face, the product, the
-LIVE's marks), the LIVE's entry point the arrow points at, the faces found and the LIVE's own text read. ``source.provenance`` carries the clip's
-provenance (the LIVE and window it was cut from): the picture and the LIVE's own audio are kept whole.
+LIVE's marks), the LIVE's entry point the arrow points at, the faces found and the LIVE's own text read.
+``source.provenance`` carries the clip's provenance (the LIVE and window it was cut from): the picture and
+the LIVE's own audio are kept whole.
 """
 
 from __future__ import annotations

@@ -104,38 +104,65 @@ def band_height(px: int, lines: int) -> int:
     return int(px * LINE_GAP * lines) + px // 2
 
 
+def fit_cards(cards: list[Card], font: Path, px: int, width: int, pad: int, lines: int) -> list[Card]:
+    """``cards`` split where one needs more than ``lines`` lines in a band ``width`` pixels wide: each part
+    takes as many words as fit, and shows from its first word until the next part starts."""
+    out: list[Card] = []
+    for c, n in zip(cards, card_lines(cards, font, px, width, pad), strict=True):
+        if n <= lines:
+            out.append(c)
+            continue
+        parts: list[list[tuple[Ms, Ms, str]]] = [[]]
+        for w in c.words:
+            trial = Card(c.start_ms, c.end_ms, (*parts[-1], w))
+            if parts[-1] and card_lines([trial], font, px, width, pad)[0] > lines:
+                parts.append([w])
+            else:
+                parts[-1].append(w)
+        for i, part in enumerate(parts):
+            start = c.start_ms if i == 0 else part[0][0]
+            end = parts[i + 1][0][0] if i + 1 < len(parts) else c.end_ms
+            out.append(Card(start, max(start + 1, end), tuple(part)))
+    return out
+
+
 def band_candidates(cards: list[Card], style: SubtitleStyle, font: Path, area: SafeArea,
                     obstacles: list[Obstacle]) -> list[Candidate]:
     """Places for the subtitle band (``variant``: its number of lines), clear of ``obstacles``: full width
-    or narrower on either side, at every height; cost: away from the preferred height, and narrower."""
+    or narrower on either side, 1 to :data:`MAX_LINES` lines (a card that needs more lines is split,
+    :func:`fit_cards`), at every height; cost: away from the preferred height, narrower, more cards."""
     px = int(round(style.size * area.h))
-    pad = _pad(style, area.h)
+    pad = subtitle_pad(style, area.h)
     x0 = int(round(area.w * 0.06))
     found: list[Candidate] = []
     step = max(4, area.h // 96)
     want = PREFERRED_Y.get(style.position, 0.70) * area.h
+    widest = max((load_font(str(font), px).getlength(w[2]) for c in cards for w in c.words), default=0)
     for frac in (1.0, 0.8, 0.65, MIN_BAND):
         for lower in (True, False):
             x1 = area.right_at(area.h) if lower else area.w - x0
-            full = x1 - x0
-            bw = int(full * frac)
-            need = max(card_lines(cards, font, px, bw, pad), default=1)
-            if need > MAX_LINES:
+            bw = int((x1 - x0) * frac)
+            if widest > bw - 2 * pad:
                 continue
-            bh = band_height(px, need)
-            for y in range(area.top, area.bottom - bh + 1, step):
-                if (y + bh > area.h // 2) != lower:
-                    continue
-                for x in ({x0, x1 - bw} if frac < 1 else {x0}):
-                    box = (x, y, bw, bh)
-                    if not area.contains(box) or not clear_of(box, obstacles):
+            need = max(card_lines(cards, font, px, bw, pad), default=1)
+            for lines in range(1, MAX_LINES + 1):
+                bh = band_height(px, lines)
+                split = max(0, need - lines) / MAX_LINES  # how much the cards are cut up to fit
+                for y in range(area.top, area.bottom - bh + 1, step):
+                    if (y + bh > area.h // 2) != lower:
                         continue
-                    cost = 0.6 * min(1.0, abs(y + bh / 2 - want) / (0.6 * area.h)) + 0.4 * (1 - frac) / (1 - MIN_BAND)
-                    found.append(Candidate(box, round(cost, 4), need))
+                    for x in ({x0, x1 - bw} if frac < 1 else {x0}):
+                        box = (x, y, bw, bh)
+                        if not area.contains(box) or not clear_of(box, obstacles):
+                            continue
+                        cost = (0.45 * min(1.0, abs(y + bh / 2 - want) / (0.6 * area.h))
+                                + 0.3 * (1 - frac) / (1 - MIN_BAND) + 0.25 * split + 0.05 * (lines - 1))
+                        found.append(Candidate(box, round(min(1.0, cost), 4), lines))
     return spread(found, area, per_cell=4)
 
 
-def _pad(style: SubtitleStyle, h: int) -> int:
+def subtitle_pad(style: SubtitleStyle, h: int) -> int:
+    """Room (px) the outline or box takes on each side of a line."""
     px = int(round(style.size * h))
     return max(4, px // 5) if style.box else max(1, int(round(style.outline * h))) + 2
 
@@ -172,7 +199,7 @@ def write_ass(cards: list[Card], style: SubtitleStyle, family: str, size: tuple[
         border_style, out_colour, outline_px = 1, _ass_colour(style.outline_color), outline
         shadow = max(1, outline // 2)
     bx, by, bw, bh = band
-    lines_of = card_lines(cards, font, px, bw, _pad(style, h))
+    lines_of = card_lines(cards, font, px, bw, subtitle_pad(style, h))
     lines = [
         "[Script Info]", "ScriptType: v4.00+", f"PlayResX: {w}", f"PlayResY: {h}", "WrapStyle: 0",
         "ScaledBorderAndShadow: yes", "",

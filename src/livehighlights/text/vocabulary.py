@@ -105,6 +105,13 @@ def correct_words(words: list[WordLike], vocabulary: Sequence[str], brands: Iter
     build = make or type(words[0])
     norms = [normalise(w.text) for w in words]
     found: list[tuple[float, int, int, _Term]] = []
+
+    def score_of(i: int, k: int, t: _Term) -> float:
+        heard = "".join(norms[i:i + k]).replace(" ", "")
+        if not heard or abs(len(heard) - len(t.key)) > max(2, len(t.key) // 3):
+            return 0.0
+        return 100.0 if heard == t.key else fuzz.ratio(heard, t.key)
+
     for t in terms:
         n = len(t.words)
         single = n == 1
@@ -114,24 +121,26 @@ def correct_words(words: list[WordLike], vocabulary: Sequence[str], brands: Iter
             if single and k != 1:
                 continue
             for i in range(0, len(words) - k + 1):
-                heard = "".join(norms[i:i + k]).replace(" ", "")
-                if not heard or heard == t.key or abs(len(heard) - len(t.key)) > max(2, len(t.key) // 3):
+                score = score_of(i, k, t)
+                if score < (MIN_WORD_SCORE if single else MIN_PHRASE_SCORE):
                     continue
-                score = fuzz.ratio(heard, t.key)
-                if score >= (MIN_WORD_SCORE if single else MIN_PHRASE_SCORE):
-                    found.append((score, i, k, t))
-    # the best first; a run already corrected (or touching one) is not corrected again
-    found.sort(key=lambda f: (-f[0], -f[2]))
+                # every word of the run must belong to the term: a run one word shorter at either end
+                # that matches as well means that word is not part of it (it would be lost)
+                if k > 1 and max(score_of(i + 1, k - 1, t), score_of(i, k - 1, t)) >= score:
+                    continue
+                found.append((score, i, k, t))
+    # the best first (a term said right is the best of all: it keeps its words and blocks the shorter or
+    # longer runs around it); a word belongs to one run only
+    found.sort(key=lambda f: (-f[0], -len(f[3].key), abs(f[2] - len(f[3].words))))
     taken = [False] * len(words)
     chosen: list[tuple[int, int, _Term, float]] = []
     for score, i, k, t in found:
         if any(taken[i:i + k]):
             continue
-        if "".join(norms[i:i + k]).replace(" ", "") == t.key:
-            continue
         for j in range(i, i + k):
             taken[j] = True
-        chosen.append((i, k, t, score))
+        if score < 100.0:
+            chosen.append((i, k, t, score))
     if not chosen:
         return list(words), []
     out: list[Any] = []

@@ -49,7 +49,7 @@ class FaceOptions:
     min_peak: float = 0.25
     same: float = 0.3
     min_size: float = 0.04
-    frames: int = 10
+    frames: int = 6
 
 
 @dataclass
