@@ -60,6 +60,8 @@ class Element:
     """Box covered by the whole animation (declared to the checker)."""
     target: tuple[int, int] | None = None
     """What the element points at (the arrow: the LIVE's entry point, output pixels)."""
+    angle: float | None = None
+    """The arrow's direction in degrees (0 = right, 90 = up)."""
 
     def to_json(self) -> dict[str, object]:
         out: dict[str, object] = {"kind": self.kind, "text": self.text, "box": list(self.box),
@@ -69,6 +71,8 @@ class Element:
             out["travel"] = list(self.travel)
         if self.target is not None:
             out["target"] = list(self.target)
+        if self.angle is not None:
+            out["angle"] = self.angle
         return out
 
 
@@ -320,7 +324,7 @@ def _arrow_element(c: Candidate, arrows: dict[int, Image.Image], amp: int, targe
     img.save(work / "arrow.png")
     ux, uy = math.cos(math.radians(c.variant)), -math.sin(math.radians(c.variant))
     return Element("arrow", "", work / "arrow.png", box, 0, end_ms, bounce=(ux * amp, uy * amp) if amp else None,
-                   travel=c.box, target=target)
+                   travel=c.box, target=target, angle=float(c.variant))
 
 
 def end_card_image(lines: list[tuple[str, float, str]], font: Path, size: tuple[int, int],

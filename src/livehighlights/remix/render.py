@@ -150,7 +150,7 @@ def _analyse(job: RemixJob) -> Analysis:
     side by side; an analysis that fails becomes a warning and the remix goes on without it."""
     source, o, info, duration, language = job.source, job.options, job.info, job.duration, job.language
     guard = Attempts(ndigits=3)
-    vocabulary = catalog_vocabulary(source.product, source.catalog_products)
+    vocabulary = catalog_vocabulary(source.product, source.catalog_products, language)
 
     def speech() -> Any:
         from ..media.speech import speech_options, transcribe
@@ -224,9 +224,12 @@ def _analyse(job: RemixJob) -> Analysis:
     return found
 
 
-def catalog_vocabulary(product: Any, products: list[Any] | None) -> list[str]:
+def catalog_vocabulary(product: Any, products: list[Any] | None, language: str | None = None) -> list[str]:
     """The words the host is likely to say that a speech model does not know: the product's brand, title
-    and selling points first, then the other catalog products' brands and titles."""
+    and selling points first, then the other catalog products' brands and titles, then the language's usual
+    call to action (:data:`~livehighlights.text.vocabulary.SHOPPING_PHRASES`)."""
+    from ..text.vocabulary import SHOPPING_PHRASES
+
     out: list[str] = []
     for p in [product, *(products or [])]:
         if p is None:
@@ -234,7 +237,7 @@ def catalog_vocabulary(product: Any, products: list[Any] | None) -> list[str]:
         for term in [p.brand, p.title, *(p.selling_points if p is product else [])]:
             if term and term not in out:
                 out.append(term)
-    return out
+    return out + [p for p in SHOPPING_PHRASES.get(language or "en", ()) if p not in out]
 
 
 def _sighting_boxes(track: Any, src_size: tuple[int, int]) -> list[tuple[Ms, Box]]:

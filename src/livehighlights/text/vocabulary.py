@@ -26,7 +26,8 @@ from rapidfuzz.distance import Levenshtein
 
 from .normalize import normalise
 
-__all__ = ["MIN_PHRASE_SCORE", "MIN_WORD_SCORE", "Correction", "correct_words", "hints", "word_error_rate"]
+__all__ = ["MIN_PHRASE_SCORE", "MIN_WORD_SCORE", "SHOPPING_PHRASES", "Correction", "correct_words", "hints",
+           "word_error_rate"]
 
 MIN_PHRASE_SCORE = 84.0
 """rapidfuzz ratio (0-100, spaces ignored) from which a run of words is taken for a multi-word term."""
@@ -37,6 +38,13 @@ MIN_SINGLE = 5
 MAX_HOTWORDS = 40
 """At most this many terms go to the recogniser as hot words (its prompt is short)."""
 _PUNCT_TAIL = re.compile(r"[^\w%$€£¥]+$")
+_MONEY = re.compile(r"[$€£]\s?(\d+)(?:[.,](\d\d))?\b")
+SHOPPING_PHRASES: dict[str, tuple[str, ...]] = {
+    "en": ("tap the cart", "add to cart", "link below", "limited stock"),
+    "es": ("toca el carrito", "agrega al carrito", "enlace abajo"),
+    "id": ("keranjang kuning", "klik keranjang", "stok terbatas"),
+}
+"""What hosts say in every LIVE of a language (the call to action), added after the catalog's terms."""
 
 
 class WordLike(Protocol):
@@ -185,11 +193,23 @@ def _replace(run: Sequence[WordLike], tokens: tuple[str, ...], build: Any) -> li
     return out
 
 
+def _spoken_money(text: str) -> str:
+    """``$62.99`` as a host says it: ``62 dollars 99`` (so a written and a spoken price compare equal)."""
+    names = {"$": "dollars", "€": "euros", "£": "pounds"}
+
+    def say(m: re.Match[str]) -> str:
+        unit = names[m.group(0)[0]]
+        return f"{m.group(1)} {unit}" + (f" {m.group(2)}" if m.group(2) and m.group(2) != "00" else "")
+
+    return _MONEY.sub(say, text)
+
+
 def word_error_rate(reference: str | Sequence[str], hypothesis: str | Sequence[str]) -> float:
     """Word error rate (substitutions + deletions + insertions over the reference's words) of normalised
-    texts (:func:`~.normalize.normalise`: case, punctuation and number words do not count)."""
-    ref = normalise(reference if isinstance(reference, str) else " ".join(reference)).split()
-    hyp = normalise(hypothesis if isinstance(hypothesis, str) else " ".join(hypothesis)).split()
+    texts (:func:`~.normalize.normalise`: case, punctuation and number words do not count, and a written
+    price counts as said: ``$62.99`` is ``62 dollars 99``)."""
+    ref = normalise(_spoken_money(reference if isinstance(reference, str) else " ".join(reference))).split()
+    hyp = normalise(_spoken_money(hypothesis if isinstance(hypothesis, str) else " ".join(hypothesis))).split()
     if not ref:
         return 0.0 if not hyp else 1.0
     return Levenshtein.distance(ref, hyp) / len(ref)
