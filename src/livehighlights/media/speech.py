@@ -28,7 +28,7 @@ import numpy as np
 
 from ..errors import InputError, MediaError, Where
 from ..rules import DEFAULT_SPEECH_MODEL, MULTILINGUAL_SPEECH_MODEL
-from ..text.vocabulary import Correction, correct_words, hints
+from ..text.vocabulary import Correction, correct_words, degenerate, hints
 from ..timebase import Ms
 from .audio import ANALYSIS_RATE, read_mono
 from .models import cache_dir, is_english_only, load_whisper
@@ -191,19 +191,10 @@ def transcribe_samples(samples: np.ndarray, offset_ms: Ms = 0, options: SpeechOp
     if language is None:
         language, lang_prob, _ = model.detect_language(audio, vad_filter=opts.vad)
     prompt = PUNCTUATION_PROMPTS.get(language) if opts.prompt else None
-    hotwords, named = hints(opts.vocabulary, language)
-    if named:
-        prompt = f"{prompt} {named}" if prompt else named
-    if opts.batch_size > 1 and opts.vad:
-        from faster_whisper import BatchedInferencePipeline
-
-        segments, _info = BatchedInferencePipeline(model).transcribe(
-            audio, language=language, beam_size=opts.beam_size, word_timestamps=True, vad_filter=True,
-            condition_on_previous_text=False, initial_prompt=prompt, batch_size=opts.batch_size, hotwords=hotwords)
-    else:
-        segments, _info = model.transcribe(
-            audio, language=language, beam_size=opts.beam_size, word_timestamps=True, vad_filter=opts.vad,
-            condition_on_previous_text=False, initial_prompt=prompt, hotwords=hotwords)
+    hotwords = hints(opts.vocabulary)
+    segments = _decode(model, audio, language, prompt, hotwords, opts)
+    if hotwords and degenerate([w.word for seg in segments for w in seg.words or []]):
+        segments = _decode(model, audio, language, prompt, None, opts)  # hints sent the decoder into a loop
     words: list[Word] = []
     end_limit = offset_ms + duration_ms
     for seg in segments:
@@ -224,6 +215,22 @@ def transcribe_samples(samples: np.ndarray, offset_ms: Ms = 0, options: SpeechOp
         language, lang_prob = None, 0.0
     return Transcript(language, round(float(lang_prob), 4), split_sentences(words), opts.model, duration_ms,
                       offset_ms, fixes)
+
+
+def _decode(model: Any, audio: np.ndarray, language: str | None, prompt: str | None, hotwords: str | None,
+            opts: SpeechOptions) -> list[Any]:
+    """Whisper's segments (with word times) for ``audio``."""
+    if opts.batch_size > 1 and opts.vad:
+        from faster_whisper import BatchedInferencePipeline
+
+        segments, _info = BatchedInferencePipeline(model).transcribe(
+            audio, language=language, beam_size=opts.beam_size, word_timestamps=True, vad_filter=True,
+            condition_on_previous_text=False, initial_prompt=prompt, batch_size=opts.batch_size, hotwords=hotwords)
+    else:
+        segments, _info = model.transcribe(
+            audio, language=language, beam_size=opts.beam_size, word_timestamps=True, vad_filter=opts.vad,
+            condition_on_previous_text=False, initial_prompt=prompt, hotwords=hotwords)
+    return list(segments)
 
 
 def _snap_onsets(words: list[Word], audio: np.ndarray, offset_ms: Ms) -> None:

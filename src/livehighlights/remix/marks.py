@@ -1,12 +1,12 @@
 """The LIVE's own marks on its picture (its stickers, price cards, titles) and the text they carry.
 
 The still-overlay finder (:func:`livehighlights.vision.find_static_overlays`) sees a sticker as pieces
-(its lines of text, its frame) and now and then a still piece of scenery. :func:`live_marks` groups the
-pieces that lie close together (:data:`GROUP_GAP`), reads the text in and around each group with OCR
-(only there: a few patches cost a fraction of whole frames), and keeps as a mark a group that carries
-text or is large (:data:`MIN_MARK_AREA`); the mark's box takes in the text lines read around it (a
-sticker's last line is often a piece the finder missed). Without any still piece the whole frame is read
-and the boxes of the cues it shows (a price, "tap the cart") are the marks. Boxes are source pixels.
+(its lines of text, its frame), misses one that bobs, and now and then takes a still piece of scenery.
+:func:`live_marks` groups the pieces that lie close together (:data:`GROUP_GAP`), reads the text of a few
+frames (OCR, grey pictures first), and keeps as a mark a group that carries text or is large and sure
+(:data:`MIN_MARK_AREA`), its box taking in the text lines around it (a sticker's last line is often a
+piece the finder missed); and every cue the text shows (a price, a discount, "tap the cart") with the
+lines stacked around it (the rest of its card), wherever it is. Boxes are source pixels.
 """
 
 from __future__ import annotations
@@ -16,18 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from ..timebase import Ms
-from .layout import Box, clip_box, inflate, merge_touching, overlap, union
+from .layout import Box, inflate, merge_touching, overlap, union
 
 __all__ = ["GROUP_GAP", "MIN_MARK_AREA", "LiveMarks", "live_marks"]
 
 GROUP_GAP = 1 / 25
 """Pieces closer than this fraction of the frame's short side belong to one mark."""
 SEED_CONFIDENCE = 0.5
-"""A group needs one piece at least this sure to be a mark; weaker pieces only join one."""
+"""A group with one piece at least this sure is a mark when it carries text or is large."""
+TEXT_CONFIDENCE = 0.25
+"""A weaker group is a mark only when text is read on it (the LIVE's title tag, its shop name)."""
 MIN_MARK_AREA = 0.015
 """A group without text is a mark only from this fraction of the frame's area up (a logo, a frame)."""
 READ_AROUND = 0.35
-"""Each group is read with this fraction of its size added around it."""
+"""Text lines this far around a group (fraction of its size) belong to it."""
 MIN_TEXT_CONFIDENCE = 70.0
 TEXT_FRAMES = 2
 
@@ -41,7 +43,8 @@ class LiveMarks:
 
 
 def _wordy(text: str) -> bool:
-    return sum(ch.isalnum() for ch in text) >= 3
+    """A line that is text, not noise read on scenery: three letters, or a price or percentage."""
+    return sum(ch.isalpha() for ch in text) >= 3 or any(s in text for s in ("%", "$", "€", "£"))
 
 
 def live_marks(clip: Path, duration: Ms, scan: Any, read_text: bool = True) -> LiveMarks:
@@ -56,26 +59,33 @@ def live_marks(clip: Path, duration: Ms, scan: Any, read_text: bool = True) -> L
     groups = []
     for g in merge_touching([inflate(ov.box, gap // 2) for ov in pieces]):
         members = [ov for ov in pieces if overlap(inflate(ov.box, gap // 2), g)]
-        if members and max(ov.confidence for ov in members) >= SEED_CONFIDENCE:
-            groups.append(union(ov.box for ov in members) or g)
+        if members and max(ov.confidence for ov in members) >= TEXT_CONFIDENCE:
+            groups.append((union(ov.box for ov in members) or g, max(ov.confidence for ov in members)))
     margin = max(4, min(W, H) // 50)
     if not read_text:
-        return LiveMarks([inflate(g, margin) for g in groups], None)
-    if not groups:
-        screen = _read(clip, duration, scan, None)
-        boxes = [inflate(tuple(c.box), margin) for c in screen.cues] if screen.status == "ok" else []
-        return LiveMarks(merge_touching(boxes), screen)
-    regions = [clip_box(_around(g), W, H) or g for g in groups]
-    screen = _read(clip, duration, scan, regions)
-    lines = [i for i in screen.items if i.confidence >= MIN_TEXT_CONFIDENCE and _wordy(i.text)] \
+        return LiveMarks([inflate(g, margin) for g, conf in groups if conf >= SEED_CONFIDENCE], None)
+    screen = _read(clip, duration, scan, None)
+    lines = [tuple(i.box) for i in screen.items if i.confidence >= MIN_TEXT_CONFIDENCE and _wordy(i.text)] \
         if screen.status == "ok" else []
     marks = []
-    for g, region in zip(groups, regions, strict=True):
-        texts = [tuple(i.box) for i in lines if overlap(tuple(i.box), region)]
-        if not texts and g[2] * g[3] < MIN_MARK_AREA * W * H:
-            continue  # a small still piece without text: scenery, not a mark
-        marks.append(inflate(union([g, *texts]) or g, margin))
-    return LiveMarks(merge_touching(marks), screen)
+    for g, conf in groups:
+        region = _around(g)
+        texts = [b for b in lines if overlap(b, region)]
+        if not texts and (conf < SEED_CONFIDENCE or g[2] * g[3] < MIN_MARK_AREA * W * H):
+            continue  # a still piece without text: scenery, not a mark
+        marks.append(union([g, *texts]) or g)
+    # a cue on screen (a price, a discount, "tap the cart") is the LIVE's own mark wherever it is, with the
+    # lines stacked around it (the rest of its card)
+    cues = [tuple(c.box) for c in screen.cues] if screen.status == "ok" else []
+    for box in merge_touching([inflate(b, gap // 2) for b in cues]):
+        card = box
+        grown = True
+        while grown:
+            near = [b for b in lines if overlap(inflate(b, gap // 2), card) and union([card, b]) != card]
+            grown = bool(near)
+            card = union([card, *near]) or card
+        marks.append(card)
+    return LiveMarks(merge_touching([inflate(m, margin) for m in marks]), screen)
 
 
 def _read(clip: Path, duration: Ms, scan: Any, regions: list[Box] | None) -> Any:

@@ -41,11 +41,16 @@ PRODUCT_MARGIN = 0.015
 MAX_AREA_RATIO = 0.33
 MIN_MARK_FRAMES = 12
 """Pictures needed to tell the LIVE's own still marks from scenery (fewer keyframes: sample the clip)."""
-FACE_PAD = (0.2, 0.25)
-"""The face's box is inflated by these fractions of its width and height (hair, chin, the sway)."""
+FACE_PAD = (0.2, 0.25, 0.12)
+"""The face's box is inflated by these fractions of its width (each side), and of its height above (hair) and
+below (chin): the detector's box runs from the brows to the chin; the host sways within it."""
 PRODUCT_PAD = (0.15, 0.2)
 """... and by these fractions of its usual width and height: the matcher outlines the reference picture (a
 label, a box face), while the product itself reaches further (a candle's flame, a bottle's cap)."""
+FOLLOW_BONUS = 5.0
+"""A landscape LIVE follows its subject (product and host seen bigger) unless showing it whole lets the layout
+place more than this much more (:data:`~.solve.VALUES`: e.g. the subtitles, which a tight crop can leave no
+room for)."""
 REST_SHARE = 0.6
 """Share of the product's sightings that must agree on a resting place (see :func:`resting_box`)."""
 
@@ -258,6 +263,17 @@ def _sighting_boxes(track: Any, src_size: tuple[int, int]) -> list[tuple[Ms, Box
     return out
 
 
+def _framings(info: Any, size: tuple[int, int], duration: Ms, boxes: list[tuple[Ms, Box]],
+              motion: list[tuple[Ms, float | None]]) -> list[reframe.Framing]:
+    """The framings the layout chooses from: a portrait source as it is; a landscape one following its
+    subject, and also whole over a blurred fill (room above and below it when the crop leaves none)."""
+    src = (info.width, info.height)
+    if info.width <= info.height:
+        return [reframe.fit(src, size)]
+    follow = _framing(info, size, duration, boxes, motion)
+    return [follow] if follow.mode != "follow" else [follow, reframe.fit(src, size)]
+
+
 def _framing(info: Any, size: tuple[int, int], duration: Ms, boxes: list[tuple[Ms, Box]],
              motion: list[tuple[Ms, float | None]]) -> reframe.Framing:
     src = (info.width, info.height)
@@ -318,8 +334,8 @@ def _obstacles(found: Analysis, framing: reframe.Framing, product_boxes: list[Bo
 
 def _pad_face(box: Box) -> Box:
     x, y, w, h = box
-    mx, my = int(w * FACE_PAD[0]), int(h * FACE_PAD[1])
-    return (x - mx, y - my, w + 2 * mx, h + 2 * my)
+    mx, top, bottom = int(w * FACE_PAD[0]), int(h * FACE_PAD[1]), int(h * FACE_PAD[2])
+    return (x - mx, y - top, w + 2 * mx, h + top + bottom)
 
 
 def _render(job: RemixJob) -> RemixResult:
@@ -335,25 +351,30 @@ def _render(job: RemixJob) -> RemixResult:
         found = _analyse(job)
         with timed(job.timings, "layout", ndigits=3):
             src_boxes = _sighting_boxes(found.track, (info.width, info.height))
-            framing = _framing(info, size, duration, src_boxes, found.motion)
-            out_boxes = [(tm, b2) for tm, b in src_boxes if (b2 := clip_box(framing.map_box(b, tm), W, H))]
-            product_box = union(b for _, b in out_boxes)
-            obstacles = _obstacles(found, framing, [b for _, b in out_boxes], size, duration)
-            if job.source.product is None:
-                warnings.append("no product given (--catalog/--product or a highlight): no catalog stickers")
-            elif product_box is None:
-                warnings.append("the product was not located in the clip: stickers placed without its box")
-
             end_card = _end_card_lines(style, job.plan, o.live_on, job.language)
             card_ms = int(style.end_card.duration * 1000) if end_card else 0
             card_start = max(0, duration - card_ms)
             lang = getattr(found.transcript, "language", None) or job.language
             cards, subs = _cards(job, found.transcript, lang, card_start)
-            scene = els.Scene(area, obstacles, style, job.language, job.font, job.sub_font, job.source.logo,
-                              job.source.product, o.live_on, card_start, cards,
-                              spoken_points(job.source.product, found.transcript),
-                              repeated(found.screen, job.source.product, found.marks), job.work)
-            placed = els.lay_out(scene)
+            points = spoken_points(job.source.product, found.transcript)
+            repeats = repeated(found.screen, job.source.product, found.marks)
+            options = []
+            for framing in _framings(info, size, duration, src_boxes, found.motion):
+                out_boxes = [(tm, b2) for tm, b in src_boxes if (b2 := clip_box(framing.map_box(b, tm), W, H))]
+                obstacles = _obstacles(found, framing, [b for _, b in out_boxes], size, duration)
+                folder = job.work / framing.mode
+                folder.mkdir(exist_ok=True)
+                scene = els.Scene(area, obstacles, style, job.language, job.font, job.sub_font, job.source.logo,
+                                  job.source.product, o.live_on, card_start, cards, points, repeats, folder)
+                placed = els.lay_out(scene)
+                bonus = FOLLOW_BONUS if framing.mode == "follow" else 0.0
+                options.append((placed.search["score"] + bonus, framing, out_boxes, obstacles, placed))
+            _score, framing, out_boxes, obstacles, placed = max(options, key=lambda x: x[0])
+            product_box = union(b for _, b in out_boxes)
+            if job.source.product is None:
+                warnings.append("no product given (--catalog/--product or a highlight): no catalog stickers")
+            elif product_box is None:
+                warnings.append("the product was not located in the clip: stickers placed without its box")
             if placed.band is not None:
                 cards = fit_cards(cards, job.sub_font, int(round(style.subtitles.size * H)), placed.band[2],
                                   subtitle_pad(style.subtitles, H), placed.band_lines)

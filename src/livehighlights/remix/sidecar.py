@@ -80,7 +80,7 @@ def build(job: RemixJob, comp: Composition) -> dict[str, Any]:
             "faces": comp.faces.to_json() if comp.faces is not None else None,
             "screen_text": None if comp.screen is None else {
                 "status": comp.screen.status, "reason": comp.screen.reason,
-                "lines": [i.text for i in comp.screen.items],
+                "lines": [{"text": i.text, "box": list(i.box)} for i in comp.screen.items],
                 "cues": [{"kind": c.kind, "text": c.text, "box": list(c.box)} for c in comp.screen.cues]},
         },
         "product_box": list(product_box) if product_box else None,

@@ -27,10 +27,11 @@ Subtitles carry the host's words; the arrow and badge bring viewers into the LIV
 spoken and the brand say what the LIVE's picture does not."""
 COST_WEIGHT = 0.5
 """How much a worse place (cost 1) takes off an element's value: any place beats leaving a useful one out."""
-MAX_CANDIDATES = 48
+MAX_CANDIDATES = 32
 """Candidates kept per request (the cheapest, spread over the frame)."""
-NODE_BUDGET = 60_000
-"""Search steps before the best layout found so far is taken."""
+NODE_BUDGET = 4_000
+"""Search steps before the best layout found so far is taken (the first layout tried is the greedy one:
+each element, most useful first, at its best free place; the search then trades places to fit more)."""
 
 
 @dataclass(frozen=True)
@@ -123,8 +124,10 @@ def spread(found: list[Candidate], area: SafeArea, per_cell: int = 3,
 
 def solve(requests: Sequence[Request], gap: int = 0, budget: int = NODE_BUDGET) -> Solution:
     """The best layout of ``requests`` (see the module docs); our boxes keep ``gap`` pixels apart."""
-    order = sorted((r for r in requests), key=lambda r: -r.value)
-    rest = [sum(r.value for r in order[i:]) for i in range(len(order) + 1)]
+    order = [Request(r.kind, r.value, sorted(r.candidates, key=lambda c: c.cost))
+             for r in sorted(requests, key=lambda r: -r.value)]
+    top = [r.value * (1 - COST_WEIGHT * r.candidates[0].cost) if r.candidates else 0.0 for r in order]
+    rest = [sum(top[i:]) for i in range(len(order) + 1)]
     best = Solution(score=-1.0)
     chosen: list[tuple[str, Candidate]] = []
     nodes = 0
@@ -142,7 +145,7 @@ def solve(requests: Sequence[Request], gap: int = 0, budget: int = NODE_BUDGET) 
             best = Solution(dict(chosen), {}, score)
             return
         r = order[i]
-        for c in sorted(r.candidates, key=lambda c: c.cost):
+        for c in r.candidates:
             if fits(c):
                 chosen.append((r.kind, c))
                 visit(i + 1, score + r.value * (1 - COST_WEIGHT * c.cost))

@@ -135,7 +135,7 @@ def band_candidates(cards: list[Card], style: SubtitleStyle, font: Path, area: S
     pad = subtitle_pad(style, area.h)
     x0 = int(round(area.w * 0.06))
     found: list[Candidate] = []
-    step = max(4, area.h // 96)
+    step = max(4, area.h // 160)
     want = PREFERRED_Y.get(style.position, 0.70) * area.h
     widest = max((load_font(str(font), px).getlength(w[2]) for c in cards for w in c.words), default=0)
     for frac in (1.0, 0.8, 0.65, MIN_BAND):

@@ -51,7 +51,8 @@ def build_truth(config: SimConfig, show: Show, spoken: list[Spoken] | None) -> d
         for a in p.appearances:
             box = [cx - pw // 2, cy - ph // 2, pw, ph] if a.where == "hands" else [tx - tw // 2, ty - th, tw, th]
             visible.append({"enter_s": a.enter_s, "full_s": a.full_s, "out_s": a.out_s, "exit_s": a.exit_s,
-                            "where": a.where, "box": box, "tilted": [list(w) for w in a.tilted]})
+                            "where": a.where, "box": box, "tilted": [list(w) for w in a.tilted],
+                            **({"drawn_box": a.drawn_box} if a.drawn_box else {})})
         pitches.append({"index": p.index, "product_id": p.product_id, "pinned_product_id": p.pinned_id,
                         "start_s": p.start_s, "end_s": p.end_s, "key_s": p.key_s, "success": p.success,
                         "lift": p.lift, "visible": visible, "selling_points_spoken": p.selling_points_spoken,

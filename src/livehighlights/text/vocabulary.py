@@ -3,8 +3,10 @@
 A small speech model does not know a LIVE's brand ("Belvo") or its product words ("reef-friendly") and
 writes the nearest words it knows ("the bell", "Refriendly"). Two remedies:
 
-* :func:`hints`: the catalog's terms as faster-whisper ``hotwords`` and as a short ``initial_prompt``, so the
-  model is primed with their spelling;
+* :func:`hints`: the catalog's terms as faster-whisper ``hotwords``, so the model is primed with their
+  spelling (not as the ``initial_prompt``: Whisper takes a prompt for what was already said and skips
+  speech that repeats it, and a prompt of names sends tiny models into loops); :func:`degenerate` tells a
+  transcript caught in such a loop, which is then made again without hints;
 * :func:`correct_words`: after recognition, runs of 1-4 words that nearly match a catalog term (rapidfuzz
   ``ratio`` on normalised text, spaces ignored, so "re friendly" matches "reef-friendly") are replaced by the
   term as the catalog spells it, keeping the words' times. A single word is only corrected to a
@@ -26,8 +28,8 @@ from rapidfuzz.distance import Levenshtein
 
 from .normalize import normalise
 
-__all__ = ["MIN_PHRASE_SCORE", "MIN_WORD_SCORE", "SHOPPING_PHRASES", "Correction", "correct_words", "hints",
-           "word_error_rate"]
+__all__ = ["MIN_PHRASE_SCORE", "MIN_WORD_SCORE", "SHOPPING_PHRASES", "Correction", "correct_words", "degenerate",
+           "hints", "word_error_rate"]
 
 MIN_PHRASE_SCORE = 84.0
 """rapidfuzz ratio (0-100, spaces ignored) from which a run of words is taken for a multi-word term."""
@@ -90,15 +92,25 @@ def _terms(vocabulary: Sequence[str], brands: Iterable[str] = ()) -> list[_Term]
     return list(out.values())
 
 
-def hints(vocabulary: Sequence[str], language: str | None = None) -> tuple[str | None, str | None]:
-    """``(hotwords, prompt)`` for faster-whisper from the catalog's terms (most important first): the terms
-    joined by commas, and one sentence naming the first few (the brand and product)."""
+def hints(vocabulary: Sequence[str]) -> str | None:
+    """faster-whisper ``hotwords`` from the catalog's terms (most important first), joined by commas."""
     terms = [" ".join(t.split()) for t in vocabulary if t and t.strip()][:MAX_HOTWORDS]
-    if not terms:
-        return None, None
-    hot = ", ".join(terms)
-    prompt = ", ".join(terms[:3]) + "."
-    return hot, prompt
+    return ", ".join(terms) if terms else None
+
+
+def degenerate(words: Sequence[str], repeats: int = 4) -> bool:
+    """Whether a run of the same word (or two-word phrase) comes ``repeats`` times in a row: a decoder loop."""
+    norm = [normalise(w) for w in words]
+    for n in (1, 2):
+        run = 1
+        for i in range(n, len(norm) - n + 1, n):
+            if norm[i:i + n] == norm[i - n:i] and norm[i]:
+                run += 1
+                if run >= repeats:
+                    return True
+            else:
+                run = 1
+    return False
 
 
 def correct_words(words: list[WordLike], vocabulary: Sequence[str], brands: Iterable[str] = (),

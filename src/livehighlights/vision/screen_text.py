@@ -27,6 +27,7 @@ Box = tuple[int, int, int, int]
 """x, y, w, h in full-resolution pixels."""
 
 OCR_SHORT_SIDE = 720  # short side (px) frames are read at: smaller ones are upscaled, larger decoded at it
+MAX_UPSCALE = 3.0  # a small picture (a cut-out region) is enlarged at most this much
 MIN_CONFIDENCE = 60.0  # tesseract word confidence (0-100) below which a word is dropped
 TESSERACT_ENV = "LIVEHIGHLIGHTS_TESSERACT"  # names the tesseract binary (default: ``tesseract`` on PATH)
 INSTALL_HINT = "install it with: apt-get install tesseract-ocr"
@@ -264,7 +265,7 @@ def _variants(img: Any, threshold: bool) -> list[Any]:
     img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
     short = min(img.shape[:2])
     if short < OCR_SHORT_SIDE * 0.9:
-        k = OCR_SHORT_SIDE / short
+        k = min(MAX_UPSCALE, OCR_SHORT_SIDE / short)
         img = cv2.resize(img, (round(img.shape[1] * k), round(img.shape[0] * k)), interpolation=cv2.INTER_CUBIC)
     out = [img]
     if threshold:  # dark text on a light patch, then light text on a darker one (white on a yellow sticker)
