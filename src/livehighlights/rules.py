@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "BEST_UNDER_S",
     "DEFAULT_SPEECH_MODEL",
+    "LIVE_ENTRY_POINTS",
     "MAX_CLIPS_PER_LIVE",
     "MAX_CLIPS_PER_PRODUCT",
     "MAX_CLIP_S",
@@ -48,6 +49,17 @@ MAX_LIVE_S = 24 * 3600
 """The longest LIVE we handle: an event more than this from the rest of its log is a stray time (skipped with a
 warning naming its line), and a LIVE length beyond it is refused. Bounds the per-second timeline's work and
 memory whatever the times in a file say."""
+
+LIVE_ENTRY_POINTS: dict[str, tuple[float, float]] = {
+    "feed": (0.915, 0.565),
+    "feed_caption_up": (0.915, 0.50),
+}
+"""Where the app shows the way into a LIVE that is on, on a short video, per screen layout (fractions of the
+width and height of the 9:16 frame): assumed, not given by any API. ``feed``: the short-video feed, where
+the creator's avatar, ringed and tagged "LIVE" while the creator is live, tops the right-hand rail of
+buttons, above the like button (about 91% across, 56% down). ``feed_caption_up``: the same rail pushed up
+by a long caption or a product anchor (about 50% down). A remix style picks one (``arrow.layout``) or gives
+its own place (``arrow.target``)."""
 
 # -- our defaults ----------------------------------------------------------------------------------
 

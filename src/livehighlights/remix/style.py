@@ -15,6 +15,7 @@ import json
 import math
 import re
 import tomllib
+import types
 import typing
 from dataclasses import dataclass, field, fields
 from importlib import resources
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, Where, need_file
+from ..rules import LIVE_ENTRY_POINTS
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?$")
 
@@ -68,6 +70,10 @@ class StickerStyle:
     discount: bool = True
     promo: bool = True
     brand: bool = True
+    point: bool = True
+    """The selling point being spoken (changes as the host states the next one)."""
+    cta: bool = True
+    """A call to action ("Tap the cart to buy"), unless the LIVE already shows one."""
     size: float = 0.034
     """Text height, fraction of the output height."""
     color: str = field(default="#FFFFFF", metadata=_colour())
@@ -82,6 +88,8 @@ class StickerStyle:
     """Slide in from the nearest side over ``animate_s``."""
     animate_s: float = 0.35
     max_title_chars: int = 28
+    max_point_chars: int = 24
+    """A selling point longer than this is set on two lines."""
 
 
 @dataclass
@@ -92,8 +100,9 @@ class BadgeStyle:
     color: str = field(default="#FFFFFF", metadata=_colour())
     background: str = field(default="#FE2C55", metadata=_colour())
     size: float = 0.03
-    target: list[float] = field(default_factory=lambda: [0.09, 0.06])
-    """Where the LIVE button is (fractions of width, height): the avatar at the top left."""
+    target: list[float] = field(default_factory=lambda: [0.05, 0.11])
+    """Where the badge would like to sit (fractions of width, height): the top left of the safe area; the
+    layout takes the nearest place that covers nothing."""
 
 
 @dataclass
@@ -106,6 +115,11 @@ class ArrowStyle:
     size: float = 0.09
     """Arrow length, fraction of the output height."""
     bounce: bool = True
+    layout: str = field(default="feed", metadata=_choice(*LIVE_ENTRY_POINTS))
+    """The app screen the post is seen on, which fixes where the way into the LIVE is
+    (:data:`~livehighlights.rules.LIVE_ENTRY_POINTS`)."""
+    target: list[float] | None = None
+    """Where the way into the LIVE is (fractions of width, height), overriding ``layout``'s place."""
 
 
 @dataclass
@@ -176,13 +190,16 @@ class Style:
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {"click_now": "CLICK NOW", "click_sub": "Tap the LIVE to shop", "live_now": "LIVE now",
-           "promo": "LIMITED OFFER", "off": "{pct}% OFF", "next_live": "Next LIVE", "follow": "FOLLOW",
+           "promo": "LIMITED OFFER", "off": "{pct}% OFF", "cta": "Tap the cart to buy", "next_live": "Next LIVE",
+           "follow": "FOLLOW",
            "follow_sub": "for the next LIVE", "date": "{weekday} {day} {month}, {time}"},
     "es": {"click_now": "¡TOCA YA!", "click_sub": "Entra al LIVE y compra", "live_now": "EN VIVO",
-           "promo": "OFERTA LIMITADA", "off": "{pct}% DTO", "next_live": "Próximo LIVE", "follow": "SÍGUENOS",
+           "promo": "OFERTA LIMITADA", "off": "{pct}% DTO", "cta": "Toca el carrito y compra",
+           "next_live": "Próximo LIVE", "follow": "SÍGUENOS",
            "follow_sub": "para el próximo LIVE", "date": "{weekday} {day} {month}, {time}"},
     "id": {"click_now": "KLIK SEKARANG", "click_sub": "Masuk LIVE dan belanja", "live_now": "LIVE sekarang",
-           "promo": "PENAWARAN TERBATAS", "off": "DISKON {pct}%", "next_live": "LIVE berikutnya",
+           "promo": "PENAWARAN TERBATAS", "off": "DISKON {pct}%",
+           "cta": "Klik keranjang kuning", "next_live": "LIVE berikutnya",
            "follow": "IKUTI", "follow_sub": "untuk LIVE berikutnya", "date": "{weekday} {day} {month}, {time}"},
 }
 """Built-in strings; a style's ``[texts.LANG]`` overrides them."""
@@ -293,6 +310,8 @@ def _type_name(tp: Any) -> str:
 
 
 def _check(v: Any, tp: Any, path: Path, name: str, meta: dict[str, Any]) -> Any:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):  # ``X | None``: a value is an X
+        tp = next(a for a in typing.get_args(tp) if a is not type(None))
     bad = InputError(f"must be {_type_name(tp)}, got {json.dumps(v, default=str)}", Where(path, field=name))
     if tp is bool:
         if not isinstance(v, bool):
@@ -351,7 +370,14 @@ def _ranges(obj: Any, path: Path, section: str) -> None:
     for f in fields(obj):
         name = f"{section}.{f.name}"
         v = getattr(obj, f.name)
-        if name not in RANGES:
+        if f.name in ("size", "outline", "radius", "darken", "animate_s", "duration", "start", "fade_in",
+                      "fade_out") and isinstance(v, float) and not v >= 0:
+            raise InputError(f"must not be negative, got {v}", Where(path, field=name))
+        if f.name in ("size", "darken") and isinstance(v, float) and v > 1:
+            raise InputError(f"is a fraction of the frame, at most 1, got {v}", Where(path, field=name))
+        if f.name == "target" and v is not None and not all(0 <= x <= 1 for x in v):
+            raise InputError("must be fractions of the frame in [0, 1]", Where(path, field=name))
+        if name not in RANGES or v is None:
             continue
         lo, hi, unit = RANGES[name]
         values = v if isinstance(v, list) else [v]

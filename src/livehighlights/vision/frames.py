@@ -218,7 +218,8 @@ class WindowScan:
     previous frame on a small grey copy, 0-255; the first is ``nan``), ``local`` (the largest such
     difference over 8x8 blocks: motion of a small part such as a mouth), ``hists`` (grey histogram,
     normalised). Sampled: ``samples`` (grey, short side ``short_side``) at ``sample_fps`` and
-    ``hires`` (grey, short side ``hires_short_side``) at ``hires_fps`` for QR codes.
+    ``hires`` (grey, short side ``hires_short_side``) at ``hires_fps`` for QR codes; ``color`` (BGR) for the
+    checks that need colour (faces), when the scan was asked for it.
     """
 
     path: Path
@@ -234,6 +235,7 @@ class WindowScan:
     hists: list[np.ndarray] = field(default_factory=list)
     samples: list[Frame] = field(default_factory=list)
     hires: list[Frame] = field(default_factory=list)
+    color: list[Frame] = field(default_factory=list)
     sample_fps: float = 4.0
     decode_s: float = 0.0
 
@@ -303,12 +305,12 @@ def scan_window(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *,
 
 
 def keyframe_scan(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *,
-                  short_side: int = ANALYSIS_SHORT_SIDE, hires_short_side: int = 0,
+                  short_side: int = ANALYSIS_SHORT_SIDE, hires_short_side: int = 0, color_short_side: int = 0,
                   threads: str = DECODE_THREADS) -> WindowScan:
     """A scan whose samples are the window's keyframes only (decoded without the frames between them:
     ~10x cheaper than a full pass). Enough to follow a product every GOP (2 s in a LIVE recording); it has
     no per-frame statistics, so quality checks need :func:`scan_window` instead. ``hires_short_side``
-    also keeps sharper copies of the keyframes (``hires``)."""
+    also keeps sharper copies of the keyframes (``hires``), ``color_short_side`` colour ones (``color``)."""
     import time
 
     t0 = time.perf_counter()
@@ -324,6 +326,9 @@ def keyframe_scan(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, 
                                   (frame.width, frame.height)))
         if hires_short_side:
             scan.hires.append(Frame(t, shrink(y, scaled_size(frame.width, frame.height, hires_short_side)),
+                                    (frame.width, frame.height)))
+        if color_short_side:
+            scan.color.append(Frame(t, frame_bgr(frame, scaled_size(frame.width, frame.height, color_short_side)),
                                     (frame.width, frame.height)))
     if scan is None:
         raise MediaError(f"no keyframe between {start_ms} and {end_ms} ms", Where(Path(path)))

@@ -1,0 +1,163 @@
+"""The remix's layout as one problem: where each of our elements goes, or which ones are left out.
+
+Every element (subtitles, stickers, LIVE badge, arrow) is a :class:`Request`: how useful it is
+(:data:`VALUES`) and its candidate places (:class:`Candidate`: a box and a cost in ``[0, 1]``, 0 being
+where the element would like to be). Candidates that touch an :class:`Obstacle` (the host's face, the
+product, the LIVE's own marks) or leave the platform's safe area are never generated. :func:`solve`
+then picks at most one candidate per request so that no two of our boxes overlap (with a small gap),
+maximising ``sum(value * (1 - COST_WEIGHT * cost))`` over the placed elements: a branch and bound over
+the requests, most useful first, each either placed or dropped. When space is short the elements left
+out are therefore the least useful ones that do not fit (an element is never shrunk into a corner to
+make room: its smaller sizes are candidates of their own, with a cost).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .layout import Box, SafeArea, inflate, overlap
+
+__all__ = ["COST_WEIGHT", "VALUES", "Candidate", "Obstacle", "Request", "Solution", "grid_candidates", "solve"]
+
+VALUES: dict[str, float] = {"subtitles": 10.0, "arrow": 6.0, "live_badge": 5.0, "point": 4.5, "brand": 4.0,
+                            "price": 3.5, "discount": 3.0, "cta": 2.5, "title": 2.0, "promo": 1.5}
+"""How useful each element is: what the solver keeps when not everything fits (the least useful goes first).
+Subtitles carry the host's words; the arrow and badge bring viewers into the LIVE; the selling point being
+spoken and the brand say what the LIVE's picture does not."""
+COST_WEIGHT = 0.5
+"""How much a worse place (cost 1) takes off an element's value: any place beats leaving a useful one out."""
+MAX_CANDIDATES = 32
+"""Candidates kept per request (the cheapest, spread over the frame)."""
+NODE_BUDGET = 4_000
+"""Search steps before the best layout found so far is taken (the first layout tried is the greedy one:
+each element, most useful first, at its best free place; the search then trades places to fit more)."""
+
+
+@dataclass(frozen=True)
+class Obstacle:
+    """Something of the LIVE's picture that nothing of ours may cover: ``face``, ``product`` or ``mark``."""
+
+    kind: str
+    box: Box
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A place for an element: its ``box`` (also used for overlaps), ``cost`` in ``[0, 1]`` and a ``variant``
+    telling the element how to draw itself there (a size index, an angle, a number of lines)."""
+
+    box: Box
+    cost: float
+    variant: int = 0
+
+
+@dataclass
+class Request:
+    """An element to place: ``kind``, its ``value`` (usefulness) and its candidate places."""
+
+    kind: str
+    value: float
+    candidates: list[Candidate]
+
+
+@dataclass
+class Solution:
+    """The chosen place of each placed element and why the others were left out."""
+
+    chosen: dict[str, Candidate] = field(default_factory=dict)
+    dropped: dict[str, str] = field(default_factory=dict)
+    score: float = 0.0
+    nodes: int = 0
+
+
+def clear_of(box: Box, obstacles: Sequence[Obstacle]) -> bool:
+    return not any(overlap(box, o.box) for o in obstacles)
+
+
+def grid_candidates(sizes: Sequence[tuple[int, int]], anchor: tuple[float, float], area: SafeArea,
+                    obstacles: Sequence[Obstacle], size_cost: float = 0.2,
+                    keep: Callable[[Box], bool] | None = None) -> list[Candidate]:
+    """Candidate boxes for a picture of one of ``sizes`` (largest first; ``variant`` = its index) on a grid
+    over the safe area, clear of ``obstacles``: cost = distance of ``anchor`` (fractions of the frame) to
+    the box, over the frame's diagonal, plus ``size_cost`` per step down in size. The cheapest
+    :data:`MAX_CANDIDATES`, at most a few per region of the frame (so a blocked region leaves others)."""
+    ax, ay = anchor[0] * area.w, anchor[1] * area.h
+    diag = (area.w ** 2 + area.h ** 2) ** 0.5
+    step_x, step_y = max(4, area.w // 40), max(4, area.h // 64)
+    found: list[Candidate] = []
+    for i, (bw, bh) in enumerate(sizes):
+        for y in range(area.top, area.bottom - bh + 1, step_y):
+            right = area.right_at(y + bh)
+            xs = list(range(area.left, right - bw + 1, step_x))
+            if xs and xs[-1] != right - bw:
+                xs.append(right - bw)  # flush with the right edge of the safe area too
+            for x in xs:
+                box = (x, y, bw, bh)
+                if not clear_of(box, obstacles) or (keep is not None and not keep(box)):
+                    continue
+                dx = max(x - ax, 0, ax - (x + bw))
+                dy = max(y - ay, 0, ay - (y + bh))
+                cost = min(1.0, ((dx * dx + dy * dy) ** 0.5) / (0.6 * diag) + size_cost * i)
+                found.append(Candidate(box, round(cost, 4), i))
+    return spread(found, area)
+
+
+def spread(found: list[Candidate], area: SafeArea, per_cell: int = 3,
+           cells: tuple[int, int] = (4, 8)) -> list[Candidate]:
+    """The cheapest candidates, at most ``per_cell`` per cell of a ``cells`` grid over the frame (by the
+    box's centre), at most :data:`MAX_CANDIDATES` in all."""
+    found = sorted(found, key=lambda c: c.cost)
+    count: dict[tuple[int, int], int] = {}
+    out: list[Candidate] = []
+    for c in found:
+        x, y, w, h = c.box
+        cell = (int((x + w / 2) / area.w * cells[0]), int((y + h / 2) / area.h * cells[1]), c.variant)
+        if count.get(cell[:2], 0) >= per_cell or any(o.box == c.box for o in out):
+            continue
+        count[cell[:2]] = count.get(cell[:2], 0) + 1
+        out.append(c)
+        if len(out) >= MAX_CANDIDATES:
+            break
+    return out
+
+
+def solve(requests: Sequence[Request], gap: int = 0, budget: int = NODE_BUDGET) -> Solution:
+    """The best layout of ``requests`` (see the module docs); our boxes keep ``gap`` pixels apart."""
+    order = [Request(r.kind, r.value, sorted(r.candidates, key=lambda c: c.cost))
+             for r in sorted(requests, key=lambda r: -r.value)]
+    top = [r.value * (1 - COST_WEIGHT * r.candidates[0].cost) if r.candidates else 0.0 for r in order]
+    rest = [sum(top[i:]) for i in range(len(order) + 1)]
+    best = Solution(score=-1.0)
+    chosen: list[tuple[str, Candidate]] = []
+    nodes = 0
+
+    def fits(c: Candidate) -> bool:
+        grown = inflate(c.box, gap)
+        return not any(overlap(grown, other.box) for _, other in chosen)
+
+    def visit(i: int, score: float) -> None:
+        nonlocal best, nodes
+        nodes += 1
+        if score + rest[i] <= best.score + 1e-9 or nodes > budget:
+            return
+        if i == len(order):
+            best = Solution(dict(chosen), {}, score)
+            return
+        r = order[i]
+        for c in r.candidates:
+            if fits(c):
+                chosen.append((r.kind, c))
+                visit(i + 1, score + r.value * (1 - COST_WEIGHT * c.cost))
+                chosen.pop()
+        visit(i + 1, score)  # leave it out
+
+    visit(0, 0.0)
+    best.nodes = nodes
+    for r in order:
+        if r.kind not in best.chosen:
+            best.dropped[r.kind] = ("no room clear of the face, the product and the LIVE's own marks"
+                                    if not r.candidates else
+                                    "no room left beside more useful elements")
+    best.score = round(max(0.0, best.score), 3)
+    return best
