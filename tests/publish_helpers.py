@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from livehighlights.models import Moment
-from livehighlights.publish import PublishConfig, TikTokConfig, WebhookConfig
+from livehighlights.publish import PublishConfig, ShopConfig, TikTokConfig, WebhookConfig
 from livehighlights.store import HighlightRecord, Store, highlight_id, moment_id
 
 
@@ -50,15 +50,19 @@ def add_highlights(store: Store, clip: Path, n: int, *, live_key: str = "evening
 
 
 def config_for(*, webhook: str | None = None, secret: str = "s3cret", tiktok: str | None = None,
-               token: str = "act.good", **kw: Any) -> PublishConfig:
+               token: str = "act.good", shop: str | None = None, multipart: bool = False, refresh: str = "rft.good",
+               **kw: Any) -> PublishConfig:
     """A configuration pointing at stand-ins, with fast retries."""
     base = dict(backoff_s=0.05, backoff_max_s=0.2, lease_s=30.0, max_attempts=6,
                 product_url="https://shop.example/p/{product_id}", room_url="https://live.example/{live_key}")
     base.update(kw)
     return PublishConfig(
-        webhook=WebhookConfig(url=webhook or "http://127.0.0.1:9/hooks", secret=secret, timeout_s=2.0),
+        webhook=WebhookConfig(url=webhook or "http://127.0.0.1:9/hooks", secret=secret, timeout_s=2.0,
+                              multipart=multipart),
+        tiktok_shop=ShopConfig(base_url=shop or "https://open-api.tiktokglobalshop.com", app_key="appkey",
+                               app_secret="appsecret", access_token="shoptoken", poll_s=0.05, timeout_s=3.0),
         tiktok=TikTokConfig(base_url=tiktok or "https://open.tiktokapis.com", access_token=token,
-                            refresh_token="rft.good", client_key="ck", client_secret="cs", timeout_s=3.0,
+                            refresh_token=refresh, client_key="ck", client_secret="cs", timeout_s=3.0,
                             poll_s=0.05, query_per_min=6000, init_per_min=6000, status_per_min=6000,
-                            auth_url=f"{tiktok}/v2/oauth/token/" if tiktok else "https://open.tiktokapis.com/v2/oauth/token/"),
+                            auth_url=f"{tiktok or 'https://open.tiktokapis.com'}/v2/oauth/token/"),
         **base)

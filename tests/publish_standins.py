@@ -289,8 +289,10 @@ class ShopStandIn(StandIn):
         self.files: dict[str, bytes] = {}
         self.videos: dict[str, dict[str, Any]] = {}
 
-    def _r(self, h: BaseHTTPRequestHandler, code: int, msg: str, data: Any = None, status: int = 200) -> None:
-        self.reply(h, status, {"code": code, "message": msg, "request_id": uuid.uuid4().hex[:16], "data": data})
+    def _r(self, h: BaseHTTPRequestHandler, code: int, msg: str, data: Any = None, status: int = 200,
+           headers: dict[str, str] | None = None) -> None:
+        self.reply(h, status, {"code": code, "message": msg, "request_id": uuid.uuid4().hex[:16], "data": data},
+                   headers)
 
     def handle(self, h: BaseHTTPRequestHandler, body: bytes) -> None:
         parts = urlsplit(h.path)
@@ -310,7 +312,8 @@ class ShopStandIn(StandIn):
         if h.headers.get("x-tts-access-token") != self.token:
             return self._r(h, 105002, "Invalid access token", status=401)
         if fault == "too_often":
-            return self._r(h, 36009003, "Posting too often, please try again later", status=429)
+            return self._r(h, 36009003, "Posting too often, please try again later", status=429,
+                           headers={"Retry-After": "1"})
         if fault == "daily_quota":
             return self._r(h, 36009004, "Daily quota exceeded for video posting")
         if fault == "500":

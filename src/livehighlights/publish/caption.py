@@ -32,9 +32,9 @@ def plain_anchor(title: str, limit: int) -> str:
     text = " ".join(_NOT_PLAIN.sub(" ", title).replace("_", " ").split())
     if len(text) < limit:
         return text
-    cut = text[: limit - 1]
+    cut = text[:limit]  # one past the longest allowed: a space there means the words before it fit whole
     space = cut.rfind(" ")
-    return (cut[:space] if space >= limit // 2 else cut).strip()
+    return (cut[:space] if space >= limit // 2 else cut[: limit - 1]).strip()
 
 
 @dataclass(frozen=True, slots=True)

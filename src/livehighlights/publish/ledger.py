@@ -184,8 +184,9 @@ class Ledger:
                                 not_before=now + timedelta(seconds=self.backoff_s(1)))
         assert isinstance(f, Retryable)
         wait = f.retry_after_s if f.retry_after_s is not None else self.backoff_s(post.attempts)
-        if mode == "check":
-            return self._finish(post.id, reason=f"will ask again: {f.reason}", error_code=f.code,
+        if mode == "check" or post.remote_id:  # the destination has accepted something: ask it, never resend
+            state = "processing" if post.state == "sending" else post.state
+            return self._finish(post.id, state=state, reason=f"will ask again: {f.reason}", error_code=f.code,
                                 not_before=now + timedelta(seconds=wait))
         if post.attempts >= self.config.max_attempts:
             return self._finish(post.id, state="failed", error_code=f.code,
