@@ -195,6 +195,10 @@ from .remix_cmd import remix  # noqa: E402
 app.command()(check)
 app.command()(remix)
 
+from .post_cmd import register as _register_publishing  # noqa: E402
+
+_register_publishing(app)
+
 
 def run() -> None:
     """Entry point: one-line errors and a non-zero exit instead of tracebacks."""

@@ -153,8 +153,10 @@ def _convert(value: Any, typ: Any, setting: str, where: str) -> Any:
     if not isinstance(value, str):
         raise InputError(f"expected text, got {type(value).__name__}", Where(where, field=setting))
     if setting.rsplit(".", 1)[-1] in _URLS and value:
-        check_url(value, setting)
-        return value.rstrip("/")
+        try:
+            return check_url(value, setting)
+        except InputError as e:
+            raise InputError(e.message, Where(where, field=setting)) from None
     return value or None
 
 
