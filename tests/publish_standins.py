@@ -37,6 +37,13 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away (a killed worker, a timed-out request) is no error of the stand-in's."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class StandIn:
     """Base: a threaded HTTP server with scripted faults."""

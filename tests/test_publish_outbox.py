@@ -215,3 +215,19 @@ def test_two_processes_cannot_both_take_the_last_auto_post(store, clip: Path, st
     assert sum(taken) == 20 and min(taken) > 0
     posts = Outbox(store, config_for()).posts(seller.id)
     assert len(posts) == 20 and Outbox(store, config_for()).caps(hs[0].live_id) == {"live": 20}
+
+
+def test_a_remix_is_posted_as_its_own_rendition(store, clip: Path) -> None:
+    from livehighlights.store import RemixRecord, remix_id
+
+    hs = add_highlights(store, clip, 1)
+    seller = store.seller()
+    outbox = Outbox(store, config_for())
+    with pytest.raises(PostRefused, match="has no remix in style 'bold'"):
+        outbox.create(seller.id, PostRequest(hs[0].id, "local", remix="bold"))
+    rel = store.media.put(make_clip(store.media.tmp() / "remix.mp4", seconds=2), kind="remix")
+    store.save_remix(RemixRecord(id=remix_id(hs[0].id, "bold"), highlight_id=hs[0].id, style="bold", path=rel))
+    raw = outbox.create(seller.id, PostRequest(hs[0].id, "local")).post
+    remix = outbox.create(seller.id, PostRequest(hs[0].id, "local", remix="bold")).post
+    assert (raw.rendition, raw.media) == ("raw", hs[0].clip)
+    assert (remix.rendition, remix.media) == ("remix:bold", rel) and remix.id != raw.id

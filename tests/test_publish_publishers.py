@@ -263,3 +263,16 @@ def test_tiktok_shop_needs_a_product(store, clip: Path) -> None:
     with pytest.raises(PostRefused, match="a shoppable video needs the highlight's product"):
         Outbox(store, config_for()).create(store.seller().id, PostRequest(hs[0].id, "tiktok-shop",
                                                                           choices=PostChoices("SELF_ONLY")))
+
+
+def test_a_file_over_the_destinations_limit_is_refused_before_queuing() -> None:
+    from livehighlights.publish import PUBLISHERS
+
+    cfg = config_for()
+    shop = PUBLISHERS.get("tiktok-shop")(cfg)
+    assert shop.validate("caption", 101 * MB, "p1") == ["the file is 101.0 MB, over TikTok Shop's limit of 100 MB"]
+    tiktok = PUBLISHERS.get("tiktok")(cfg)
+    assert tiktok.validate("😀" * 1100, 10 * MB, None) == []  # 2200 UTF-16 units: just fits
+    assert tiktok.validate("😀" * 1100 + "!", 5 * 1024 * MB, None) == [
+        "the caption is 2201 long, over TikTok's limit of 2200",
+        "the file is 5120.0 MB, over TikTok's limit of 4096 MB"]

@@ -130,7 +130,8 @@ class Publisher(ABC):
             out.append(f"the caption is {self.caption_length(caption)} long, over {self.title}'s limit of "
                        f"{self.caption_limit}")
         if self.file_limit is not None and size > self.file_limit:
-            out.append(f"the file is {size / 1e6:.1f} MB, over {self.title}'s limit of {self.file_limit / 1e6:.0f} MB")
+            mb = 1024 * 1024
+            out.append(f"the file is {size / mb:.1f} MB, over {self.title}'s limit of {self.file_limit / mb:.0f} MB")
         return out
 
     @abstractmethod

@@ -138,7 +138,7 @@ class Outbox:
         if not path.is_file():
             raise PostRefused(f"the clip file {path} of highlight {h.id} is missing from the media root")
         choices, consent_id = self._choices(seller_id, req, pub_cls.needs_consent)
-        live = next((lv for lv in self.store.lives(seller_id) if lv.id == h.live_id), None)
+        live = self.store.get_live(seller_id, h.live_id)
         if live is None:
             raise PostRefused(f"highlight {h.id}: its LIVE {h.live_id} is not this seller's")
         seller = self._seller(seller_id)

@@ -151,6 +151,7 @@ class TikTokShopPublisher(Publisher):
         body = {"video_info": {"file_id": str(file_id), "title": p.caption,
                                "is_ai_generated": p.rendition.startswith("remix:")},
                 "product_link_info": {"product_id": p.product_id, "title": anchor}}
+        job.acquire(f"tiktok-shop:{p.account}:post", self.cfg.per_min)
         job.checkpoint(progress={"create_sent_at": time.time()})
         data = self._api("POST", "", what="TikTok Shop post", resend_safe=False, json_body=body)
         video_id = data.get("video_id") or data.get("id")
