@@ -231,3 +231,16 @@ def test_a_remix_is_posted_as_its_own_rendition(store, clip: Path) -> None:
     remix = outbox.create(seller.id, PostRequest(hs[0].id, "local", remix="bold")).post
     assert (raw.rendition, raw.media) == ("raw", hs[0].clip)
     assert (remix.rendition, remix.media) == ("remix:bold", rel) and remix.id != raw.id
+
+
+def test_a_scheduled_post_goes_out_at_its_time(store, clip: Path, tmp_path: Path) -> None:
+    hs = add_highlights(store, clip, 1)
+    seller = store.seller()
+    cfg = config_for()
+    outbox, q = Outbox(store, cfg), make_queue(f"sqlite:///{tmp_path / 'q.db'}")
+    at = utcnow() + timedelta(seconds=4)  # far enough ahead that it is still ahead once queued
+    post = submit(outbox, q, seller.id, PostRequest(hs[0].id, "local", at=at)).post
+    assert post.not_before == at and q.pending_count() == 0  # no message yet: a worker's sweep sends it when due
+    Worker(store, cfg, q).run(until=lambda: outbox.get(seller.id, post.id).settled, handle_signals=False)  # type: ignore[union-attr]
+    done = outbox.get(seller.id, post.id)
+    assert done is not None and done.state == "published" and done.published_at >= at  # type: ignore[operator]

@@ -27,6 +27,7 @@ from ..errors import LiveHighlightsError
 from ..registry import Registry
 from .config import PublishConfig
 from .records import Outcome, PostRecord
+from .tokens import Tokens
 
 __all__ = ["PUBLISHERS", "AccountBlocked", "AnswerLost", "Deferred", "Final", "Job", "PublishFault", "Publisher",
            "Retryable"]
@@ -85,8 +86,8 @@ class Job:
     save: Callable[..., PostRecord]
     acquire: Callable[[str, float], None]
     report: Callable[[int, int], None]
-    tokens: Any = None
-    """:class:`~livehighlights.publish.tokens.Tokens` of the post's destination account, or ``None``."""
+    tokens: Tokens | None = None
+    """The tokens of the post's destination account (``None``: the destination uses none)."""
 
     def checkpoint(self, **values: Any) -> PostRecord:
         """Record ``remote_id``, ``url``, ``progress`` (merged) or ``state`` now; the post as it then is."""
@@ -143,8 +144,8 @@ class Publisher(ABC):
         """What became of a post that is ``processing`` or ``unknown``; never a blind resend (return ``resend``
         only when the destination surely has nothing)."""
 
-    def tokens(self, account: str) -> Any:
-        """The account's :class:`~livehighlights.publish.tokens.Tokens` (``None``: the destination uses none)."""
+    def tokens(self, account: str) -> Tokens | None:
+        """The account's tokens (``None``: the destination uses none)."""
         return None
 
     def close(self) -> None:  # noqa: B027 - optional hook
