@@ -8,6 +8,7 @@ rules themselves, as the report lists them, are :data:`livehighlights.check.rule
 from __future__ import annotations
 
 __all__ = [
+    "AUTO_POST_MIN_TIER",
     "BEST_UNDER_S",
     "DEFAULT_SPEECH_MODEL",
     "LIVE_ENTRY_POINTS",
@@ -24,6 +25,16 @@ __all__ = [
     "PRODUCT_FULL_WITHIN_S",
     "PRODUCT_VISIBLE_WITHIN_S",
     "TARGET_MIN_S",
+    "TIKTOK_CHUNK_MAX",
+    "TIKTOK_CHUNK_MIN",
+    "TIKTOK_INIT_PER_MIN",
+    "TIKTOK_LAST_CHUNK_MAX",
+    "TIKTOK_MAX_CHUNKS",
+    "TIKTOK_QUERY_PER_MIN",
+    "TIKTOK_STATUS_PER_MIN",
+    "TIKTOK_TITLE_MAX_UTF16",
+    "TIKTOK_SHOP_ANCHOR_MAX",
+    "TIKTOK_SHOP_FILE_MAX",
 ]
 
 # -- the seed's rules ---------------------------------------------------------------------------
@@ -86,3 +97,29 @@ PRIOR_STRENGTH_ORDERS = 1.0
 """A prior weighs as much as this many orders seen by the stream itself (a gamma prior of that shape):
 a small stream leans on it for many minutes, a large one, whose own orders come fast, soon overrules
 it (a rate per viewer may be off by an order of magnitude for a given seller)."""
+
+AUTO_POST_MIN_TIER = "basic"
+"""A clip below this compliance tier is never auto-posted (a manual post of one needs ``--force``)."""
+
+# -- TikTok Content Posting API (Direct Post) and TikTok Shop's creator videos ----------------------------
+
+TIKTOK_CHUNK_MIN = 5 * 1024 * 1024
+"""FILE_UPLOAD chunks are at least 5 MB (a video under 5 MB goes as one chunk) ..."""
+TIKTOK_CHUNK_MAX = 64 * 1024 * 1024
+"""... and at most 64 MB ..."""
+TIKTOK_LAST_CHUNK_MAX = 128 * 1024 * 1024
+"""... except the last, which takes the remainder up to 128 MB."""
+TIKTOK_MAX_CHUNKS = 1000
+"""At most 1000 chunks per upload."""
+TIKTOK_TITLE_MAX_UTF16 = 2200
+"""A post's title (caption with hashtags) is at most 2200 UTF-16 code units."""
+TIKTOK_QUERY_PER_MIN = 20
+"""``creator_info/query``: about 20 requests per minute per user token."""
+TIKTOK_INIT_PER_MIN = 6
+"""``video/init``: about 6 requests per minute per user token."""
+TIKTOK_STATUS_PER_MIN = 30
+"""``status/fetch``: about 30 requests per minute per user token."""
+TIKTOK_SHOP_ANCHOR_MAX = 30
+"""A shoppable video's product anchor title is under 30 characters, plain (no punctuation or emoji)."""
+TIKTOK_SHOP_FILE_MAX = 100 * 1024 * 1024
+"""A video file uploaded to TikTok Shop is at most 100 MB."""

@@ -237,6 +237,10 @@ app.command()(remix)
 app.command()(lives)
 app.command()(highlights)
 
+from .post_cmd import register as _register_publishing  # noqa: E402
+
+_register_publishing(app)
+
 
 def run() -> None:
     """Entry point: one-line errors and a non-zero exit instead of tracebacks."""
