@@ -38,7 +38,7 @@ from ..rules import (
 )
 from ..signals.timeline import Timeline
 
-__all__ = ["PastLive", "Priors", "load_priors", "remember", "summarise"]
+__all__ = ["PastLive", "Priors", "load_priors", "past_live", "priors_from", "remember", "summarise"]
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,14 @@ def load_priors(path: Path | None) -> Priors:
     lives = read_past_lives(path)
     if not lives:
         return Priors(source=f"population defaults ({path} lists no LIVE)")
+    return priors_from(lives, f"{path} ({len(lives)} past LIVE{'s' if len(lives) != 1 else ''})")
+
+
+def priors_from(lives: list[PastLive], source: str) -> Priors:
+    """Priors from past LIVEs (a file's, or the store's), their record shrunk toward the population defaults as
+    if it held one more LIVE of an hour at those defaults; ``source`` says where they come from."""
+    if not lives:
+        return Priors()
     exposure = sum(lv.viewer_seconds for lv in lives)
     base_orders = sum(lv.baseline_orders if lv.baseline_orders is not None else PRIOR_BASELINE_SHARE * lv.orders
                       for lv in lives)
@@ -129,8 +137,16 @@ def load_priors(path: Path | None) -> Priors:
         # shrink a thin record toward the population default (as if it had one default LIVE of an hour)
         return (total + default * 3600 * 100) / (exposure + 3600 * 100)
 
-    return Priors(orders_per_viewer_s=rate(base_orders, defaults.orders_per_viewer_s),
-                  source=f"{path} ({len(lives)} past LIVE{'s' if len(lives) != 1 else ''})")
+    return Priors(orders_per_viewer_s=rate(base_orders, defaults.orders_per_viewer_s), source=source)
+
+
+def past_live(doc: dict[str, Any]) -> PastLive | None:
+    """A stored summary (:func:`summarise` as a dict) as a :class:`PastLive`; ``None`` when it is not one."""
+    try:
+        lv = PastLive(**doc)
+    except TypeError:
+        return None
+    return lv if lv.duration_s > 0 and lv.viewer_seconds > 0 else None
 
 
 def summarise(timeline: Timeline) -> PastLive:
