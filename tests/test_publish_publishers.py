@@ -47,8 +47,9 @@ def big_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with open_store(f"sqlite:///{tmp_path / 'lh.db'}", media_root=tmp_path / "media") as st:
+def store(store_url: str, tmp_path: Path):
+    """A new store on SQLite, then on PostgreSQL (``store_url`` in conftest.py)."""
+    with open_store(store_url, media_root=tmp_path / "media") as st:
         yield st
 
 
@@ -226,6 +227,10 @@ def test_tiktok_webhook_events_are_verified_deduplicated_and_applied(store, clip
     again = tiktok_events.receive(store, "cs", body, tiktok_events.sign("cs", int(time.time()), body))
     assert (first.duplicate, first.post_id, first.state) == (False, post.id, "published")
     assert (again.duplicate, again.state) == (True, "published")
+    public = json.dumps({"client_key": "ck", "event": "post.publish.publicly_available", "create_time": 1,
+                         "content": json.dumps({"publish_id": post.remote_id, "post_id": "7300000000000000001"})})
+    tiktok_events.receive(store, "cs", public.encode(), tiktok_events.sign("cs", int(time.time()), public.encode()))
+    assert outbox.get(seller.id, post.id).remote_url == "https://www.tiktok.com/@Shopper/video/7300000000000000001"  # type: ignore[union-attr]
 
 
 # ---- TikTok Shop -----------------------------------------------------------------------------------------------
