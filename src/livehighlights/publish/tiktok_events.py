@@ -88,9 +88,9 @@ def receive(store: Store, client_secret: str, body: bytes, signature: str | None
     event_id = hashlib.sha256(body).hexdigest()[:40]
     db, now = Db(store), utcnow()
     with db.write() as s:  # the first of two concurrent deliveries inserts; the other counts a repeat
-        new = s.execute(db.insert(InboundEventRow).values(
+        new = db.insert_new(s, InboundEventRow, dict(
             source=SOURCE, event_id=event_id, kind=kind, remote_id=publish_id, body=doc, received_at=now,
-            applied=False, n_seen=1).on_conflict_do_nothing()).rowcount
+            applied=False, n_seen=1), InboundEventRow.event_id)
         if not new:
             s.execute(update(InboundEventRow).where(InboundEventRow.source == SOURCE,
                                                     InboundEventRow.event_id == event_id)
