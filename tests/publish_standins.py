@@ -10,7 +10,8 @@
 Faults are scripted per endpoint (``server.script("init", "429", "lost")``: the next requests to it get these),
 or random (``fail_rate``, ``hang_rate``). ``lost``: the request is acted on, then the connection is dropped with
 no answer. ``hang``: acted on, then the answer waits until :meth:`release` (or ``hang_s``). ``hold``: the request
-waits *before* it is acted on. Each stand-in runs in a thread on 127.0.0.1 (port 0).
+waits *before* it is acted on. ``drop`` (uploads): waits, then breaks without keeping anything. Each stand-in
+runs in a thread on 127.0.0.1 (port 0).
 """
 
 from __future__ import annotations
@@ -231,6 +232,9 @@ class TikTokStandIn(StandIn):
         fault = self.fault_for("upload")
         if fault == "hold":
             self.hold()
+        if fault == "drop":  # the connection breaks mid-chunk: nothing of it is kept
+            self.wait_and_drop(h)
+            return None
         if fault == "500":
             return self.reply(h, 500, {"error": "oops"})
         pub = self.publishes.get(pid)

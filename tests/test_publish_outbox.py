@@ -190,8 +190,7 @@ def _auto_poster(url: str, media: str, ids: list[str], out: multiprocessing.Queu
         got = 0
         for hid in ids:
             try:
-                outbox.create(seller.id, PostRequest(hid, "local", auto=True))
-                got += 1
+                got += outbox.create(seller.id, PostRequest(hid, "local", auto=True)).new
             except CapReached:
                 pass
         out.put(got)
@@ -244,3 +243,22 @@ def test_a_scheduled_post_goes_out_at_its_time(store, clip: Path, tmp_path: Path
     Worker(store, cfg, q).run(until=lambda: outbox.get(seller.id, post.id).settled, handle_signals=False)  # type: ignore[union-attr]
     done = outbox.get(seller.id, post.id)
     assert done is not None and done.state == "published" and done.published_at >= at  # type: ignore[operator]
+
+
+def test_two_processes_deciding_the_same_posts_make_each_once(store, clip: Path, store_url: str) -> None:
+    hs = add_highlights(store, clip, 15, products=[None] * 15)
+    seller = store.seller()
+    Outbox(store, config_for()).give_consent(seller.id, "local", PostChoices("SELF_ONLY"))
+    ctx = multiprocessing.get_context("spawn")
+    out: multiprocessing.Queue = ctx.Queue()
+    ids = [h.id for h in hs]
+    procs = [ctx.Process(target=_auto_poster, args=(store_url, str(store.media.root), order, out))
+             for order in (ids, ids[::-1])]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    assert out.get(timeout=5) + out.get(timeout=5) == 15  # each post is new to exactly one of them
+    outbox = Outbox(store, config_for())
+    assert len(outbox.posts(seller.id)) == 15 and outbox.caps(hs[0].live_id) == {"live": 15}

@@ -14,6 +14,7 @@ from publish_standins import ShopStandIn, TikTokStandIn, WebhookReceiver
 
 from livehighlights.errors import InputError
 from livehighlights.publish import (
+    Deferred,
     Final,
     Outbox,
     PostChoices,
@@ -46,8 +47,9 @@ def big_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with open_store(f"sqlite:///{tmp_path / 'lh.db'}", media_root=tmp_path / "media") as st:
+def store(store_url: str, tmp_path: Path):
+    """A new store on SQLite, then on PostgreSQL (``store_url`` in conftest.py)."""
+    with open_store(store_url, media_root=tmp_path / "media") as st:
         yield st
 
 
@@ -225,6 +227,10 @@ def test_tiktok_webhook_events_are_verified_deduplicated_and_applied(store, clip
     again = tiktok_events.receive(store, "cs", body, tiktok_events.sign("cs", int(time.time()), body))
     assert (first.duplicate, first.post_id, first.state) == (False, post.id, "published")
     assert (again.duplicate, again.state) == (True, "published")
+    public = json.dumps({"client_key": "ck", "event": "post.publish.publicly_available", "create_time": 1,
+                         "content": json.dumps({"publish_id": post.remote_id, "post_id": "7300000000000000001"})})
+    tiktok_events.receive(store, "cs", public.encode(), tiktok_events.sign("cs", int(time.time()), public.encode()))
+    assert outbox.get(seller.id, post.id).remote_url == "https://www.tiktok.com/@Shopper/video/7300000000000000001"  # type: ignore[union-attr]
 
 
 # ---- TikTok Shop -----------------------------------------------------------------------------------------------
@@ -276,3 +282,31 @@ def test_a_file_over_the_destinations_limit_is_refused_before_queuing() -> None:
     assert tiktok.validate("😀" * 1100 + "!", 5 * 1024 * MB, None) == [
         "the caption is 2201 long, over TikTok's limit of 2200",
         "the file is 5120.0 MB, over TikTok's limit of 4096 MB"]
+
+
+def test_retries_end_in_a_final_failure(store, clip: Path, tmp_path: Path) -> None:
+    hs = add_highlights(store, clip, 1)
+    with WebhookReceiver() as rcv:
+        rcv.script("post", *["500"] * 3)
+        [post] = _run(store, config_for(webhook=rcv.url, max_attempts=3), tmp_path, PostRequest(hs[0].id, "webhook"))
+    assert post.state == "failed" and post.attempts == 3 and post.error_code == "503"
+    assert post.reason.startswith("gave up after 3 attempts: the webhook answered HTTP 503")
+
+
+def test_rate_limits_are_shared_and_defer_what_cannot_wait(store, clip: Path, tmp_path: Path) -> None:
+    from livehighlights.publish.ratelimit import RateLimiter
+
+    limiter = RateLimiter(store, max_wait_s=0.0)
+    assert limiter.try_take("x", 60) == 0.0
+    assert 0.5 < limiter.try_take("x", 60) <= 60 / 54  # one a second, 10% under: the next in about 1.1 s
+    with pytest.raises(Deferred, match=r"rate limit of x \(60/min\)"):
+        RateLimiter(store, max_wait_s=0.0).acquire("x", 60)  # another worker shares the bucket
+    hs = add_highlights(store, clip, 2)
+    with TikTokStandIn() as tt:
+        cfg = config_for(tiktok=tt.url)
+        cfg = dataclasses.replace(cfg, tiktok=dataclasses.replace(cfg.tiktok, init_per_min=0.9))  # one per 74 s
+        posts = _run(store, cfg, tmp_path, *[PostRequest(h.id, "tiktok", choices=PostChoices("SELF_ONLY"))
+                                             for h in hs])
+    assert sorted(p.state for p in posts) == ["published", "queued"] and len(tt.publishes) == 1
+    waiting = next(p for p in posts if p.state == "queued")
+    assert waiting.attempts == 0 and "rate limit of tiktok:default:init" in waiting.reason

@@ -138,28 +138,37 @@ def test_two_workers_share_the_work_over_redis(store_url: str, redis_url: str, c
     assert all(d > 0 for d in done), outs  # ... and both workers delivered some
 
 
-CRASH_POINTS = [  # (endpoint, fault, publish ids TikTok ends up with)
-    ("creator_info", "hold", 1),  # before sending: the worker asked about the creator, nothing was posted
-    ("init", "hang", 2),          # after sending, before recording: TikTok made a publish id the worker never saw
-    ("upload", "hold", 1),        # during a chunk upload: resumed on the same publish id
-    ("status", "hang", 1),        # while polling the status
+CRASH_POINTS = [  # (endpoint, faults of its requests in turn, publish ids TikTok ends up with)
+    ("creator_info", ("hold",), 1),  # before sending: the worker asked about the creator, nothing was posted
+    ("init", ("hang",), 2),          # after sending, before recording: TikTok made a publish id the worker never saw
+    ("upload", ("ok", "drop"), 1),   # during the upload of the second of two chunks: resumed on the same publish id
+    ("status", ("hang",), 1),        # while polling the status
 ]
 
 
-@pytest.mark.parametrize(("endpoint", "fault", "inits"), CRASH_POINTS, ids=[e for e, _, _ in CRASH_POINTS])
-def test_a_worker_killed_at_every_step_posts_exactly_once(endpoint: str, fault: str, inits: int, clip: Path,
-                                                          tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def big_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Over 10 MB: two TikTok chunks of 5 MB (the last takes the rest)."""
+    path = make_clip(tmp_path_factory.mktemp("big") / "big.mp4", seconds=6, size="1280x720", lossless=True)
+    assert path.stat().st_size > 10 * 1024 * 1024
+    return path
+
+
+@pytest.mark.parametrize(("endpoint", "faults", "inits"), CRASH_POINTS, ids=[e for e, _, _ in CRASH_POINTS])
+def test_a_worker_killed_at_every_step_posts_exactly_once(endpoint: str, faults: tuple[str, ...], inits: int,
+                                                          clip: Path, big_clip: Path, tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'lh.db'}"
+    media = big_clip if endpoint == "upload" else clip
     with TikTokStandIn() as tt:
-        tt.script(endpoint, fault)
+        tt.script(endpoint, *faults)
         env = _env(tmp_path, db, f"sqlite:///{tmp_path / 'q.db'}", tiktok={
             "base_url": tt.url, "access_token": "act.good", "poll_s": 0.05, "query_per_min": 6000,
-            "init_per_min": 6000, "status_per_min": 6000})
+            "init_per_min": 6000, "status_per_min": 6000, "chunk_size": 5 * 1024 * 1024})
         saved = _with_env(env)
         try:
             cfg = load_config()
             with open_store(cfg.db, media_root=Path(cfg.media or "")) as store:
-                [h] = add_highlights(store, clip, 1)
+                [h] = add_highlights(store, media, 1)
                 seller = store.seller()
                 outbox = Outbox(store, cfg)
                 post = submit(outbox, make_queue(cfg.queue), seller.id,
@@ -168,7 +177,8 @@ def test_a_worker_killed_at_every_step_posts_exactly_once(endpoint: str, fault: 
                 assert tt.arrived.wait(60), "the worker never reached the step"
                 w.send_signal(signal.SIGKILL)
                 w.wait(30)
-                assert outbox.get(seller.id, post.id).state in ("sending", "processing")  # type: ignore[union-attr]
+                killed = outbox.get(seller.id, post.id)
+                assert killed is not None and killed.state == "sending"
                 tt.release()
                 again = subprocess.run([*CLI, "worker", "--until-idle"], env=env, capture_output=True, text=True,
                                        timeout=120)
@@ -178,9 +188,12 @@ def test_a_worker_killed_at_every_step_posts_exactly_once(endpoint: str, fault: 
             _restore(saved)
     assert final is not None and final.state == "published", final
     assert len(tt.published) == 1 and final.remote_id in tt.published and len(tt.publishes) == inits
+    if endpoint == "upload":  # the first chunk was recorded before the kill and not sent again
+        assert killed.progress["chunks_done"] == 1 and killed.remote_id == final.remote_id
+        assert [f for e, f in tt.requests if e == "upload"] == ["ok", "drop", "ok"]
     import hashlib
 
-    assert tt.published[final.remote_id]["sha256"] == hashlib.sha256(clip.read_bytes()).hexdigest()
+    assert tt.published[final.remote_id]["sha256"] == hashlib.sha256(media.read_bytes()).hexdigest()
 
 
 def test_a_webhook_worker_killed_before_recording_is_not_a_second_post(clip: Path, tmp_path: Path) -> None:

@@ -51,6 +51,12 @@ class Db:
     def insert(self, table: Any) -> Any:
         return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
+    def insert_new(self, s: Session, table: Any, values: dict[str, Any], key: Any) -> bool:
+        """Insert a row unless its unique key is taken (``ON CONFLICT DO NOTHING``); True when it was inserted.
+        (Decided by ``RETURNING``: a driver's row count for such an insert is not reliable.)"""
+        stmt = self.insert(table).values(**values).on_conflict_do_nothing().returning(key)
+        return s.execute(stmt).first() is not None
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         try:

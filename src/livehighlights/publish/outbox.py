@@ -161,12 +161,11 @@ class Outbox:
             consent_id=consent_id, state="queued", attempts=0, not_before=max(at, now) if at else now,
             enqueued_at=None, progress={}, created_at=now, updated_at=now)
         with self.db.write() as s:
-            n = s.execute(self.db.insert(PostRow).values(**row).on_conflict_do_nothing()).rowcount
-            if n and req.auto:
+            new = self.db.insert_new(s, PostRow, row, PostRow.id)
+            if new and req.auto:
                 self._take_caps(s, live.id, h.product_id)
-            got = s.get(PostRow, post_id)
-            assert got is not None
-            return Queued(post_record(got), bool(n))
+            got = s.scalars(select(PostRow).where(PostRow.idem_key == key)).one()
+            return Queued(post_record(got), new)
 
     def _seller(self, seller_id: str) -> SellerRecord:
         with self.db.read() as s:

@@ -34,11 +34,11 @@ class RateLimiter:
         """Take a token now (0.0), or how many seconds until one is there (nothing taken)."""
         rate = per_minute * MARGIN / 60.0
         now = utcnow()
-        with self.db.write() as s:
-            row = s.get(RateBucketRow, key, with_for_update=True)
-            if row is None:
-                s.add(RateBucketRow(key=key, tokens=0.0, updated_at=now))
-                return 0.0
+        with self.db.write() as s:  # a new bucket starts full; two workers creating it at once make one row
+            s.execute(self.db.insert(RateBucketRow).values(key=key, tokens=1.0, updated_at=now)
+                      .on_conflict_do_nothing())
+            row = s.get(RateBucketRow, key, with_for_update=True, populate_existing=True)
+            assert row is not None
             tokens = min(1.0, row.tokens + max(0.0, (now - row.updated_at).total_seconds()) * rate)
             if tokens >= 1.0 - 1e-9:
                 row.tokens, row.updated_at = tokens - 1.0, now

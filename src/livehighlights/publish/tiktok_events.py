@@ -22,6 +22,7 @@ from ..errors import InputError
 from ..store import Store
 from ..store.schema import utcnow
 from .db import Db
+from .outbox import release_caps
 from .records import ACTIVE_STATES, Outcome
 from .schema import InboundEventRow, PostRow
 
@@ -86,14 +87,16 @@ def receive(store: Store, client_secret: str, body: bytes, signature: str | None
     publish_id = str(content.get("publish_id")) if content.get("publish_id") else None
     event_id = hashlib.sha256(body).hexdigest()[:40]
     db, now = Db(store), utcnow()
-    with db.write() as s:
-        got = s.get(InboundEventRow, (SOURCE, event_id), with_for_update=True)
-        if got is not None:
-            got.n_seen += 1
+    with db.write() as s:  # the first of two concurrent deliveries inserts; the other counts a repeat
+        new = db.insert_new(s, InboundEventRow, dict(
+            source=SOURCE, event_id=event_id, kind=kind, remote_id=publish_id, body=doc, received_at=now,
+            applied=False, n_seen=1), InboundEventRow.event_id)
+        if not new:
+            s.execute(update(InboundEventRow).where(InboundEventRow.source == SOURCE,
+                                                    InboundEventRow.event_id == event_id)
+                      .values(n_seen=InboundEventRow.n_seen + 1))
             post = s.scalars(select(PostRow).where(PostRow.remote_id == publish_id)).first() if publish_id else None
             return EventResult(kind, True, post.id if post else None, post.state if post else None)
-        s.add(InboundEventRow(source=SOURCE, event_id=event_id, kind=kind, remote_id=publish_id, body=doc,
-                              received_at=now, applied=False, n_seen=1))
         if publish_id is None:
             return EventResult(kind, False, None, None)
         post = s.scalars(select(PostRow).where(PostRow.destination == "tiktok", PostRow.remote_id == publish_id)
@@ -101,14 +104,18 @@ def receive(store: Store, client_secret: str, body: bytes, signature: str | None
         if post is None:
             return EventResult(kind, False, None, None)
         busy = post.lease_until is not None and post.lease_until > now
-        if post.state in ACTIVE_STATES and not busy:
-            outcome = _outcome(kind, content)
-            if outcome is not None and outcome.kind == "published":
+        outcome = _outcome(kind, content)
+        if post.state in ACTIVE_STATES and not busy and outcome is not None:
+            if outcome.kind == "published":
                 post.state, post.published_at, post.reason = "published", now, None
-            elif outcome is not None and outcome.kind == "failed":
+            else:
                 post.state, post.reason, post.error_code = "failed", outcome.reason, outcome.code
-        if post.state in ACTIVE_STATES:
-            s.execute(update(PostRow).where(PostRow.id == post.id).values(not_before=now, enqueued_at=None))
+                if post.auto:
+                    release_caps(s, post)
+            s.execute(update(InboundEventRow).where(InboundEventRow.source == SOURCE,
+                                                    InboundEventRow.event_id == event_id).values(applied=True))
+        elif post.state in ACTIVE_STATES:  # a worker has it (or nothing to settle): ask TikTok now
+            post.not_before, post.enqueued_at = now, None
         ids = content.get("post_id") or content.get("publicaly_available_post_id")
         if kind.endswith("publicly_available") and ids:
             post.remote_url = post.remote_url or _url(post, ids)
