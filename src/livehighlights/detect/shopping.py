@@ -76,9 +76,9 @@ class ShoppingMomentDetector(Detector):
             if seg.source == "pin" and seg.product_id is not None:
                 self._pin_ends[seg.product_id] = seg.end_s
             moment = self.score(seg)
-            if moment.product_id is not None:  # its orders are this segment's: no order-burst segment for them
-                until = seg.end_s + self.opts.order_lag_s
-                self._order_seg_until[moment.product_id] = max(self._order_seg_until.get(moment.product_id, 0), until)
+            # its orders are this segment's: no order-burst segment for them
+            key = moment.product_id or ""
+            self._order_seg_until[key] = max(self._order_seg_until.get(key, 0), seg.end_s + self.opts.order_lag_s)
             if seg.source == "activity" and moment.product_id is not None:
                 last = self._pin_ends.get(moment.product_id)
                 if last is not None and last - 5 <= seg.start_s <= last + self.opts.tail_s:
@@ -100,13 +100,23 @@ class ShoppingMomentDetector(Detector):
         if lo < 0:
             return []
         out = []
-        for pid, rows in st.by_product.items():
-            ts = [t for t in range(lo, now) if rows.get(t, {}).get("orders", 0.0) > 0]
-            orders = st.product_total(pid, "orders", lo, now)
-            if orders < 2 or self._order_seg_until.get(pid, -1) > lo:
-                continue
+        # per product; with no product known at all (per-minute totals), the stream's orders
+        candidates: list[str | None] = list(st.by_product) or [None]
+        for pid in candidates:
+            rows = st.by_product.get(pid, {}) if pid is not None else {}
+            key = pid or ""
             hist_lo = max(0, lo - o.baseline_span_s)
-            hist = self._product_hist(pid, "orders", [(hist_lo, lo)])
+            if pid is None:
+                recent = st.array("orders", lo, now)
+                ts = [lo + int(i) for i in np.flatnonzero(recent)]
+                orders = float(recent.sum())
+                hist = st.array("orders", hist_lo, lo)
+            else:
+                ts = [t for t in range(lo, now) if rows.get(t, {}).get("orders", 0.0) > 0]
+                orders = st.product_total(pid, "orders", lo, now)
+                hist = self._product_hist(pid, "orders", [(hist_lo, lo)])
+            if orders < 2 or self._order_seg_until.get(key, -1) > lo:
+                continue
             med, _ = window_stats(hist, _ORDER_WINDOW_S) if len(hist) >= 2 * _ORDER_WINDOW_S else (
                 o.priors.orders_per_viewer_s * float(st.array("viewers", lo, now).sum()), 0.0)
             if poisson_z(orders, med) < o.product_min_z:
@@ -122,7 +132,7 @@ class ShoppingMomentDetector(Detector):
             if b - a < 20:
                 a = max(0, b - 20)
             out.append(Segment(a, b, pid, "orders"))
-            self._order_seg_until[pid] = now + o.order_lag_s
+            self._order_seg_until[key] = now + o.order_lag_s
         return out
 
     # -- scoring -------------------------------------------------------------------------------
