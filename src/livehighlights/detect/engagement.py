@@ -79,7 +79,6 @@ class _Columns:
 class _Burst:
     onset: int
     end: int
-    hot_from: int
 
 
 @register
@@ -148,7 +147,7 @@ class EngagementDetector(Detector):
         if burst is None:
             self._hot = self._hot + 1 if z >= self.open_z and t + 1 >= WARMUP_S + BURST_WINDOW_S else 0
             if self._hot >= 3:
-                self._burst = _Burst(onset=self._onset(t), end=t + 1, hot_from=t - 2)
+                self._burst = _Burst(onset=self._onset(t), end=t + 1)
                 self._quiet = 0
             return []
         burst.end = t + 1

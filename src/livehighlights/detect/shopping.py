@@ -24,9 +24,10 @@ from .segments import Segment, Segmenter
 _SOCIAL = ("likes", "comments", "shares", "follows")
 _INTEREST = ("product_clicks", "add_to_carts")
 _LEAD_IN_S = 5
-_ORDER_CHECK_S = 5
-_ORDER_WINDOW_S = 60
 """An activity segment whose product is pinned within this long after it is that pitch's lead-in."""
+_ORDER_CHECK_S = 5
+"""How often the orders of the last :data:`_ORDER_WINDOW_S` seconds are checked for a burst no segment holds."""
+_ORDER_WINDOW_S = 60
 
 
 @register
@@ -44,8 +45,9 @@ class ShoppingMomentDetector(Detector):
         self._pin_ends: dict[str, int] = {}
         self._seg_rates: list[float] = []
         self._sold: list[tuple[int, int]] = []
-        self._order_seg_until: dict[str, int] = {}
         """Windows (pitch and its order lag) of the product moments emitted so far."""
+        self._order_seg_until: dict[str, int] = {}
+        """Per product ('' for the stream): orders before this second belong to a segment already made."""
 
     @classmethod
     def from_options(cls, options: DetectOptions | None = None) -> ShoppingMomentDetector:
