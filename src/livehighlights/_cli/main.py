@@ -165,6 +165,8 @@ def moments(
     duration: Annotated[float | None, typer.Option(help="LIVE length in seconds (default: last event).")] = None,
     weight: WeightOpt = None,
     priors: PriorsOpt = None,
+    remember: Annotated[Path | None, typer.Option(
+        "--remember", help="Append this LIVE to a priors file (the seller's past LIVEs, for --priors).")] = None,
 ) -> None:
     """Find moments from an event log alone, with no recording."""
     from ..engine import detect
@@ -177,6 +179,13 @@ def moments(
     detection = detect(log.events, end_ms, _detect_options(weight, priors), cat)
     print_warnings([*log.warnings, *detection.warnings])
     found = detection.moments
+    if remember is not None:
+        from ..detect.priors import remember as remember_live
+        from ..detect.priors import summarise
+        from ..signals import build_timeline
+
+        n = remember_live(remember, summarise(build_timeline(log.events, end_ms, cat)))
+        err_console.print(f"remembered in {esc(remember)} ({n} past LIVE{'s' if n != 1 else ''})", soft_wrap=True)
     if as_json:
         sys.stdout.write(json.dumps([m.to_json() for m in found], indent=2) + "\n")
     else:
