@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from eventgen import GenConfig, generate, write_jsonl  # noqa: E402
 
+from livehighlights.detect import DetectOptions  # noqa: E402
 from livehighlights.detect.peaks import PeakCountDetector  # noqa: E402
 from livehighlights.engine import Engine, detect, replay  # noqa: E402
 from livehighlights.evaluate import score_windows  # noqa: E402
@@ -58,6 +59,7 @@ class Case:
     catalog: object | None = None
     per_hour: bool = False
     """Score the top moments at one per hour of stream (labelled real chat) instead of top-K."""
+    options: DetectOptions | None = None
 
 
 @dataclass
@@ -90,7 +92,8 @@ def _naive(case: Case, metric: str, k: int) -> list[Span]:
 
 
 def _ours(case: Case) -> list[Moment]:
-    return [m for m in detect(case.events, case.end_ms, catalog=case.catalog).moments if m.kind == case.kind]
+    found = detect(case.events, case.end_ms, case.options, catalog=case.catalog).moments
+    return [m for m in found if m.kind == case.kind]
 
 
 def evaluate(title: str, cases: list[Case]) -> None:
@@ -151,7 +154,8 @@ def per_minute_cases(minutes: float, seeds: list[int]) -> list[Case]:
             for m, (row, v) in enumerate(zip(rows, viewers, strict=True)):
                 fh.write(f"{m},{row['gmv']:.2f},{row['orders']:g},{v},{row['product_clicks']:g},{row['likes']:g},"
                          f"{row['comments']:g}\n")
-        out.append(Case(load_events(path).events, n * 60_000, case.planted, "sales"))
+        out.append(Case(load_events(path).events, n * 60_000, case.planted, "sales",
+                        options=DetectOptions(resolution_s=60)))
     return out
 
 

@@ -176,7 +176,10 @@ def moments(
     cat = load_catalog(catalog) if catalog else None
     log = load_events(events, strict=strict, catalog=cat)
     end_ms = s_to_ms(duration) if duration is not None else log.span_ms[1] + 1000
-    detection = detect(log.events, end_ms, _detect_options(weight, priors), cat)
+    opts = _detect_options(weight, priors)
+    if log.stats.get("format") == "minutes":
+        opts.resolution_s = 60  # per-minute totals: each minute is a candidate
+    detection = detect(log.events, end_ms, opts, cat)
     print_warnings([*log.warnings, *detection.warnings])
     found = detection.moments
     if remember is not None:

@@ -61,7 +61,7 @@ class ShoppingMomentDetector(Detector):
         self.store.push(sec)
         self._pending += self.segmenter.step()
         now = self.store.now
-        if now % _ORDER_CHECK_S == 0:
+        if now % _ORDER_CHECK_S == 0 and self.opts.resolution_s == 1:
             self._pending += self._order_bursts(now)
         due = [s for s in self._pending if s.end_s + self.opts.order_lag_s <= now]
         self._pending = [s for s in self._pending if s not in due]
