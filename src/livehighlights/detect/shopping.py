@@ -28,6 +28,8 @@ _LEAD_IN_S = 5
 _ORDER_CHECK_S = 5
 """How often the orders of the last :data:`_ORDER_WINDOW_S` seconds are checked for a burst no segment holds."""
 _ORDER_WINDOW_S = 60
+_STREAM_LEVEL = 0.3
+"""Quantile of the stream's windowed orders taken as its baseline when no product is known."""
 
 
 @register
@@ -171,8 +173,10 @@ class ShoppingMomentDetector(Detector):
         else:
             orders, gmv = st.total("orders", a, w_end), st.total("gmv", a, w_end)
             orders_hist, gmv_hist = hist_arr("orders"), hist_arr("gmv")
-        z_orders = window_z(orders / traffic_ratio, orders_hist, w_len)
-        z_gmv = window_z(gmv / traffic_ratio, gmv_hist, w_len, unit=mean_value)
+        # The stream's own orders (no product known) include every pitch that sold: a lower quantile for them.
+        level = 0.5 if product is not None else _STREAM_LEVEL
+        z_orders = window_z(orders / traffic_ratio, orders_hist, w_len, level=level)
+        z_gmv = window_z(gmv / traffic_ratio, gmv_hist, w_len, unit=mean_value, level=level)
         evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "traffic_ratio": round(traffic_ratio, 2)}
         thin = self._thin_orders(orders, product, a, w_end)
         if thin is not None:  # too little history of its own: the stream's rate per viewer, blended with priors
