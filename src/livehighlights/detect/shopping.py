@@ -50,6 +50,7 @@ class ShoppingMomentDetector(Detector):
         """Windows (pitch and its order lag) of the product moments emitted so far."""
         self._order_seg_until: dict[str, int] = {}
         """Per product ('' for the stream): orders before this second belong to a segment already made."""
+        self._order_base: dict[str, tuple[int, float]] = {}
 
     @classmethod
     def from_options(cls, options: DetectOptions | None = None) -> ShoppingMomentDetector:
@@ -109,21 +110,16 @@ class ShoppingMomentDetector(Detector):
         for pid in candidates:
             rows = st.by_product.get(pid, {}) if pid is not None else {}
             key = pid or ""
-            hist_lo = max(0, lo - o.baseline_span_s)
+            if self._order_seg_until.get(key, -1) > lo:
+                continue
             if pid is None:
                 recent = st.array("orders", lo, now)
                 ts = [lo + int(i) for i in np.flatnonzero(recent)]
                 orders = float(recent.sum())
-                hist = st.array("orders", hist_lo, lo)
             else:
-                ts = [t for t in range(lo, now) if rows.get(t, {}).get("orders", 0.0) > 0]
-                orders = st.product_total(pid, "orders", lo, now)
-                hist = self._product_hist(pid, "orders", [(hist_lo, lo)])
-            if orders < 2 or self._order_seg_until.get(key, -1) > lo:
-                continue
-            med, _ = window_stats(hist, _ORDER_WINDOW_S) if len(hist) >= 2 * _ORDER_WINDOW_S else (
-                o.priors.orders_per_viewer_s * float(st.array("viewers", lo, now).sum()), 0.0)
-            if poisson_z(orders, med) < o.product_min_z:
+                ts = [t for t in range(lo, now) if t in rows and rows[t].get("orders", 0.0) > 0]
+                orders = st.product_total(pid, "orders", lo, now) if ts else 0.0
+            if orders < 2 or poisson_z(orders, self._order_baseline(pid, lo, now)) < o.product_min_z:
                 continue
             first = ts[0]
             span = (max(0, first - o.order_lag_s), first)
@@ -138,6 +134,23 @@ class ShoppingMomentDetector(Detector):
             out.append(Segment(a, b, pid, "orders"))
             self._order_seg_until[key] = now + o.order_lag_s
         return out
+
+    def _order_baseline(self, pid: str | None, lo: int, now: int) -> float:
+        """Usual orders of ``pid`` (the stream's for ``None``) in :data:`_ORDER_WINDOW_S` seconds: the median
+        window of the trailing baseline span, refreshed once a minute; priors before there is history."""
+        st, o = self.store, self.opts
+        key = pid or ""
+        cached = self._order_base.get(key)
+        if cached is not None and now - cached[0] < _ORDER_WINDOW_S:
+            return cached[1]
+        hist_lo = max(0, lo - o.baseline_span_s)
+        hist = st.array("orders", hist_lo, lo) if pid is None else self._product_hist(pid, "orders", [(hist_lo, lo)])
+        if len(hist) >= 2 * _ORDER_WINDOW_S:
+            med = window_stats(hist, _ORDER_WINDOW_S)[0]
+        else:
+            med = o.priors.orders_per_viewer_s * float(st.array("viewers", lo, now).sum())
+        self._order_base[key] = (now, med)
+        return med
 
     # -- scoring -------------------------------------------------------------------------------
 
@@ -298,9 +311,15 @@ class ShoppingMomentDetector(Detector):
         rows = self.store.by_product.get(pid, {})
         for lo, hi in ranges:
             arr = np.zeros(max(0, hi - lo))
-            for t, vals in rows.items():
-                if lo <= t < hi:
-                    arr[t - lo] = vals.get(metric, 0.0)
+            if hi - lo < len(rows):  # a short range of a long history: look the range up, do not scan
+                for t in range(lo, hi):
+                    vals = rows.get(t)
+                    if vals is not None:
+                        arr[t - lo] = vals.get(metric, 0.0)
+            else:
+                for t, vals in rows.items():
+                    if lo <= t < hi:
+                        arr[t - lo] = vals.get(metric, 0.0)
             parts.append(arr)
         return np.concatenate(parts) if parts else np.zeros(0)
 
