@@ -4,6 +4,7 @@ Prints recall, precision and mean window IoU (see :mod:`livehighlights.evaluate`
 
 - ``sim-default`` / ``sim-hard``: the project's simulator, 60-minute LIVEs, several seeds;
 - ``sim-3min``: 20 seeds of three-minute LIVEs (short LIVEs, cold start);
+- ``sim-perminute``: the simulator's LIVEs as per-minute totals (a shop's analytics export);
 - ``gen-*``: ``bench/eventgen.py``, a generator written apart with other assumptions (small lifts,
   lags of 15-60 s, audiences growing several-fold, unpinned pitches, chat floods with no sale), for
   sales moments and for engagement moments, and its difficulty sweep;
@@ -35,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from eventgen import GenConfig, generate, write_jsonl  # noqa: E402
 
+from livehighlights.detect import DetectOptions  # noqa: E402
 from livehighlights.detect.peaks import PeakCountDetector  # noqa: E402
 from livehighlights.engine import Engine, detect, replay  # noqa: E402
 from livehighlights.evaluate import score_windows  # noqa: E402
@@ -57,6 +59,7 @@ class Case:
     catalog: object | None = None
     per_hour: bool = False
     """Score the top moments at one per hour of stream (labelled real chat) instead of top-K."""
+    options: DetectOptions | None = None
 
 
 @dataclass
@@ -89,7 +92,8 @@ def _naive(case: Case, metric: str, k: int) -> list[Span]:
 
 
 def _ours(case: Case) -> list[Moment]:
-    return [m for m in detect(case.events, case.end_ms, catalog=case.catalog).moments if m.kind == case.kind]
+    found = detect(case.events, case.end_ms, case.options, catalog=case.catalog).moments
+    return [m for m in found if m.kind == case.kind]
 
 
 def evaluate(title: str, cases: list[Case]) -> None:
@@ -100,7 +104,7 @@ def evaluate(title: str, cases: list[Case]) -> None:
         top = sorted(mine, key=lambda m: -m.score)[:k]
         found = {"ours": [(m.start_ms, m.end_ms) for m in mine],
                  f"ours top-{'1/h' if case.per_hour else 'K'}": [(m.start_ms, m.end_ms) for m in top]}
-        if case.kind == "product":
+        if case.kind in ("product", "sales"):
             found["naive orders top-K"] = _naive(case, "orders", k)
         found[f"naive chat top-{'1/h' if case.per_hour else 'K'}"] = _naive(case, "comments", k)
         for name, spans in found.items():
@@ -123,6 +127,35 @@ def sim_cases(minutes: float, seeds: list[int], difficulty: str) -> list[Case]:
         planted = [(round(m["start_s"] * 1000), round(m["end_s"] * 1000)) for m in truth["moments"]]
         out.append(Case(load_events(folder / "events.jsonl").events, int(truth["duration_s"] * 1000), planted,
                         "product", load_catalog(folder / "catalog.json")))
+    return out
+
+
+def per_minute_cases(minutes: float, seeds: list[int]) -> list[Case]:
+    """The simulator's LIVEs as a shop's per-minute export (GMV, orders, viewers, clicks, likes, comments;
+    no product ids), read back through the per-minute adapter: sales moments at a minute's resolution."""
+    out = []
+    for case, seed in zip(sim_cases(minutes, seeds, "default"), seeds, strict=True):
+        n = case.end_ms // 60_000 + 1
+        rows = [dict.fromkeys(("gmv", "orders", "product_clicks", "likes", "comments"), 0.0) for _ in range(n)]
+        viewers = [0] * n
+        for e in case.events:
+            row = rows[e.ts_ms // 60_000]
+            if e.type == "order":
+                row["orders"] += 1
+                row["gmv"] += e.amount or 0.0
+            elif e.type == "viewers":
+                viewers[e.ts_ms // 60_000] = e.count or 0
+            elif e.type in ("product_click", "like", "comment"):
+                row[{"product_click": "product_clicks", "like": "likes", "comment": "comments"}[e.type]] += (
+                    e.count or 1)
+        path = CACHE / f"sim-{minutes:g}m-s{seed}.minutes.csv"
+        with path.open("w", encoding="utf-8") as fh:
+            fh.write("minute,gmv,orders,viewers,product_clicks,likes,comments\n")
+            for m, (row, v) in enumerate(zip(rows, viewers, strict=True)):
+                fh.write(f"{m},{row['gmv']:.2f},{row['orders']:g},{v},{row['product_clicks']:g},{row['likes']:g},"
+                         f"{row['comments']:g}\n")
+        out.append(Case(load_events(path).events, n * 60_000, case.planted, "sales",
+                        options=DetectOptions(resolution_s=60)))
     return out
 
 
@@ -198,6 +231,9 @@ def main() -> None:
                                      sim_cases(60, seeds, "hard")),
         "sim-3min": lambda: evaluate("sim-3min: project simulator, 3-minute LIVEs, seeds 1-20, sales moments",
                                      sim_cases(3, list(range(1, 21)), "default")),
+        "sim-perminute": lambda: evaluate(f"sim-perminute: project simulator as per-minute totals, 60 min, seeds "
+                                          f"{seeds}, sales moments (kind 'sales': no product ids)",
+                                          per_minute_cases(60, seeds)),
         "gen-sales": lambda: evaluate(f"gen-sales: independent generator, 60 min, difficulty 0.5, seeds {gseeds}, "
                                       "sales moments", gen_cases(60, gseeds, 0.5, "product")),
         "gen-engagement": lambda: evaluate(f"gen-engagement: independent generator, 60 min, difficulty 0.5, seeds "

@@ -99,3 +99,29 @@ def test_moments_cli_on_comments_only_warns_on_stderr(live, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "only comments" in proc.stderr and "Traceback" not in proc.stderr
     assert isinstance(json.loads(proc.stdout), list)
+
+
+def test_per_minute_totals_of_a_live_find_its_sales_minute_by_minute(live, tmp_path):
+    _, log, _, truth = live
+    n = int(truth["duration_s"] // 60) + 1
+    rows = [{"gmv": 0.0, "orders": 0, "viewers": 0, "product_clicks": 0, "comments": 0} for _ in range(n)]
+    for e in log.events:
+        row = rows[e.ts_ms // 60_000]
+        if e.type == "order":
+            row["orders"] += 1
+            row["gmv"] += e.amount or 0.0
+        elif e.type == "viewers":
+            row["viewers"] = e.count
+        elif e.type in ("product_click", "comment"):
+            row["product_clicks" if e.type == "product_click" else "comments"] += e.count or 1
+    path = tmp_path / "live.minutes.csv"
+    path.write_text("minute,gmv,orders,viewers,product_clicks,comments\n" + "".join(
+        f"{m},{r['gmv']:.2f},{r['orders']},{r['viewers']},{r['product_clicks']},{r['comments']}\n"
+        for m, r in enumerate(rows)))
+    proc = subprocess.run([sys.executable, "-m", "livehighlights._cli.main", "moments", str(path), "--json"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    moments = json.loads(proc.stdout)
+    assert moments and all(m["end_s"] - m["start_s"] == 60 and m["start_s"] % 60 == 0 for m in moments)
+    sales = [(m["start_s"], m["end_s"]) for m in moments if m["kind"] == "sales"]
+    assert any(overlap(s, (p["start_s"], p["end_s"])) > 0 for s in sales for p in truth["moments"])

@@ -102,3 +102,16 @@ def test_moments_cli_reads_priors_and_reports_a_bad_file(short_live, tmp_path):
     bad.write_text("{not json")
     err = subprocess.run([*cmd, str(bad)], capture_output=True, text=True)
     assert err.returncode != 0 and "bad.json" in err.stderr and "Traceback" not in err.stderr
+
+
+def test_moments_cli_remembers_lives_for_later_priors(short_live, tmp_path):
+    out, *_ = short_live
+    past = tmp_path / "past.json"
+    cmd = [sys.executable, "-m", "livehighlights._cli.main", "moments", str(out / "events.jsonl"), "--json"]
+    for _ in range(2):
+        res = subprocess.run([*cmd, "--remember", str(past)], capture_output=True, text=True)
+        assert res.returncode == 0, res.stderr
+    assert "2 past LIVEs" in res.stderr
+    assert load_priors(past).source.endswith("(2 past LIVEs)")
+    res = subprocess.run([*cmd, "--priors", str(past)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr

@@ -193,6 +193,8 @@ def moments(
     priors: PriorsOpt = None,
     offset: OffsetOpt = None,
     live_start: LiveStartOpt = None,
+    remember: Annotated[Path | None, typer.Option(
+        "--remember", help="Append this LIVE to a priors file (the seller's past LIVEs, for --priors).")] = None,
 ) -> None:
     """Find moments from an event log alone, with no recording."""
     from ..engine import check_live_length, detect
@@ -204,9 +206,19 @@ def moments(
     cat = load_catalog(catalog) if catalog else None
     log = load_events(events, strict=strict, catalog=cat, live_start=live_start, offset_s=offset)
     end_ms = s_to_ms(duration) if duration is not None else log.span_ms[1] + 1000
-    detection = detect(log.events, end_ms, _detect_options(weight, priors), cat)
+    opts = _detect_options(weight, priors)
+    if log.stats.get("format") == "minutes":
+        opts.resolution_s = 60  # per-minute totals: each minute is a candidate
+    detection = detect(log.events, end_ms, opts, cat)
     print_warnings([*log.warnings, *detection.warnings])
     found = detection.moments
+    if remember is not None:
+        from ..detect.priors import remember as remember_live
+        from ..detect.priors import summarise
+        from ..signals import build_timeline
+
+        n = remember_live(remember, summarise(build_timeline(log.events, end_ms, cat)))
+        err_console.print(f"remembered in {esc(remember)} ({n} past LIVE{'s' if n != 1 else ''})", soft_wrap=True)
     if as_json:
         sys.stdout.write(json.dumps([m.to_json() for m in found], indent=2) + "\n")
     else:

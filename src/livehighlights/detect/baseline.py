@@ -13,7 +13,7 @@ import numpy as np
 from scipy.special import ndtri, pdtrc
 
 
-def window_z(observed: float, history: np.ndarray, length: int, unit: float = 1.0) -> float:
+def window_z(observed: float, history: np.ndarray, length: int, unit: float = 1.0, level: float = 0.5) -> float:
     """How unusual a ``length``-second total is against the ``length``-second totals in ``history``.
 
     Returns ``(observed - median) / spread`` where the spread is the MAD of the moving window sums,
@@ -21,18 +21,19 @@ def window_z(observed: float, history: np.ndarray, length: int, unit: float = 1.
     the mean order value for GMV) so a quiet baseline does not turn two events into a huge z.
     With too little history (less than two windows) a Poisson rate from the plain mean is used.
     """
-    med, spread = window_stats(history, length, unit)
+    med, spread = window_stats(history, length, unit, level)
     return (observed - med) / spread
 
 
-def window_stats(history: np.ndarray, length: int, unit: float = 1.0) -> tuple[float, float]:
+def window_stats(history: np.ndarray, length: int, unit: float = 1.0, level: float = 0.5) -> tuple[float, float]:
     """``(median, spread)`` of the ``length``-second totals in ``history``, as :func:`window_z` uses them
-    (a detector that judges every second caches them and refreshes now and then)."""
+    (a detector that judges every second caches them and refreshes now and then). ``level`` below 0.5
+    takes a lower quantile for the baseline (where the moments themselves fill much of the history)."""
     length = max(1, length)
     unit = max(unit, 1e-9)
     if len(history) >= 2 * length:
         sums = np.convolve(history, np.ones(length), mode="valid")
-        med = float(np.median(sums))
+        med = float(np.median(sums)) if level == 0.5 else float(np.quantile(sums, level))
         mad = 1.4826 * float(np.median(np.abs(sums - med)))
     else:
         med = float(np.mean(history)) * length if len(history) else 0.0

@@ -79,7 +79,6 @@ class _Columns:
 class _Burst:
     onset: int
     end: int
-    hot_from: int
 
 
 @register
@@ -91,7 +90,9 @@ class EngagementDetector(Detector):
     def __init__(self, baseline_span_s: int = 600, open_z: float = 3.0, close_z: float = 1.5,
                  quiet_s: int = 8, min_score: float = 1.5, z_cap: float = 8.0, enabled: bool = True) -> None:
         self.enabled = enabled
-        """False when the score weights give engagement nothing: audience bursts are then not moments."""
+        """False when the score weights give engagement nothing (audience bursts are then not moments), or
+        for coarse data (per-minute totals: no burst of seconds to see; the shopping detector judges each
+        minute's engagement)."""
         self.baseline_span_s = baseline_span_s
         self.open_z = open_z
         self.close_z = close_z
@@ -114,7 +115,7 @@ class EngagementDetector(Detector):
         if options is None:
             return cls()
         return cls(baseline_span_s=options.baseline_span_s, z_cap=options.z_cap,
-                   enabled=options.normalised_weights().get("engagement", 0.0) > 0)
+                   enabled=options.normalised_weights().get("engagement", 0.0) > 0 and options.resolution_s == 1)
 
     @property
     def delay_s(self) -> int:
@@ -148,7 +149,7 @@ class EngagementDetector(Detector):
         if burst is None:
             self._hot = self._hot + 1 if z >= self.open_z and t + 1 >= WARMUP_S + BURST_WINDOW_S else 0
             if self._hot >= 3:
-                self._burst = _Burst(onset=self._onset(t), end=t + 1, hot_from=t - 2)
+                self._burst = _Burst(onset=self._onset(t), end=t + 1)
                 self._quiet = 0
             return []
         burst.end = t + 1

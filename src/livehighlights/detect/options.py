@@ -53,6 +53,9 @@ class DetectOptions:
     third of it while interest is four times theirs: log2 lift >= 2)."""
     reference_segments: int = 20
     """How many earlier segments form the reference for product interest."""
+    resolution_s: int = 1
+    """The input's resolution: 60 for per-minute totals (each minute is then a candidate segment, and
+    the finer segmentation by pins and bursts, meaningless at that resolution, is off)."""
     thin_history_s: int = 300
     """With less history than this before a moment (a short LIVE, the first minutes of a long one), its
     orders are judged against the stream's own rate per viewer blended with :attr:`priors`."""

@@ -35,7 +35,8 @@ class Segment:
     end_s: int
     product_id: str | None
     source: str
-    """``pin``, ``activity`` or ``orders`` (a product's orders stood out with no segment holding its pitch)."""
+    """``pin``, ``activity``, ``orders`` (a product's orders stood out with no segment holding its pitch) or
+    ``period`` (one period of coarse data, see :attr:`DetectOptions.resolution_s`)."""
 
 
 class Segmenter:
@@ -53,6 +54,12 @@ class Segmenter:
     def step(self) -> list[Segment]:
         """Look at the newest stored second; return the segments that closed with it."""
         t = self.store.now - 1
+        res = self.opts.resolution_s
+        if res > 1:  # coarse data (per-minute totals): every period is a candidate of its own
+            if (t + 1) % res:
+                return []
+            pins = [p for p in self.store.pinned[t + 1 - res:t + 1] if p is not None]
+            return [Segment(t + 1 - res, t + 1, max(set(pins), key=pins.count) if pins else None, "period")]
         pinned = self.store.pinned[t]
         before = self.store.pinned[t - 1] if t > 0 else None
         closed: list[Segment] = []

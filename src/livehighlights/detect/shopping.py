@@ -24,9 +24,12 @@ from .segments import Segment, Segmenter
 _SOCIAL = ("likes", "comments", "shares", "follows")
 _INTEREST = ("product_clicks", "add_to_carts")
 _LEAD_IN_S = 5
-_ORDER_CHECK_S = 5
-_ORDER_WINDOW_S = 60
 """An activity segment whose product is pinned within this long after it is that pitch's lead-in."""
+_ORDER_CHECK_S = 5
+"""How often the orders of the last :data:`_ORDER_WINDOW_S` seconds are checked for a burst no segment holds."""
+_ORDER_WINDOW_S = 60
+_STREAM_LEVEL = 0.3
+"""Quantile of the stream's windowed orders taken as its baseline when no product is known."""
 
 
 @register
@@ -44,8 +47,10 @@ class ShoppingMomentDetector(Detector):
         self._pin_ends: dict[str, int] = {}
         self._seg_rates: list[float] = []
         self._sold: list[tuple[int, int]] = []
-        self._order_seg_until: dict[str, int] = {}
         """Windows (pitch and its order lag) of the product moments emitted so far."""
+        self._order_seg_until: dict[str, int] = {}
+        """Per product ('' for the stream): orders before this second belong to a segment already made."""
+        self._order_base: dict[str, tuple[int, float]] = {}
 
     @classmethod
     def from_options(cls, options: DetectOptions | None = None) -> ShoppingMomentDetector:
@@ -59,7 +64,7 @@ class ShoppingMomentDetector(Detector):
         self.store.push(sec)
         self._pending += self.segmenter.step()
         now = self.store.now
-        if now % _ORDER_CHECK_S == 0:
+        if now % _ORDER_CHECK_S == 0 and self.opts.resolution_s == 1:
             self._pending += self._order_bursts(now)
         due = [s for s in self._pending if s.end_s + self.opts.order_lag_s <= now]
         self._pending = [s for s in self._pending if s not in due]
@@ -76,9 +81,9 @@ class ShoppingMomentDetector(Detector):
             if seg.source == "pin" and seg.product_id is not None:
                 self._pin_ends[seg.product_id] = seg.end_s
             moment = self.score(seg)
-            if moment.product_id is not None:  # its orders are this segment's: no order-burst segment for them
-                until = seg.end_s + self.opts.order_lag_s
-                self._order_seg_until[moment.product_id] = max(self._order_seg_until.get(moment.product_id, 0), until)
+            # its orders are this segment's: no order-burst segment for them
+            key = moment.product_id or ""
+            self._order_seg_until[key] = max(self._order_seg_until.get(key, 0), seg.end_s + self.opts.order_lag_s)
             if seg.source == "activity" and moment.product_id is not None:
                 last = self._pin_ends.get(moment.product_id)
                 if last is not None and last - 5 <= seg.start_s <= last + self.opts.tail_s:
@@ -100,16 +105,21 @@ class ShoppingMomentDetector(Detector):
         if lo < 0:
             return []
         out = []
-        for pid, rows in st.by_product.items():
-            ts = [t for t in range(lo, now) if rows.get(t, {}).get("orders", 0.0) > 0]
-            orders = st.product_total(pid, "orders", lo, now)
-            if orders < 2 or self._order_seg_until.get(pid, -1) > lo:
+        # per product; with no product known at all (per-minute totals), the stream's orders
+        candidates: list[str | None] = list(st.by_product) or [None]
+        for pid in candidates:
+            rows = st.by_product.get(pid, {}) if pid is not None else {}
+            key = pid or ""
+            if self._order_seg_until.get(key, -1) > lo:
                 continue
-            hist_lo = max(0, lo - o.baseline_span_s)
-            hist = self._product_hist(pid, "orders", [(hist_lo, lo)])
-            med, _ = window_stats(hist, _ORDER_WINDOW_S) if len(hist) >= 2 * _ORDER_WINDOW_S else (
-                o.priors.orders_per_viewer_s * float(st.array("viewers", lo, now).sum()), 0.0)
-            if poisson_z(orders, med) < o.product_min_z:
+            if pid is None:
+                recent = st.array("orders", lo, now)
+                ts = [lo + int(i) for i in np.flatnonzero(recent)]
+                orders = float(recent.sum())
+            else:
+                ts = [t for t in range(lo, now) if t in rows and rows[t].get("orders", 0.0) > 0]
+                orders = st.product_total(pid, "orders", lo, now) if ts else 0.0
+            if orders < 2 or poisson_z(orders, self._order_baseline(pid, lo, now)) < o.product_min_z:
                 continue
             first = ts[0]
             span = (max(0, first - o.order_lag_s), first)
@@ -122,8 +132,25 @@ class ShoppingMomentDetector(Detector):
             if b - a < 20:
                 a = max(0, b - 20)
             out.append(Segment(a, b, pid, "orders"))
-            self._order_seg_until[pid] = now + o.order_lag_s
+            self._order_seg_until[key] = now + o.order_lag_s
         return out
+
+    def _order_baseline(self, pid: str | None, lo: int, now: int) -> float:
+        """Usual orders of ``pid`` (the stream's for ``None``) in :data:`_ORDER_WINDOW_S` seconds: the median
+        window of the trailing baseline span, refreshed once a minute; priors before there is history."""
+        st, o = self.store, self.opts
+        key = pid or ""
+        cached = self._order_base.get(key)
+        if cached is not None and now - cached[0] < _ORDER_WINDOW_S:
+            return cached[1]
+        hist_lo = max(0, lo - o.baseline_span_s)
+        hist = st.array("orders", hist_lo, lo) if pid is None else self._product_hist(pid, "orders", [(hist_lo, lo)])
+        if len(hist) >= 2 * _ORDER_WINDOW_S:
+            med = window_stats(hist, _ORDER_WINDOW_S)[0]
+        else:
+            med = o.priors.orders_per_viewer_s * float(st.array("viewers", lo, now).sum())
+        self._order_base[key] = (now, med)
+        return med
 
     # -- scoring -------------------------------------------------------------------------------
 
@@ -159,8 +186,10 @@ class ShoppingMomentDetector(Detector):
         else:
             orders, gmv = st.total("orders", a, w_end), st.total("gmv", a, w_end)
             orders_hist, gmv_hist = hist_arr("orders"), hist_arr("gmv")
-        z_orders = window_z(orders / traffic_ratio, orders_hist, w_len)
-        z_gmv = window_z(gmv / traffic_ratio, gmv_hist, w_len, unit=mean_value)
+        # The stream's own orders (no product known) include every pitch that sold: a lower quantile for them.
+        level = 0.5 if product is not None else _STREAM_LEVEL
+        z_orders = window_z(orders / traffic_ratio, orders_hist, w_len, level=level)
+        z_gmv = window_z(gmv / traffic_ratio, gmv_hist, w_len, unit=mean_value, level=level)
         evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "traffic_ratio": round(traffic_ratio, 2)}
         thin = self._thin_orders(orders, product, a, w_end)
         if thin is not None:  # too little history of its own: the stream's rate per viewer, blended with priors
@@ -282,9 +311,15 @@ class ShoppingMomentDetector(Detector):
         rows = self.store.by_product.get(pid, {})
         for lo, hi in ranges:
             arr = np.zeros(max(0, hi - lo))
-            for t, vals in rows.items():
-                if lo <= t < hi:
-                    arr[t - lo] = vals.get(metric, 0.0)
+            if hi - lo < len(rows):  # a short range of a long history: look the range up, do not scan
+                for t in range(lo, hi):
+                    vals = rows.get(t)
+                    if vals is not None:
+                        arr[t - lo] = vals.get(metric, 0.0)
+            else:
+                for t, vals in rows.items():
+                    if lo <= t < hi:
+                        arr[t - lo] = vals.get(metric, 0.0)
             parts.append(arr)
         return np.concatenate(parts) if parts else np.zeros(0)
 
