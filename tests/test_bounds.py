@@ -103,3 +103,15 @@ def test_moments_refuses_an_absurd_duration(tmp_path: Path, value: str) -> None:
     assert "--duration" in res.stderr and "at most 86400 s" in res.stderr and "Traceback" not in res.stderr
     with pytest.raises(InputError, match="at most 86400 s"):
         detect([], float(value) * 1000 if value not in ("inf", "nan") else float(value))
+
+
+def test_the_online_timeline_is_bounded_whatever_an_event_says() -> None:
+    from livehighlights.models import Event
+    from livehighlights.signals import TimelineBuilder
+
+    builder = TimelineBuilder()
+    builder.add(Event(ts_ms=1000, type="like", count=1))
+    assert builder.add(Event(ts_ms=10**15, type="like", count=1)) == []  # a live feed's absurd time
+    assert len(builder.advance(10**15)) <= MAX_LIVE_S
+    assert builder.closed_s <= MAX_LIVE_S and builder.stray_events == 1
+    assert any("beyond 24 h" in w.message for w in builder.warnings())

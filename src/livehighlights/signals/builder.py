@@ -31,6 +31,7 @@ import numpy as np
 
 from ..errors import Warning_
 from ..models import Event
+from ..rules import MAX_LIVE_S
 from ..timebase import MS_PER_S, Ms
 from .chat import ChatFilter
 from .timeline import METRICS, PRODUCT_METRICS, Second, Timeline
@@ -64,6 +65,9 @@ class TimelineBuilder:
         """Events after the end given to :meth:`finish` (not counted)."""
         self.unpriced_orders = 0
         """Orders with neither ``amount`` nor a catalog price (counted with GMV 0)."""
+        self.stray_events = 0
+        """Events timed beyond the longest LIVE (:data:`~livehighlights.rules.MAX_LIVE_S`): not counted, so that
+        one absurd time cannot make the timeline (a row per second) grow without bound."""
         self.profit_known = True
         self._open = 0
         self._acc: dict[str, float] = {}
@@ -87,6 +91,9 @@ class TimelineBuilder:
         """Count ``event``; return the seconds its arrival closed (all seconds before its own)."""
         if self._finished:
             raise RuntimeError("TimelineBuilder.add() after finish()")
+        if not 0 <= event.ts_ms <= MAX_LIVE_S * MS_PER_S:
+            self.stray_events += 1
+            return []
         s = event.ts_ms // MS_PER_S
         out = self._close_until(s) if s > self._open else []
         if s < self._open:
@@ -129,7 +136,7 @@ class TimelineBuilder:
         """Watermark: close every second ending at or before ``until_ms`` (quiet seconds too)."""
         if self._finished:
             return []
-        return self._close_until(until_ms // MS_PER_S)
+        return self._close_until(min(until_ms, MAX_LIVE_S * MS_PER_S) // MS_PER_S)
 
     def finish(self, end_ms: Ms) -> list[Second]:
         """The LIVE ended at ``end_ms``: close every second up to it (a last partial second included).
@@ -138,7 +145,7 @@ class TimelineBuilder:
         """
         if self._finished:
             return []
-        end_s = -(-end_ms // MS_PER_S)
+        end_s = -(-min(end_ms, MAX_LIVE_S * MS_PER_S) // MS_PER_S)
         out = self._close_until(end_s)
         self._finished = True
         if self._n_open:
@@ -154,6 +161,9 @@ class TimelineBuilder:
                                 "(counted into the open one)"))
         if self.dropped_events:
             out.append(Warning_(f"{self.dropped_events} event(s) after the end of the LIVE were not counted"))
+        if self.stray_events:
+            out.append(Warning_(f"{self.stray_events} event(s) timed beyond {MAX_LIVE_S // 3600} h from the LIVE's "
+                                "start were not counted"))
         if self.unpriced_orders:
             out.append(Warning_(f"{self.unpriced_orders} order(s) have no amount and no catalog price "
                                 "(counted with GMV 0: give amounts, or --catalog with prices)"))

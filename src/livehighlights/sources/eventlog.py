@@ -321,6 +321,11 @@ def spill_tolerance_ms(duration_ms: Ms) -> Ms:
     return max(5000, duration_ms // 50)
 
 
+ASSUMED_OFFSET_MAX_MS = 600_000
+"""A log whose first activity comes later than this and than the recording's length after its 0 is not taken
+to be merely offset (more likely another LIVE's log): it is refused, naming --offset."""
+
+
 def obvious_offset(log: EventLog, duration_ms: Ms, recording_start: datetime | None = None) -> tuple[Ms, str] | None:
     """An offset between the log's clock and the recording's that the data make obvious, with what it was read
     from; ``None`` when there is none. Two signals, in this order: the recording's own creation time against the
@@ -334,7 +339,8 @@ def obvious_offset(log: EventLog, duration_ms: Ms, recording_start: datetime | N
         shift = delta_ms(start, log.live_start_utc)
         if abs(shift) > 2000 and first - tol <= shift < last and shift + duration_ms <= last + tol:
             return shift, f"the recording's creation time ({start.isoformat()}) is {ms_to_s(shift):g} s into the log"
-    if last - duration_ms > tol and first > tol and last - first < duration_ms:
+    if last - duration_ms > tol and tol < first <= max(duration_ms, ASSUMED_OFFSET_MAX_MS) and \
+            last - first < duration_ms:
         return first, (f"events span {ms_to_s(first):.1f}-{ms_to_s(last):.1f} s but the recording is "
                        f"{ms_to_s(duration_ms):.1f} s long: the log's first event is taken as the recording's start")
     return None
