@@ -47,6 +47,7 @@ below (chin): the detector's box runs from the brows to the chin; the host sways
 PRODUCT_PAD = (0.15, 0.2)
 """... and by these fractions of its usual width and height: the matcher outlines the reference picture (a
 label, a box face), while the product itself reaches further (a candle's flame, a bottle's cap)."""
+FRAMING_CHOICES = ("auto", "follow", "fit")
 FOLLOW_BONUS = 5.0
 """A landscape LIVE follows its subject (product and host seen bigger) unless showing it whole lets the layout
 place more than this much more (:data:`~.solve.VALUES`: e.g. the subtitles, which a tight crop can leave no
@@ -74,6 +75,9 @@ class RemixOptions:
     vision_fps: float = 1.0
     """Product tracking rate (landscape sources use at least 2/s: the crop follows it)."""
     speech_model: str | None = None
+    framing: str = "auto"
+    """A landscape source: ``follow`` its subject, ``fit`` it whole over a blurred fill, or ``auto`` (follow,
+    unless showing it whole lets the layout place much more: :data:`FOLLOW_BONUS`)."""
     debug_boxes: bool = False
     """Mark on the contact sheet the boxes of the face, the product, the LIVE's marks and our elements."""
 
@@ -103,6 +107,9 @@ def remix(source: RemixSource, out: Path, options: RemixOptions | None = None) -
     o = options or RemixOptions()
     t0 = time.perf_counter()
     size = parse_size(o.size)
+    if o.framing not in FRAMING_CHOICES:
+        raise InputError(f"unknown framing '{o.framing}' (choose {', '.join(FRAMING_CHOICES)})",
+                         Where(field="--framing"))
     style = load_style(o.style)
     plan = load_plan(o.plan) if o.plan else None
     if not source.clip.is_file():
@@ -264,14 +271,14 @@ def _sighting_boxes(track: Any, src_size: tuple[int, int]) -> list[tuple[Ms, Box
 
 
 def _framings(info: Any, size: tuple[int, int], duration: Ms, boxes: list[tuple[Ms, Box]],
-              motion: list[tuple[Ms, float | None]]) -> list[reframe.Framing]:
+              motion: list[tuple[Ms, float | None]], choice: str = "auto") -> list[reframe.Framing]:
     """The framings the layout chooses from: a portrait source as it is; a landscape one following its
     subject, and also whole over a blurred fill (room above and below it when the crop leaves none)."""
     src = (info.width, info.height)
-    if info.width <= info.height:
+    if info.width <= info.height or choice == "fit":
         return [reframe.fit(src, size)]
     follow = _framing(info, size, duration, boxes, motion)
-    return [follow] if follow.mode != "follow" else [follow, reframe.fit(src, size)]
+    return [follow] if follow.mode != "follow" or choice == "follow" else [follow, reframe.fit(src, size)]
 
 
 def _framing(info: Any, size: tuple[int, int], duration: Ms, boxes: list[tuple[Ms, Box]],
@@ -359,7 +366,7 @@ def _render(job: RemixJob) -> RemixResult:
             points = spoken_points(job.source.product, found.transcript)
             repeats = repeated(found.screen, job.source.product, found.marks)
             options = []
-            for framing in _framings(info, size, duration, src_boxes, found.motion):
+            for framing in _framings(info, size, duration, src_boxes, found.motion, o.framing):
                 out_boxes = [(tm, b2) for tm, b in src_boxes if (b2 := clip_box(framing.map_box(b, tm), W, H))]
                 obstacles = _obstacles(found, framing, [b for _, b in out_boxes], size, duration)
                 folder = job.work / framing.mode
