@@ -51,11 +51,17 @@ def make_cards(words: list[tuple[Ms, Ms, str]], style: SubtitleStyle, end_limit_
     """Group words into phrase cards that end no later than ``end_limit_ms``."""
     groups: list[list[tuple[Ms, Ms, str]]] = []
     cur: list[tuple[Ms, Ms, str]] = []
-    for i, (s, e, text) in enumerate(words):
-        text = text.strip()
+    for i, (s, e, raw) in enumerate(words):
+        text = raw.strip()
         if not text or s >= end_limit_ms:
             continue
-        cur.append((s, min(e, end_limit_ms), text.upper() if style.uppercase else text))
+        text = text.upper() if style.uppercase else text
+        if cur and raw[:1] not in (" ", "") and not raw[:1].isspace() and i > 0:
+            # a piece of the previous word (Whisper splits "$19.19" into " $19" and ".19"): glued to it
+            ps, _pe, ptext = cur[-1]
+            cur[-1] = (ps, min(e, end_limit_ms), ptext + text)
+        else:
+            cur.append((s, min(e, end_limit_ms), text))
         nxt = words[i + 1] if i + 1 < len(words) else None
         sentence_end = text.endswith(_SENTENCE_END)
         pause = nxt is not None and nxt[0] - e >= PAUSE_MS
