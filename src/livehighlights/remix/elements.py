@@ -28,6 +28,7 @@ from .content import SpokenPoint
 from .layout import Box, SafeArea
 from .solve import VALUES, Candidate, Obstacle, Request, Solution, clear_of, grid_candidates, solve, spread
 from .style import Style
+from .subtitles import SCALES as SUB_SCALES
 from .subtitles import Card, band_candidates
 
 CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "IDR": "Rp", "INR": "₹", "VND": "₫", "THB": "฿",
@@ -90,6 +91,8 @@ class Placed:
     """The subtitle band (``None``: no subtitles)."""
     band_lines: int = 2
     """Lines of the subtitle band (cards are split to fit)."""
+    band_scale: float = 1.0
+    """Size of the subtitles' text in the band, times the style's."""
     entry: tuple[int, int] | None = None
     """The LIVE's entry point the arrow points at (output pixels), when the LIVE is on."""
     search: dict[str, float] = field(default_factory=dict)
@@ -244,7 +247,7 @@ def _materialise(sc: Scene, sol: Solution, res: Placed, drawn: list[dict[str, tu
     start = int(style.stickers.start * 1000)
     for kind, c in sol.chosen.items():
         if kind == "subtitles":
-            res.band, res.band_lines = c.box, c.variant
+            res.band, res.band_lines, res.band_scale = c.box, c.variant % 10, SUB_SCALES[c.variant // 10]
         elif kind == "point":
             times = [p.start_ms if p.start_ms is not None else start for p in sc.points]
             for i, (p, img) in enumerate(zip(sc.points, pts[c.variant], strict=True)):

@@ -383,9 +383,9 @@ def _render(job: RemixJob) -> RemixResult:
             elif product_box is None:
                 warnings.append("the product was not located in the clip: stickers placed without its box")
             if placed.band is not None:
-                cards = fit_cards(cards, job.sub_font, int(round(style.subtitles.size * H)), placed.band[2],
-                                  subtitle_pad(style.subtitles, H), placed.band_lines)
-            ass = _subtitle_file(job, cards, placed.band, subs, lang)
+                cards = fit_cards(cards, job.sub_font, int(round(style.subtitles.size * H * placed.band_scale)),
+                                  placed.band[2], subtitle_pad(style.subtitles, H), placed.band_lines)
+            ass = _subtitle_file(job, cards, placed.band, subs, lang, placed.band_scale)
             warnings += [f"left out {s}" for s in placed.skipped]
             card = None
             if end_card:
@@ -432,7 +432,7 @@ def _cards(job: RemixJob, transcript: Any, lang: str | None, card_start: Ms) -> 
 
 
 def _subtitle_file(job: RemixJob, cards: list[Any], band: Box | None, subs: dict[str, Any],
-                   lang: str | None) -> Path | None:
+                   lang: str | None, scale: float = 1.0) -> Path | None:
     """The burned ``.ass`` file of the cards in the band the layout gave them; the report is completed."""
     if not cards:
         return None
@@ -442,12 +442,12 @@ def _subtitle_file(job: RemixJob, cards: list[Any], band: Box | None, subs: dict
     sub_font = job.sub_font
     family = font_family(sub_font)
     (job.work / "fonts").symlink_to(sub_font.parent.absolute())
-    ass = write_ass(cards, job.style.subtitles, family, job.size, band, sub_font, job.work / "subs.ass")
+    ass = write_ass(cards, job.style.subtitles, family, job.size, band, sub_font, job.work / "subs.ass", scale)
     missing = missing_glyphs(sub_font, " ".join(c.text for c in cards))
     if missing:
         job.warnings.append(f"the subtitle font {sub_font.name} has no glyph for {''.join(missing[:10])} "
                             f"(language {lang}): set the style's subtitles.font to a font that covers it")
-    subs.update(status="burned", band=list(band), cards=len(cards), font=family,
+    subs.update(status="burned", band=list(band), cards=len(cards), font=family, text_scale=scale,
                 timing=[[c.start_ms, c.end_ms, c.text] for c in cards],
                 words=sum(len(c.words) for c in cards), missing_glyphs=missing)
     return ass
