@@ -48,10 +48,10 @@ PRODUCT_PAD = (0.15, 0.2)
 """... and by these fractions of its usual width and height: the matcher outlines the reference picture (a
 label, a box face), while the product itself reaches further (a candle's flame, a bottle's cap)."""
 FRAMING_CHOICES = ("auto", "follow", "fit")
-FOLLOW_BONUS = 5.0
+FOLLOW_BONUS = 100.0
 """A landscape LIVE follows its subject (product and host seen bigger) unless showing it whole lets the layout
-place more than this much more (:data:`~.solve.VALUES`: e.g. the subtitles, which a tight crop can leave no
-room for)."""
+place more than this much more (:data:`~.solve.VALUES`: the subtitles, the arrow or the LIVE badge, which a
+tight crop can leave no room for; not a sticker more)."""
 REST_SHARE = 0.6
 """Share of the product's sightings that must agree on a resting place (see :func:`resting_box`)."""
 

@@ -5,10 +5,10 @@ Every element (subtitles, stickers, LIVE badge, arrow) is a :class:`Request`: ho
 where the element would like to be). Candidates that touch an :class:`Obstacle` (the host's face, the
 product, the LIVE's own marks) or leave the platform's safe area are never generated. :func:`solve`
 then picks at most one candidate per request so that no two of our boxes overlap (with a small gap),
-maximising ``sum(value * (1 - COST_WEIGHT * cost))`` over the placed elements: a branch and bound over
-the requests, most useful first, each either placed or dropped. When space is short the elements left
-out are therefore the least useful ones that do not fit (an element is never shrunk into a corner to
-make room: its smaller sizes are candidates of their own, with a cost).
+maximising the value of the placed elements (then, among equals, the quality of their places): a branch
+and bound over the requests, most useful first, each either placed or dropped. When space is short the
+elements left out are therefore the least useful ones that do not fit (an element is never shrunk into a
+corner to make room: its smaller sizes are candidates of their own, with a cost).
 """
 
 from __future__ import annotations
@@ -20,13 +20,15 @@ from .layout import Box, SafeArea, inflate, overlap
 
 __all__ = ["COST_WEIGHT", "VALUES", "Candidate", "Obstacle", "Request", "Solution", "grid_candidates", "solve"]
 
-VALUES: dict[str, float] = {"subtitles": 10.0, "arrow": 6.0, "live_badge": 5.0, "point": 4.5, "brand": 4.0,
-                            "price": 3.5, "discount": 3.0, "cta": 2.5, "title": 2.0, "promo": 1.5}
-"""How useful each element is: what the solver keeps when not everything fits (the least useful goes first).
-Subtitles carry the host's words; the arrow and badge bring viewers into the LIVE; the selling point being
-spoken and the brand say what the LIVE's picture does not."""
+VALUES: dict[str, float] = {"subtitles": 512.0, "arrow": 256.0, "live_badge": 128.0, "point": 64.0, "brand": 32.0,
+                            "price": 16.0, "discount": 8.0, "cta": 4.0, "title": 2.0, "promo": 1.0}
+"""How useful each element is, in order: subtitles carry the host's words; the arrow and badge bring viewers
+into the LIVE; the selling point being spoken and the brand say what the LIVE's picture does not; then the
+offer, the call to action, the title. Each is worth more than all less useful ones together, so when not
+everything fits, the elements left out are always the least useful ones that do not fit."""
 COST_WEIGHT = 0.5
-"""How much a worse place (cost 1) takes off an element's value: any place beats leaving a useful one out."""
+"""Places only break ties: a layout's score is the sum of its elements' values plus, for each, at most
+``COST_WEIGHT`` (less the worse its place), which never adds up to the value of one more element."""
 MAX_CANDIDATES = 32
 """Candidates kept per request (the cheapest, spread over the frame)."""
 NODE_BUDGET = 4_000
@@ -126,7 +128,8 @@ def solve(requests: Sequence[Request], gap: int = 0, budget: int = NODE_BUDGET) 
     """The best layout of ``requests`` (see the module docs); our boxes keep ``gap`` pixels apart."""
     order = [Request(r.kind, r.value, sorted(r.candidates, key=lambda c: c.cost))
              for r in sorted(requests, key=lambda r: -r.value)]
-    top = [r.value * (1 - COST_WEIGHT * r.candidates[0].cost) if r.candidates else 0.0 for r in order]
+    tie = COST_WEIGHT / max(1, len(order))
+    top = [r.value + tie * (1 - r.candidates[0].cost) if r.candidates else 0.0 for r in order]
     rest = [sum(top[i:]) for i in range(len(order) + 1)]
     best = Solution(score=-1.0)
     chosen: list[tuple[str, Candidate]] = []
@@ -148,7 +151,7 @@ def solve(requests: Sequence[Request], gap: int = 0, budget: int = NODE_BUDGET) 
         for c in r.candidates:
             if fits(c):
                 chosen.append((r.kind, c))
-                visit(i + 1, score + r.value * (1 - COST_WEIGHT * c.cost))
+                visit(i + 1, score + r.value + tie * (1 - c.cost))
                 chosen.pop()
         visit(i + 1, score)  # leave it out
 
