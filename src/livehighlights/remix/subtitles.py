@@ -59,8 +59,9 @@ def make_cards(words: list[tuple[Ms, Ms, str]], style: SubtitleStyle, end_limit_
         if not text or s >= end_limit_ms:
             continue
         text = text.upper() if style.uppercase else text
-        if cur and raw[:1] not in (" ", "") and not raw[:1].isspace() and i > 0:
-            # a piece of the previous word (Whisper splits "$19.19" into " $19" and ".19"): glued to it
+        if cur and raw[:1] and not raw[:1].isspace() and not raw[:1].isalnum():
+            # a piece of the previous word (Whisper splits "$19.19" into " $19" and ".19", "it's" into " it"
+            # and "'s"): glued to it
             ps, _pe, ptext = cur[-1]
             cur[-1] = (ps, min(e, end_limit_ms), ptext + text)
         else:
