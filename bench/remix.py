@@ -146,12 +146,14 @@ def _truth_boxes(truth: dict, d: dict) -> list[tuple[str, tuple[int, int, int, i
         return (int(x0), int(y * k), int(x1 - x0) + 1, int(h * k) + 1)
 
     boxes = []
+    sway = tuple(truth.get("host", {}).get("sway_px", (0.0, 0.0)))
     if truth.get("host"):
-        boxes.append(("face", out(truth["host"]["face_box"], tuple(truth["host"]["sway_px"]))))
+        boxes.append(("face", out(truth["host"]["face_box"], sway)))
+    held = (sway[0] * 1.35, sway[1] + 0.006 * sh)  # the host's sway and the product's bob in the simulator
     for p in truth["pitches"]:
         for v in p["visible"]:
             if v["where"] == "hands" and v["full_s"] < s1 and v["out_s"] > s0:
-                boxes.append(("product", out(v["box"])))
+                boxes.append(("product", out(v.get("drawn_box", v["box"]), held)))
         if p.get("sticker_box") and p["visible"]:
             last = p["visible"][-1]
             if last["full_s"] < s1 and last["out_s"] > s0:

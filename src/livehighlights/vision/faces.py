@@ -46,10 +46,10 @@ class FaceOptions:
     min_score: float = 0.07
     min_share: float = 0.4
     strong: float = 0.5
-    min_peak: float = 0.25
+    min_peak: float = 0.2
     same: float = 0.3
     min_size: float = 0.04
-    frames: int = 6
+    frames: int = 10
 
 
 @dataclass
