@@ -36,7 +36,9 @@ def tied(cmd: list[str]) -> list[str]:
 
 
 _REAPER = """
-import os, shutil, sys
+import os, shutil, signal, sys
+for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a Ctrl-C or a kill of our group: clean up first
+    signal.signal(s, signal.SIG_IGN)
 sys.stdin.buffer.read()  # returns when the parent's end closes: the parent finished or died
 for p in sys.argv[1:]:
     if os.path.isdir(p) and not os.path.islink(p):
@@ -67,7 +69,7 @@ class Scratch:
             self._reaper = subprocess.Popen([sys.executable, "-c", _REAPER, str(self.path),
                                              *map(str, self.partials)],
                                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL, start_new_session=True)
+                                            stderr=subprocess.DEVNULL)
         except OSError:  # pragma: no cover - no reaper: cleaned on a normal exit only
             self._reaper = None
         return self
