@@ -1,46 +1,44 @@
 """Work that does not outlive us: child processes that die with this one, and scratch folders and partial
 files that are removed however this process ends (a return, an exception, SIGTERM or SIGKILL).
 
-Children started with :func:`child_options` get ``SIGKILL`` from the kernel when the thread that started them
-goes away (Linux ``PR_SET_PDEATHSIG``; the thread waits on them, so it is there as long as they run unless the
-whole process is killed). A :class:`Scratch` folder is watched by a small reaper process that waits on a pipe
-from us: when the pipe closes, as it does when we exit in any way, the reaper removes the folder and the
-partial files named to it.
+Children started through :func:`tied` get ``SIGKILL`` from the kernel when the thread that started them goes
+away (Linux ``PR_SET_PDEATHSIG``, set by util-linux's ``setpriv`` before it executes the command: setting it
+ourselves between fork and exec would need a ``preexec_fn``, which makes Python fork the whole process and run
+the libraries' fork handlers, and OpenBLAS's can deadlock a process whose threads use it). The thread waits on
+its child, so it is there as long as the child runs unless the whole process is killed. A :class:`Scratch`
+folder is watched by a small reaper process that waits on a pipe from us: when the pipe closes, as it does when
+we exit in any way, the reaper removes the folder and the partial files named to it.
 """
 
 from __future__ import annotations
 
-import ctypes
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-__all__ = ["Scratch", "child_options"]
-
-_PR_SET_PDEATHSIG = 1
-_LIBC: Any = None
-if sys.platform.startswith("linux"):
-    try:
-        _LIBC = ctypes.CDLL(None, use_errno=True)
-    except OSError:  # pragma: no cover - no libc to call: children are not tied to us
-        _LIBC = None
+__all__ = ["Scratch", "tied"]
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec: one system call, nothing else
-    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+@lru_cache(maxsize=1)
+def _setpriv() -> str | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    return shutil.which("setpriv")
 
 
-def child_options() -> dict[str, Any]:
-    """Keyword arguments for :mod:`subprocess` that make the child die when we do (empty where unsupported)."""
-    return {"preexec_fn": _die_with_parent} if _LIBC is not None else {}
+def tied(cmd: list[str]) -> list[str]:
+    """``cmd`` run so that it is killed when we die (unchanged where ``setpriv`` is missing)."""
+    exe = _setpriv()
+    return [exe, "--pdeathsig", "KILL", "--", *cmd] if exe else cmd
 
 
 _REAPER = """
-import os, shutil, sys
+import os, shutil, signal, sys
+for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a Ctrl-C or a kill of our group: clean up first
+    signal.signal(s, signal.SIG_IGN)
 sys.stdin.buffer.read()  # returns when the parent's end closes: the parent finished or died
 for p in sys.argv[1:]:
     if os.path.isdir(p) and not os.path.islink(p):
@@ -71,7 +69,7 @@ class Scratch:
             self._reaper = subprocess.Popen([sys.executable, "-c", _REAPER, str(self.path),
                                              *map(str, self.partials)],
                                             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                            stderr=subprocess.DEVNULL, start_new_session=True)
+                                            stderr=subprocess.DEVNULL)
         except OSError:  # pragma: no cover - no reaper: cleaned on a normal exit only
             self._reaper = None
         return self

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..errors import ToolError
-from ..scratch import child_options
+from ..scratch import tied
 
 ENV_VAR = "LIVEHIGHLIGHTS_FFMPEG"
 QUIET_ARGS: tuple[str, ...] = ("-hide_banner", "-loglevel", "error", "-nostdin")
@@ -53,8 +53,8 @@ def run_ffmpeg(args: Sequence[str | os.PathLike[str]], *, what: str,
     """
     cmd = [ffmpeg_exe(), *QUIET_ARGS, *(os.fspath(a) for a in args)]
     try:
-        proc = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=timeout, check=False, **child_options())
+        proc = subprocess.run(tied(cmd), stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=timeout, check=False)
     except FileNotFoundError as exc:
         raise ToolError(f"{what}: ffmpeg not found at {cmd[0]}") from exc
     except subprocess.TimeoutExpired as exc:

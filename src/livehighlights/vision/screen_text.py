@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ToolError, Where
-from ..scratch import child_options
+from ..scratch import tied
 from ..timebase import Ms
 
 Box = tuple[int, int, int, int]
@@ -308,8 +308,8 @@ def _ocr(exe: str, images: list[Any], languages: Sequence[str], workers: int,
             cmd = [exe, str(listing), "stdout", "--psm", "11", "-l", lang, "-c", f"tessedit_do_invert={int(invert)}",
                    "tsv"]
             try:
-                procs.append((pages, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                                                       **child_options())))
+                procs.append((pages, subprocess.Popen(tied(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                                       env=env)))
             except OSError as err:
                 raise ToolError(f"cannot run tesseract: {err}; {INSTALL_HINT}") from err
         for pages, proc in procs:
