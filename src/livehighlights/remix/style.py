@@ -359,6 +359,8 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "music.fade_in": (0.0, 10.0, "seconds"),
     "music.fade_out": (0.0, 10.0, "seconds"),
     "audio.target_lufs": (-30.0, -8.0, "LUFS (platforms play about -14)"),
+    "stickers.max_point_chars": (8, 80, "characters of a spoken selling point's sticker"),
+    "arrow.target": (0.0, 1.0, "fractions of the frame's width and height"),
     "audio.true_peak_db": (-9.0, -0.1, "dBTP (a ceiling under full scale)"),
 }
 """Every numeric style field's accepted range ``(low, high, unit)``; a value outside is refused naming the file
@@ -370,20 +372,21 @@ def _ranges(obj: Any, path: Path, section: str) -> None:
     for f in fields(obj):
         name = f"{section}.{f.name}"
         v = getattr(obj, f.name)
+        if name in RANGES:
+            if v is None:
+                continue
+            lo, hi, unit = RANGES[name]
+            values = v if isinstance(v, list) else [v]
+            if not all(math.isfinite(x) and lo <= x <= hi for x in values):
+                shown = json.dumps(v) if isinstance(v, list) else f"{v:g}"
+                raise InputError(f"must be within {lo:g} to {hi:g} ({unit}), got {shown}", Where(path, field=name))
+            continue
+        # a field with no range of its own (a plug-in style's): the generic sanity checks
+        if isinstance(v, float) and not math.isfinite(v):
+            raise InputError(f"must be a finite number, got {v}", Where(path, field=name))
         if f.name in ("size", "outline", "radius", "darken", "animate_s", "duration", "start", "fade_in",
                       "fade_out") and isinstance(v, float) and not v >= 0:
             raise InputError(f"must not be negative, got {v}", Where(path, field=name))
-        if f.name in ("size", "darken") and isinstance(v, float) and v > 1:
-            raise InputError(f"is a fraction of the frame, at most 1, got {v}", Where(path, field=name))
-        if f.name == "target" and v is not None and not all(0 <= x <= 1 for x in v):
-            raise InputError("must be fractions of the frame in [0, 1]", Where(path, field=name))
-        if name not in RANGES or v is None:
-            continue
-        lo, hi, unit = RANGES[name]
-        values = v if isinstance(v, list) else [v]
-        if not all(math.isfinite(x) and lo <= x <= hi for x in values):
-            shown = json.dumps(v) if isinstance(v, list) else f"{v:g}"
-            raise InputError(f"must be within {lo:g} to {hi:g} ({unit}), got {shown}", Where(path, field=name))
     if isinstance(obj, SubtitleStyle) and not 1 <= obj.words_min <= obj.words_max:
         raise InputError(f"need 1 <= words_min <= words_max, got {obj.words_min} and {obj.words_max}",
                          Where(path, field=f"{section}.words_min"))
