@@ -25,7 +25,9 @@ def write_catalog(path: Path, products: object) -> Path:
 @pytest.fixture
 def catalog(tmp_path: Path):
     (tmp_path / "img").mkdir()
-    (tmp_path / "img" / "p1.jpg").write_bytes(b"jpg")
+    from PIL import Image
+
+    Image.new("RGB", (32, 32), (200, 40, 90)).save(tmp_path / "img" / "p1.jpg")
     return load_catalog(write_catalog(tmp_path / "catalog.json", [
         {"id": "p1", "title": "Serum", "price": 20.0, "currency": "USD", "discount": 0.25, "cost": 5.0,
          "selling_points": ["vitamin C"], "images": ["img/p1.jpg"]},
@@ -254,13 +256,18 @@ def test_catalog_loads_and_resolves(catalog, tmp_path: Path) -> None:
 
 
 def test_catalog_products_key_percent_and_missing_image(tmp_path: Path) -> None:
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)  # a PNG cut short
+    (tmp_path / "notes.jpg").write_text("not a picture")
     cat = load_catalog(write_catalog(tmp_path / "c.json", {"products": [
-        {"id": 1, "title": "A", "price": "9.5", "discount": 20, "images": ["nope.jpg", "https://x/y.jpg"]}]}))
+        {"id": 1, "title": "A", "price": "9.5", "discount": 20,
+         "images": ["nope.jpg", "https://x/y.jpg", "broken.png", "notes.jpg"]}]}))
     prod = cat.get("1")
     assert prod.discount == pytest.approx(0.2) and prod.price == 9.5
     assert prod.images[1] == "https://x/y.jpg"
     text = "\n".join(map(str, cat.warnings))
     assert "percent" in text and "image not found" in text and "images[0]" in text
+    assert "images[1]" in text and "is a URL: nothing is downloaded" in text  # said, not silently unused
+    assert "images[2]" in text and "images[3]" in text and text.count("cannot be read as a picture") == 2
 
 
 @pytest.mark.parametrize(("products", "pattern"), [

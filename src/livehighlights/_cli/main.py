@@ -210,7 +210,7 @@ def moments(
     if log.stats.get("format") == "minutes":
         opts.resolution_s = 60  # per-minute totals: each minute is a candidate
     detection = detect(log.events, end_ms, opts, cat)
-    print_warnings([*log.warnings, *detection.warnings])
+    print_warnings([*(cat.warnings if cat is not None else []), *log.warnings, *detection.warnings])
     found = detection.moments
     if remember is not None:
         from ..detect.priors import remember as remember_live
