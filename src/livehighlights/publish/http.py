@@ -14,15 +14,37 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .base import AnswerLost, Retryable
+from .base import AnswerLost, Publisher, Retryable
 
-__all__ = ["call", "client", "retry_after"]
+__all__ = ["HttpPublisher", "call", "client", "retry_after"]
 
 
 def client(timeout_s: float) -> httpx.Client:
     """A client with the destination's timeout (connecting gets at most 10 s of it)."""
     return httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s)), follow_redirects=False,
                         trust_env=False)
+
+
+class HttpPublisher(Publisher):
+    """A publisher that speaks HTTP: one client, opened on first use with :attr:`timeout_s`, closed with it."""
+
+    _http: httpx.Client | None = None
+
+    @property
+    def timeout_s(self) -> float:
+        """Seconds an answer may take (the destination's configured timeout)."""
+        raise NotImplementedError
+
+    @property
+    def http(self) -> httpx.Client:
+        if self._http is None:
+            self._http = client(self.timeout_s)
+        return self._http
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
 
 
 def retry_after(resp: httpx.Response) -> float | None:

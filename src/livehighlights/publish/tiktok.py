@@ -17,8 +17,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import httpx
-
 from ..rules import (
     TIKTOK_CHUNK_MAX,
     TIKTOK_CHUNK_MIN,
@@ -26,9 +24,9 @@ from ..rules import (
     TIKTOK_MAX_CHUNKS,
     TIKTOK_TITLE_MAX_UTF16,
 )
-from .base import PUBLISHERS, AccountBlocked, AnswerLost, Final, Job, Publisher, Retryable
+from .base import PUBLISHERS, AccountBlocked, AnswerLost, Final, Job, Retryable
 from .caption import utf16_len
-from .http import call, client, retry_after
+from .http import HttpPublisher, call, retry_after
 from .records import Outcome
 from .tokens import Refreshed, Tokens
 
@@ -90,7 +88,7 @@ def _fault(status: int, code: str, message: str, log_id: str | None, retry_s: fl
 
 
 @PUBLISHERS.register
-class TikTokPublisher(Publisher):
+class TikTokPublisher(HttpPublisher):
     """Direct Post to the seller's TikTok account (see the module's note)."""
 
     name = "tiktok"
@@ -102,17 +100,10 @@ class TikTokPublisher(Publisher):
     def __init__(self, config: Any, store: Any = None) -> None:
         super().__init__(config, store)
         self.cfg = config.tiktok
-        self._http: httpx.Client | None = None
 
     @property
-    def http(self) -> httpx.Client:
-        if self._http is None:
-            self._http = client(self.cfg.timeout_s)
-        return self._http
-
-    def close(self) -> None:
-        if self._http is not None:
-            self._http.close()
+    def timeout_s(self) -> float:
+        return float(self.cfg.timeout_s)
 
     def missing(self) -> str | None:
         if self.cfg.access_token or (self.cfg.refresh_token and self.cfg.client_key and self.cfg.client_secret):

@@ -24,9 +24,9 @@ from typing import Any
 import httpx
 
 from ..rules import TIKTOK_SHOP_ANCHOR_MAX, TIKTOK_SHOP_FILE_MAX
-from .base import PUBLISHERS, AccountBlocked, Deferred, Final, Job, Publisher, Retryable
+from .base import PUBLISHERS, AccountBlocked, Deferred, Final, Job, Retryable
 from .caption import plain_anchor
-from .http import call, client, retry_after
+from .http import HttpPublisher, call, retry_after
 from .records import Outcome
 
 __all__ = ["TikTokShopPublisher", "signature"]
@@ -50,7 +50,7 @@ def _until_next_utc_day() -> float:
 
 
 @PUBLISHERS.register
-class TikTokShopPublisher(Publisher):
+class TikTokShopPublisher(HttpPublisher):
     """A shoppable video on the seller's TikTok Shop creator account (see the module's note)."""
 
     name = "tiktok-shop"
@@ -61,17 +61,10 @@ class TikTokShopPublisher(Publisher):
     def __init__(self, config: Any, store: Any = None) -> None:
         super().__init__(config, store)
         self.cfg = config.tiktok_shop
-        self._http: httpx.Client | None = None
 
     @property
-    def http(self) -> httpx.Client:
-        if self._http is None:
-            self._http = client(self.cfg.timeout_s)
-        return self._http
-
-    def close(self) -> None:
-        if self._http is not None:
-            self._http.close()
+    def timeout_s(self) -> float:
+        return float(self.cfg.timeout_s)
 
     def missing(self) -> str | None:
         need = [n for n in ("app_key", "app_secret", "access_token") if not getattr(self.cfg, n)]

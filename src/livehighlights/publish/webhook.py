@@ -20,8 +20,8 @@ from typing import Any
 
 import httpx
 
-from .base import PUBLISHERS, Final, Job, Publisher, Retryable
-from .http import call, client, retry_after
+from .base import PUBLISHERS, Final, Job, Retryable
+from .http import HttpPublisher, call, retry_after
 from .records import Outcome
 
 __all__ = ["SIGNATURE_HEADER", "TIMESTAMP_HEADER", "WebhookPublisher", "sign", "verify"]
@@ -49,7 +49,7 @@ def verify(secret: str, timestamp: str, body: bytes, signature: str, *, window_s
 
 
 @PUBLISHERS.register
-class WebhookPublisher(Publisher):
+class WebhookPublisher(HttpPublisher):
     """Signed JSON to ``webhook.url`` (see the module's note)."""
 
     name = "webhook"
@@ -57,7 +57,6 @@ class WebhookPublisher(Publisher):
 
     def __init__(self, config: Any, store: Any = None) -> None:
         super().__init__(config, store)
-        self._http: httpx.Client | None = None
 
     def missing(self) -> str | None:
         if not self.config.webhook.url:
@@ -67,14 +66,8 @@ class WebhookPublisher(Publisher):
         return None
 
     @property
-    def http(self) -> httpx.Client:
-        if self._http is None:
-            self._http = client(self.config.webhook.timeout_s)
-        return self._http
-
-    def close(self) -> None:
-        if self._http is not None:
-            self._http.close()
+    def timeout_s(self) -> float:
+        return float(self.config.webhook.timeout_s)
 
     def body(self, job: Job) -> dict[str, Any]:
         p = job.post
