@@ -9,6 +9,7 @@ On the highlights of a simulated LIVE (processed with analysis on), prints:
 
     python bench/check.py                         # the 60-minute 1080p LIVE of bench/engine.py (cached)
     python bench/check.py --minutes 10 --resolution 720p
+    python bench/check.py --twice                 # also: the same clips and tiers on a second run?
 """
 
 from __future__ import annotations
@@ -41,8 +42,8 @@ def wer(ref: list[str], hyp: list[str]) -> tuple[int, int]:
     return prev[-1], len(ref)
 
 
-def processed(live: Path, fresh: bool) -> tuple[dict, float]:
-    out = CACHE / f"out-{live.name}"
+def processed(live: Path, fresh: bool, suffix: str = "") -> tuple[dict, float]:
+    out = CACHE / f"out-{live.name}{suffix}"
     report = out / "highlights.json"
     wall = 0.0
     if fresh or not report.exists() or "analysis_timings_s" not in json.loads(report.read_text()):
@@ -54,6 +55,18 @@ def processed(live: Path, fresh: bool) -> tuple[dict, float]:
             sys.exit(proc.stderr)
         wall = time.perf_counter() - t0
     return json.loads(report.read_text()), wall
+
+
+def same_run(a: dict, b: dict) -> str:
+    """``yes``, or what differs between two reports of the same input (clip windows, tiers, blocking rules)."""
+    def key(r: dict) -> list[tuple]:
+        return [(h["rank"], h["product_id"], h["start_s"], h["end_s"], h.get("tier"), tuple(h.get("blocked_by", [])))
+                for h in r["highlights"]]
+    ka, kb = key(a), key(b)
+    if ka == kb:
+        return f"yes ({len(ka)} highlights)"
+    diff = [f"{x} vs {y}" for x, y in zip(ka, kb, strict=False) if x != y]
+    return f"NO: {len(ka)} vs {len(kb)} highlights; " + "; ".join(diff[:5])
 
 
 def visible_truth(truth: dict, pid: str, start: float, end: float) -> float | None:
@@ -72,9 +85,14 @@ def main() -> None:
     ap.add_argument("--resolution", default="1080p")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--fresh", action="store_true", help="process again even if a report is cached")
+    ap.add_argument("--twice", action="store_true", help="process a second time and say whether the clips and "
+                    "tiers are the same")
     args = ap.parse_args()
     live, _ = get_live(args.minutes, args.seed, args.resolution, "default")
     report, wall = processed(live, args.fresh)
+    if args.twice:
+        again, _ = processed(live, True, "-again")
+        print("same clips and tiers on a second run: " + same_run(report, again))
     truth = json.loads((live / "truth.json").read_text())
     catalog = {p["id"]: p for p in json.loads((live / "catalog.json").read_text())}
     hls = report["highlights"]

@@ -1,32 +1,220 @@
-"""Benchmark the remix: a 30 s highlight at 1080x1920, then every highlight of a simulated LIVE.
+"""Benchmark the remix: speed idle and beside another job, layout overlaps, and the words' error rate.
 
-    python bench/remix.py [--minutes 3] [--preset superfast] [--size 1080x1920]
+    python bench/remix.py [--minutes 3] [--preset ultrafast] [--size 1080x1920] [--report HIGHLIGHTS.json]
+                          [--skip-busy] [--skip-all] [--skip-wer]
 
-Simulates (and processes) a LIVE into bench/.cache/remix-<minutes>m/ once, then reuses it. Prints the
-encoder settings and the time of each stage. Target: under 15 s for 30 s at 1080x1920 on 2 cores.
+Simulates (and processes) a LIVE into bench/.cache/remix-<minutes>m/ once, then reuses it (``--report``:
+the highlights of another LIVE, e.g. the 60-minute one of bench/engine.py). Prints:
+
+* the remix of a 30 s highlight at 1080x1920, alone and with another remix running beside it (a LIVE makes
+  several clips at once), with the time of each stage (transcripts are not reused between the runs);
+* over the remixes of all highlights: how often one of our elements overlaps the host's face, the product
+  or the LIVE's marks (as the layout saw them, and, where the simulator's truth.json is there, as drawn),
+  how often two of ours overlap, and which elements were left out and why;
+* the word error rate of the speech recogniser on the simulator's speech (every pitch, against the
+  script) and on real speech (the JFK recording in ../shared/media, if present), without and with the
+  catalog's words (hot words, prompt, corrections).
+
+Target: under 15 s for 30 s at 1080x1920 on 2 cores, also beside another job.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 from livehighlights.remix import Encoder, RemixOptions, remix, resolve_source
 from livehighlights.remix.batch import remix_highlights
+from livehighlights.remix.layout import overlap
+
+JFK = Path(__file__).resolve().parents[2] / "shared" / "media" / "jfk-speech.flac"
+JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, ask what you can do for "
+            "your country.")
+
+
+def _cold_cache() -> None:
+    os.environ["LIVEHIGHLIGHTS_CACHE"] = tempfile.mkdtemp(prefix="lh-remix-bench-")
+
+
+def _load() -> str:
+    return f"load {os.getloadavg()[0]:.1f} on {len(os.sched_getaffinity(0))} cores"
+
+
+def speed(report: Path, cache: Path, opts: RemixOptions, busy: bool) -> None:
+    """The 30 s highlight alone, then beside another remix of it (a separate process)."""
+    src = resolve_source(f"{report}#1")
+    from livehighlights.media import probe
+    from livehighlights.render import cut_clip
+
+    if probe(src.clip).duration_ms < 29_000:
+        live = json.loads(report.read_text())["live"]["recording"]
+        clip30 = cache / "clip30.mp4"
+        if not clip30.is_file():
+            cut_clip(Path(live), 10_000, 40_000, clip30)
+        src.clip = clip30
+    print(f"encoder: {opts.encoder.to_json()}")
+    _cold_cache()
+    t = time.perf_counter()
+    res = remix(src, cache / "remix30.mp4", opts)
+    print(f"30 s highlight -> {opts.size}, alone ({_load()}): {time.perf_counter() - t:.1f} s  stages {res.timings}")
+    if not busy:
+        return
+    _cold_cache()
+    other = subprocess.Popen([sys.executable, "-c", (
+        "import sys; from pathlib import Path; from livehighlights.remix import RemixOptions, remix, resolve_source;"
+        "s = resolve_source(sys.argv[1]); s.clip = Path(sys.argv[2]);"
+        "remix(s, Path(sys.argv[3]), RemixOptions(size=sys.argv[4], live_on=True, style='bold'))"),
+        f"{report}#1", str(src.clip), str(cache / "other.mp4"), opts.size], env=dict(os.environ))
+    time.sleep(1.0)  # the other job is under way
+    _cold_cache()
+    t = time.perf_counter()
+    res = remix(src, cache / "remix30_busy.mp4", opts)
+    took = time.perf_counter() - t
+    other.wait()
+    print(f"30 s highlight -> {opts.size}, beside another remix ({_load()}): {took:.1f} s  stages {res.timings}")
+
+
+def overlaps(report: Path, cache: Path, opts: RemixOptions) -> None:
+    """Remix every highlight; count overlaps of our boxes with the face, product and marks, and each other."""
+    _cold_cache()
+    t = time.perf_counter()
+    results = remix_highlights(report, "classic", cache / "remix", options=opts)
+    total = sum(r.data["output"]["duration_ms"] for r in results) / 1000
+    print(f"all {len(results)} highlights ({total:.0f} s of video): {time.perf_counter() - t:.1f} s")
+    live = json.loads(report.read_text()).get("live") or {}
+    truth_file = Path(live.get("recording", "")).with_name("truth.json")
+    truth = json.loads(truth_file.read_text()) if truth_file.is_file() else None
+    seen: dict[str, int] = {"face": 0, "product": 0, "mark": 0, "ours": 0}
+    drawn: dict[str, int] = {"face": 0, "product": 0, "mark": 0}
+    dropped: dict[str, int] = {}
+    faces_found = 0
+    elements = 0
+    for r in results:
+        d = r.data
+        ours = _ours(d)
+        elements += len(ours)
+        faces_found += bool(d["layout"]["faces"] and d["layout"]["faces"]["faces"])
+        for ob in d["layout"]["obstacles"]:
+            seen[ob["kind"]] += sum(overlap(b, tuple(ob["box"])) > 0 for _k, b in ours)
+        seen["ours"] += sum(overlap(a, b) > 0 for i, (ka, a) in enumerate(ours) for kb, b in ours[i + 1:]
+                            if not ka == kb == "point")
+        for x in d["enhancements"]["dropped"]:
+            why = "repeats the LIVE" if "already shows" in x["reason"] else "no room"
+            dropped[f"{x['kind']} ({why})"] = dropped.get(f"{x['kind']} ({why})", 0) + 1
+        if truth is not None:
+            for kind, box in _truth_boxes(truth, d):
+                drawn[kind] += sum(overlap(b, box) > 0 for _k, b in ours)
+    print(f"  our elements: {elements}; the host's face found in {faces_found} of {len(results)} remixes")
+    print(f"  overlaps with what the layout saw: face {seen['face']}, product {seen['product']}, "
+          f"LIVE marks {seen['mark']}; ours with ours {seen['ours']}")
+    if truth is not None:
+        print(f"  overlaps with the simulator's truth: face {drawn['face']}, product {drawn['product']}, "
+              f"LIVE stickers {drawn['mark']}")
+    print(f"  left out: {dict(sorted(dropped.items()))}")
+
+
+def _ours(d: dict) -> list[tuple[str, tuple[int, int, int, int]]]:
+    e = d["enhancements"]
+    out = [(s["kind"], tuple(s.get("travel") or s["box"])) for s in e["stickers"]]
+    out += [(k, tuple(e[k].get("travel") or e[k]["box"])) for k in ("live_badge", "arrow") if e[k]]
+    if e["subtitles"].get("band"):
+        out.append(("subtitles", tuple(e["subtitles"]["band"])))
+    return out
+
+
+def _truth_boxes(truth: dict, d: dict) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """The simulator's face, held products and stickers on screen during the remix's window, in its pixels."""
+    fr = d["framing"]
+    sw, sh = fr["source_size"]
+    W, H = d["output"]["width"], d["output"]["height"]
+    s0, s1 = (x / 1000 for x in (d["source"]["live_window_ms"] or [0, 0]))
+
+    def out(box: list[float], sway: tuple[float, float] = (0.0, 0.0)) -> tuple[int, int, int, int]:
+        x, y, w, h = box[0] - sway[0], box[1] - sway[1], box[2] + 2 * sway[0], box[3] + 2 * sway[1]
+        if fr["mode"] != "follow":
+            k = min(W / sw, H / sh)
+            return (int(x * k + (W - sw * k) / 2), int(y * k + (H - sh * k) / 2), int(w * k) + 1, int(h * k) + 1)
+        k = H / sh
+        lefts = [left for _t, left in fr["path"]]
+        x0, x1 = min((x - left) * k for left in lefts), max((x + w - left) * k for left in lefts)
+        return (int(x0), int(y * k), int(x1 - x0) + 1, int(h * k) + 1)
+
+    boxes = []
+    sway = tuple(truth.get("host", {}).get("sway_px", (0.0, 0.0)))
+    if truth.get("host"):
+        boxes.append(("face", out(truth["host"]["face_box"], sway)))
+    held = (sway[0] * 1.35, sway[1] + 0.006 * sh)  # the host's sway and the product's bob in the simulator
+    for p in truth["pitches"]:
+        for v in p["visible"]:
+            if v["where"] == "hands" and v["full_s"] < s1 and v["out_s"] > s0:
+                boxes.append(("product", out(v.get("drawn_box", v["box"]), held)))
+        if p.get("sticker_box") and p["visible"]:
+            last = p["visible"][-1]
+            if last["full_s"] < s1 and last["out_s"] > s0:
+                boxes.append(("mark", out(p["sticker_box"])))
+    return boxes
+
+
+def wer(report: Path) -> None:
+    """Word error rate without and with the catalog's words, on the simulator's pitches and on real speech."""
+    from livehighlights.media.speech import speech_options, transcribe
+    from livehighlights.remix.render import catalog_vocabulary
+    from livehighlights.sources import load_catalog
+    from livehighlights.text.vocabulary import word_error_rate
+
+    live = json.loads(report.read_text()).get("live") or {}
+    recording = Path(live["recording"])
+    truth = json.loads(recording.with_name("truth.json").read_text())
+    cat = load_catalog(recording.with_name("catalog.json"))
+    products = list(cat.products.values())
+    brands = tuple({p.brand for p in products if p.brand})
+    refs, before, after = [], [], []
+    for p in truth["pitches"]:
+        s0, s1 = p["start_s"], p["end_s"]
+        said = [x["text"] for x in truth["speech"] if s0 - 0.01 <= x["start_s"] and x["end_s"] <= s1 + 0.5]
+        refs.append(" ".join(said))
+        window = (int(s0 * 1000), int(s1 * 1000) + 500)
+        plain = speech_options(None, "en")
+        plain.cache = False
+        before.append(transcribe(recording, *window, plain).text)
+        hinted = speech_options(None, "en")
+        hinted.cache, hinted.brands = False, brands
+        hinted.vocabulary = tuple(catalog_vocabulary(cat.get(p["product_id"]), products, "en"))
+        after.append(transcribe(recording, *window, hinted).text)
+    words = sum(len(r.split()) for r in refs)
+    wb = sum(word_error_rate(r, b) * len(r.split()) for r, b in zip(refs, before, strict=True)) / words
+    wa = sum(word_error_rate(r, a) * len(r.split()) for r, a in zip(refs, after, strict=True)) / words
+    print(f"WER on the simulator's speech ({len(refs)} pitches, {words} words): {wb:.3f} without the catalog's "
+          f"words, {wa:.3f} with them")
+    if not JFK.is_file():
+        print(f"WER on real speech: {JFK} not found, skipped")
+        return
+    plain = speech_options(None, "en")
+    plain.cache = False
+    hinted = speech_options(None, "en")
+    hinted.cache, hinted.brands = False, brands
+    hinted.vocabulary = tuple(catalog_vocabulary(products[0], products, "en"))
+    b, a = transcribe(JFK, 0, None, plain).text, transcribe(JFK, 0, None, hinted).text
+    print(f"WER on real speech (JFK, with an unrelated catalog's words as hints): {word_error_rate(JFK_TEXT, b):.3f} "
+          f"without, {word_error_rate(JFK_TEXT, a):.3f} with  [{a.strip()}]")
 
 
 def main() -> None:
-    # cold: no transcript from an earlier run (the cache is per process run here)
-    os.environ.setdefault("LIVEHIGHLIGHTS_CACHE", tempfile.mkdtemp(prefix="lh-remix-bench-"))
     ap = argparse.ArgumentParser()
     ap.add_argument("--minutes", type=float, default=3.0)
     ap.add_argument("--preset", default="ultrafast")
     ap.add_argument("--size", default="1080x1920")
     ap.add_argument("--report", type=Path, default=None,
                     help="remix every highlight of this highlights.json (e.g. the 60-minute LIVE of bench/engine.py)")
+    ap.add_argument("--skip-busy", action="store_true", help="no run beside another job")
+    ap.add_argument("--skip-all", action="store_true", help="no remix of every highlight (overlap counts)")
+    ap.add_argument("--skip-wer", action="store_true", help="no word error rates")
     a = ap.parse_args()
     cache = Path(__file__).parent / ".cache" / f"remix-{a.minutes:g}m"
     report = a.report or cache / "out" / "highlights.json"
@@ -40,29 +228,11 @@ def main() -> None:
         sim = simulate(SimConfig(minutes=a.minutes, seed=3, resolution="1080p"), cache / "live")
         process(sim.recording, sim.events, cache / "out", catalog_path=sim.catalog)
     opts = RemixOptions(size=a.size, live_on=True, encoder=Encoder(preset=a.preset))
-    print(f"cores: {len(os.sched_getaffinity(0))}, load: {os.getloadavg()[0]:.1f}; encoder: {opts.encoder.to_json()}")
-
-    # one 30 s highlight: the report's first clip, or a 30 s cut of the recording
-    src = resolve_source(f"{report}#1")
-    from livehighlights.media import probe
-    from livehighlights.render import cut_clip
-
-    if probe(src.clip).duration_ms < 29_000:
-        import json
-
-        live = json.loads(report.read_text())["live"]["recording"]
-        clip30 = cache / "clip30.mp4"
-        if not clip30.is_file():
-            cut_clip(Path(live), 10_000, 40_000, clip30)
-        src.clip = clip30
-    t = time.perf_counter()
-    res = remix(src, cache / "remix30.mp4", opts)
-    print(f"30 s highlight -> {a.size}: {time.perf_counter() - t:.1f} s  stages {res.timings}")
-
-    t = time.perf_counter()
-    results = remix_highlights(report, "classic", cache / "remix", options=opts)
-    total = sum(r.data["output"]["duration_ms"] for r in results) / 1000
-    print(f"all {len(results)} highlights ({total:.0f} s of video): {time.perf_counter() - t:.1f} s")
+    speed(report, cache, opts, busy=not a.skip_busy)
+    if not a.skip_all:
+        overlaps(report, cache, opts)
+    if not a.skip_wer:
+        wer(report)
 
 
 if __name__ == "__main__":

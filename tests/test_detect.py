@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from livehighlights.detect import DetectOptions
+from livehighlights.detect.engagement import EngagementDetector
 from livehighlights.detect.peaks import PeakCountDetector
 from livehighlights.detect.shopping import ShoppingMomentDetector
-from livehighlights.engine import Engine, replay
+from livehighlights.engine import Engine, merge_moments, replay
 from livehighlights.errors import InputError
 from livehighlights.evaluate import load_truth_spans, overlap, score_windows
 from livehighlights.pipeline import detect_moments
@@ -65,8 +66,8 @@ def test_online_feed_equals_replay_and_respects_declared_delay(stream):
     _, log, catalog, truth = stream
     end_ms = int(truth["duration_s"] * 1000)
     offline = _detect(log, truth, catalog)
-    det = ShoppingMomentDetector()
-    engine = Engine([det], catalog=catalog)
+    dets = [ShoppingMomentDetector(), EngagementDetector()]
+    engine = Engine(dets, catalog=catalog)
     live = []
     clock = 0
     for event in log.events:  # the wall clock ticks every second, events arrive in between
@@ -75,11 +76,13 @@ def test_online_feed_equals_replay_and_respects_declared_delay(stream):
             live += engine.advance(clock)
         live += engine.feed(event)
     live += engine.finish(end_ms)
-    key = sorted((m.start_ms, m.end_ms, m.product_id, m.kind, round(m.score, 6)) for m in live)
-    assert key == sorted((m.start_ms, m.end_ms, m.product_id, m.kind, round(m.score, 6)) for m in offline)
+    delay = {d.name: d.delay_s for d in dets}
     for m in live:
         assert m.confirmed_at_ms is not None
-        assert m.confirmed_at_ms - m.end_ms <= det.delay_s * 1000
+        assert m.confirmed_at_ms - m.end_ms <= delay[m.detector] * 1000
+    live = merge_moments(live)
+    key = sorted((m.start_ms, m.end_ms, m.product_id, m.kind, round(m.score, 6)) for m in live)
+    assert key == sorted((m.start_ms, m.end_ms, m.product_id, m.kind, round(m.score, 6)) for m in offline)
 
 
 def test_same_moments_on_a_stream_a_hundred_times_larger(stream):

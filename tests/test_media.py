@@ -110,7 +110,7 @@ def test_audio_levels_without_audio(media_noaudio: Path) -> None:
 
 
 def test_run_ffmpeg_error_names_what(tmp_path: Path) -> None:
-    with pytest.raises(ToolError, match="converting missing.mp4: ffmpeg failed"):
+    with pytest.raises(ToolError, match="converting missing.mp4: a file it needed is missing"):
         run_ffmpeg(["-i", str(tmp_path / "missing.mp4"), str(tmp_path / "x.mp4")], what="converting missing.mp4")
 
 

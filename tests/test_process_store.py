@@ -221,3 +221,28 @@ def test_two_runs_into_one_folder_at_once(short_live, tmp_path):
     assert f"pid {first.pid}" in second.stderr and "Traceback" not in second.stderr
     report = json.loads((out / "highlights.json").read_text())
     assert all((out / h["clip"]).is_file() for h in report["highlights"])
+
+
+def test_the_sellers_past_lives_in_the_store_become_the_priors(short_live, tmp_path):
+    """A LIVE processed into the store leaves its summary; the seller's next LIVE (short, so its own baseline
+    is thin) is judged against it instead of the population defaults, and says so in its evidence."""
+    import livehighlights as lh
+    from livehighlights.media.ffmpeg import run_ffmpeg
+
+    again = tmp_path / "next.mp4"  # the same pictures and sound in another file: another LIVE to the store
+    run_ffmpeg(["-i", str(short_live.recording), "-c", "copy", "-metadata", "title=next LIVE", str(again)],
+               what="remux")
+    opts = lh.ProcessOptions(understand=None, render=False)
+    with lh.open_store(f"sqlite:///{tmp_path / 'p.db'}", media_root=tmp_path / "media") as store:
+        first = lh.process(Path(short_live.recording), Path(short_live.events), tmp_path / "a", options=opts,
+                           store=store, catalog_path=Path(short_live.catalog))
+        seller = store.seller()
+        summary = store.get_live(seller.id, first.live_id).summary
+        assert summary["duration_s"] == 40 and summary["viewer_seconds"] > 0 and summary["orders"] > 0
+        second = lh.process(again, Path(short_live.events), tmp_path / "b", options=opts, store=store,
+                            catalog_path=Path(short_live.catalog))
+        assert second.live_id != first.live_id
+    sources = {m.evidence["orders"].get("priors") for m in first.moments + second.moments if "orders" in m.evidence}
+    firsts = {m.evidence["orders"].get("priors") for m in first.moments if "orders" in m.evidence}
+    assert "population defaults" in firsts
+    assert "the seller's 1 past LIVE in the store" in sources

@@ -24,7 +24,7 @@ def test_unknown_name_is_a_clear_error_listing_the_known_names() -> None:
     with pytest.raises(InputError) as err:
         reg.get("c")
     assert str(err.value) == "unknown widget 'c' (known: a, b)"
-    with pytest.raises(InputError, match=r"unknown detector 'nope' \(known: peaks, shopping\)"):
+    with pytest.raises(InputError, match=r"unknown detector 'nope' \(known: engagement, peaks, shopping\)"):
         make_detectors(["nope"])
 
 

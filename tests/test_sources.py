@@ -25,7 +25,9 @@ def write_catalog(path: Path, products: object) -> Path:
 @pytest.fixture
 def catalog(tmp_path: Path):
     (tmp_path / "img").mkdir()
-    (tmp_path / "img" / "p1.jpg").write_bytes(b"jpg")
+    from PIL import Image
+
+    Image.new("RGB", (32, 32), (200, 40, 90)).save(tmp_path / "img" / "p1.jpg")
     return load_catalog(write_catalog(tmp_path / "catalog.json", [
         {"id": "p1", "title": "Serum", "price": 20.0, "currency": "USD", "discount": 0.25, "cost": 5.0,
          "selling_points": ["vitamin C"], "images": ["img/p1.jpg"]},
@@ -240,7 +242,8 @@ def test_empty_missing_invalid_files(tmp_path: Path) -> None:
     enc = tmp_path / "enc.jsonl"
     enc.write_bytes(b'{"ts": 1, "type": "like"}\n{"ts": 2, "type": "comment", "text": "caf\xe9"}\n')
     with pytest.raises(InputError, match=r"enc\.jsonl, line 2.*UTF-8"):
-        load_events(enc)
+        load_events(enc, strict=True)
+    assert "line 2" in messages(load_events(enc)) and "UTF-8" in messages(load_events(enc))
 
 
 # -- catalog -----------------------------------------------------------------------------------------
@@ -253,13 +256,18 @@ def test_catalog_loads_and_resolves(catalog, tmp_path: Path) -> None:
 
 
 def test_catalog_products_key_percent_and_missing_image(tmp_path: Path) -> None:
+    (tmp_path / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)  # a PNG cut short
+    (tmp_path / "notes.jpg").write_text("not a picture")
     cat = load_catalog(write_catalog(tmp_path / "c.json", {"products": [
-        {"id": 1, "title": "A", "price": "9.5", "discount": 20, "images": ["nope.jpg", "https://x/y.jpg"]}]}))
+        {"id": 1, "title": "A", "price": "9.5", "discount": 20,
+         "images": ["nope.jpg", "https://x/y.jpg", "broken.png", "notes.jpg"]}]}))
     prod = cat.get("1")
     assert prod.discount == pytest.approx(0.2) and prod.price == 9.5
     assert prod.images[1] == "https://x/y.jpg"
     text = "\n".join(map(str, cat.warnings))
     assert "percent" in text and "image not found" in text and "images[0]" in text
+    assert "images[1]" in text and "is a URL: nothing is downloaded" in text  # said, not silently unused
+    assert "images[2]" in text and "images[3]" in text and text.count("cannot be read as a picture") == 2
 
 
 @pytest.mark.parametrize(("products", "pattern"), [
@@ -310,9 +318,11 @@ def test_overlap(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"events\.jsonl: events span 3600\.0-7200\.0 s, recording is "
                                          r"0-1800\.0 s: no overlap"):
         check_overlap(log, 1_800_000)
-    (w,) = check_overlap(log, 5_000_000)
-    assert "1 of 2 events" in str(w)
     assert check_overlap(log, 7_200_001) == []
+    log = load_events(write_jsonl(tmp_path / "events.jsonl", [
+        {"ts": 0, "type": "like"}, {"ts": 3600, "type": "like"}, {"ts": 7200, "type": "like"}]))
+    (w,) = check_overlap(log, 5_000_000)
+    assert "1 of 3 events" in str(w) and "--offset" in str(w) and "--live-start" in str(w)
 
 
 def test_gzipped_event_log_is_read(tmp_path):

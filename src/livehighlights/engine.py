@@ -12,15 +12,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .detect.base import DEFAULT_DETECTORS, Detector, make_detectors
-from .errors import Warning_
+from .detect.coverage import coverage_warnings
+from .errors import InputError, Warning_, Where
 from .models import Event, Moment
+from .rules import MAX_LIVE_S
 from .signals import Second, Timeline, TimelineBuilder
 
 if TYPE_CHECKING:
     from .detect.options import DetectOptions
     from .sources import Catalog
 
-__all__ = ["Detection", "Engine", "detect", "replay"]
+__all__ = ["Detection", "Engine", "check_live_length", "detect", "merge_moments", "replay"]
 
 
 class Engine:
@@ -90,6 +92,13 @@ def replay(events: Iterable[Event], end_ms: int, engine: Engine) -> Iterator[Mom
     yield from engine.finish(end_ms)
 
 
+def check_live_length(end_ms: float, where: Where | None = None) -> None:
+    """Refuse a LIVE length that is not positive or longer than :data:`~livehighlights.rules.MAX_LIVE_S`."""
+    if not end_ms > 0 or end_ms > MAX_LIVE_S * 1000:
+        raise InputError(f"a LIVE of {end_ms / 1000:g} s: the length must be more than 0 and at most "
+                         f"{MAX_LIVE_S} s ({MAX_LIVE_S // 3600} h)", where)
+
+
 @dataclass
 class Detection:
     """The moments of a replayed event log (by start time) and the engine's warnings."""
@@ -98,9 +107,49 @@ class Detection:
     warnings: list[Warning_] = field(default_factory=list)
 
 
+def _covered(m: Moment, by: Moment) -> bool:
+    """Whether ``by`` covers at least half of ``m``."""
+    inter = min(m.end_ms, by.end_ms) - max(m.start_ms, by.start_ms)
+    return inter > 0 and inter >= 0.5 * max(1, m.end_ms - m.start_ms)
+
+
+def merge_moments(moments: list[Moment]) -> list[Moment]:
+    """One moment per stretch where the shopping and the engagement detectors both fired.
+
+    An audience burst within a product moment becomes that moment's ``audience`` evidence (the sale
+    stands); a shopping moment of kind ``engagement`` within an audience burst gives way to the burst,
+    which judges the audience from chat, reactions, likes and gifts (its product kept when the burst
+    has none). Everything else is kept as it is.
+    """
+    bursts = [m for m in moments if m.detector == "engagement"]
+    others = [m for m in moments if m.detector != "engagement"]
+    kept_bursts = []
+    for burst in bursts:
+        host = next((m for m in others if m.kind == "product" and _covered(burst, m)), None)
+        if host is not None:
+            host.evidence.setdefault("audience", {"score": round(burst.score, 2), **burst.evidence})
+            continue
+        kept_bursts.append(burst)
+    kept_others = []
+    for m in others:
+        burst = next((b for b in kept_bursts if m.kind == "engagement" and _covered(m, b)), None)
+        if burst is not None:
+            if burst.product_id is None:
+                burst.product_id = m.product_id
+            continue
+        kept_others.append(m)
+    return sorted(kept_others + kept_bursts, key=lambda m: m.start_ms)
+
+
 def detect(events: Iterable[Event], end_ms: int, options: DetectOptions | None = None,
            catalog: Catalog | None = None, detectors: Sequence[str] = DEFAULT_DETECTORS) -> Detection:
-    """Replay a recorded event log through an engine running ``detectors``; moments sorted by start."""
+    """Replay a recorded event log through an engine running ``detectors``; moments sorted by start,
+    the shopping and the engagement detectors' moments of one stretch merged (:func:`merge_moments`);
+    warnings of the timeline builder and of what the data cannot show (:func:`coverage_warnings`).
+
+    Raises :class:`~livehighlights.errors.InputError` for a LIVE length that is not a positive time of at most
+    :data:`~livehighlights.rules.MAX_LIVE_S` (the timeline has a row per second: work and memory follow it)."""
+    check_live_length(end_ms)
     engine = Engine.from_names(detectors, options, catalog)
-    moments = sorted(replay(events, end_ms, engine), key=lambda m: m.start_ms)
-    return Detection(moments, engine.warnings())
+    moments = merge_moments(list(replay(events, end_ms, engine)))
+    return Detection(moments, engine.warnings() + coverage_warnings(engine.timeline(), moments))

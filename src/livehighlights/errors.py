@@ -44,12 +44,28 @@ class InputError(LiveHighlightsError):
     """The user's input (a file, an option, a line of it) is missing, malformed or inconsistent."""
 
 
+def need_file(path: str | Path, what: str, field: str | None = None, hint: str = "") -> Path:
+    """``path`` as a :class:`~pathlib.Path` when it is an existing file; else an :class:`InputError` that says
+    precisely what it is instead (missing, or a folder), naming ``what`` was expected (``"event log"``...)."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"is a folder, not {what}: give the file itself{hint}", Where(p, field=field))
+    if not p.exists():
+        raise InputError(f"no such file (expected {what}){hint}", Where(p, field=field))
+    return p
+
+
 class MediaError(InputError):
     """A media file cannot be used: missing, corrupt, truncated, no video or no audio."""
 
 
 class ToolError(LiveHighlightsError):
-    """An external tool (FFmpeg, espeak-ng) failed or is missing."""
+    """An external tool (FFmpeg, espeak-ng) failed or is missing. ``detail`` keeps the tool's own last lines
+    (for logs and bug reports); the message says what went wrong in our words."""
+
+    def __init__(self, message: str, where: Where | None = None, detail: str | None = None) -> None:
+        super().__init__(message, where)
+        self.detail = detail
 
 
 @dataclass

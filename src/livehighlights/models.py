@@ -103,7 +103,9 @@ class Moment:
     detector: str
     product_id: str | None = None
     kind: str = "product"
-    """``product`` (a pitch that sold), ``engagement`` (likes/comments), ``traffic`` (viewers/raid)."""
+    """``product`` (a pitch that sold), ``engagement`` (the audience reacting: chat, reactions, likes,
+    gifts), ``interest`` (a pitch that drew product clicks but did not sell), ``traffic`` (viewers, a raid),
+    ``sales`` (orders stood out but no product is known, e.g. per-minute totals without product ids)."""
     breakdown: dict[str, float] = field(default_factory=dict)
     evidence: dict[str, Any] = field(default_factory=dict)
     confirmed_at_ms: Ms | None = None

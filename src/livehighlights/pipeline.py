@@ -9,11 +9,12 @@ cut into the media root, and the export written. Problems we can go on with beco
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .detect import DetectOptions
+from .detect.priors import summarise
 from .engine import Engine, detect
 from .errors import MediaError, Warning_, Where
 from .jobs import Candidate, Progress
@@ -50,6 +51,10 @@ class ProcessOptions:
     """The seller the LIVE belongs to in the store."""
     title: str | None = None
     """The LIVE's title in the store (default: the recording's file name)."""
+    offset_s: float | None = None
+    """The recording starts this many seconds into the event log's clock (``None``: detected when obvious)."""
+    live_start: str | None = None
+    """The recording's start as a clock time, for a log of clock times (``None``: detected when obvious)."""
 
 
 @dataclass
@@ -150,9 +155,10 @@ def _process(recording: Path, events_path: Path, out_dir: Path, catalog_path: Pa
         catalog = load_catalog(catalog_path) if catalog_path else None
         if catalog is not None:
             warnings += catalog.warnings
-        log = load_events(events_path, strict=opts.strict, catalog=catalog)
+        log = load_events(events_path, strict=opts.strict, catalog=catalog, live_start=opts.live_start,
+                          offset_s=opts.offset_s)
         warnings += log.warnings
-        warnings += check_overlap(log, info.duration_ms)
+        warnings += check_overlap(log, info.duration_ms, info.creation_time)
     with _timed(timings, "store"):
         seller = store.seller(opts.seller)
         live = store.upsert_live(seller.id, recording_key(recording), title=opts.title or recording.stem,
@@ -160,6 +166,7 @@ def _process(recording: Path, events_path: Path, out_dir: Path, catalog_path: Pa
                                  recording=str(recording.resolve()), events=str(events_path.resolve()),
                                  catalog=str(catalog_path.resolve()) if catalog_path else None)
         store.ingest_events(live.id, log.events)  # stored before they are acted on
+        opts = _with_store_priors(opts, store, seller.id, live.id)
     ctx = LiveContext(live.id, seller.id, source, opts, catalog, catalog_path, progress=progress)
     job_key = options_key(opts)
     engine = Engine.from_names(options=opts.detect, catalog=catalog)
@@ -167,6 +174,7 @@ def _process(recording: Path, events_path: Path, out_dir: Path, catalog_path: Pa
         with _timed(timings, "follow"):
             outcome = follow(ctx, log.events, info.duration_ms, engine, store, job_key)
         warnings += engine.warnings()
+        store.set_live_summary(seller.id, live.id, asdict(summarise(engine.timeline())))  # priors for the next
         with _timed(timings, "plan"):
             from .plan import select_items
 
@@ -192,6 +200,21 @@ def _process(recording: Path, events_path: Path, out_dir: Path, catalog_path: Pa
     with _timed(timings, "write"):
         write_report(result, recording=recording, events=events_path, catalog=catalog, catalog_path=catalog_path)
     return result
+
+
+def _with_store_priors(opts: ProcessOptions, store: Store, seller_id: str, live_id: str) -> ProcessOptions:
+    """Without a priors file, the detector's priors are the seller's past LIVEs in the store (their summaries),
+    else the population defaults (:mod:`livehighlights.detect.priors`)."""
+    from .detect.priors import past_live, priors_from
+
+    if not opts.detect.priors.source.startswith("population defaults"):
+        return opts  # a priors file was given: it wins
+    past = [lv for x in store.lives(seller_id) if x.id != live_id and x.summary
+            if (lv := past_live(x.summary)) is not None]
+    if not past:
+        return opts
+    priors = priors_from(past, f"the seller's {len(past)} past LIVE{'s' if len(past) != 1 else ''} in the store")
+    return replace(opts, detect=replace(opts.detect, priors=priors))
 
 
 def _transcript(c: Candidate) -> dict[str, Any] | None:

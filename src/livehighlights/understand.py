@@ -149,9 +149,36 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
             u.track = guard.attempt("visibility", lambda: visibility_track(
                 recording, start, end, product.images, scan=u.scan, options=vis))
         u.transcript, problems, timings = heard.result()
+        if product is not None and product.selling_points and u.transcript is not None and start > 0:
+            guard.attempt("speech_before", lambda: _look_back(recording, u, product.selling_points, options))
     u.problems = {**problems, **guard.unknown}
     u.timings = {**timings, **guard.timings}
     return u
+
+
+LOOK_BACK_MS = 30_000
+"""When none of the product's selling points is stated in the understood range, this much of the LIVE before
+it is transcribed too: a pitch often states them before the moment the metrics found (the clip must keep one)."""
+
+
+def _look_back(recording: Path, u: Understanding, selling_points: list[str], options: UnderstandOptions) -> None:
+    """Prepend the speech of the :data:`LOOK_BACK_MS` before ``u``'s range when no selling point is stated in it
+    (and one is there): ``u.start_ms`` and ``u.transcript`` then start earlier."""
+    from .media.speech import Transcript, speech_options, transcribe
+    from .text import match_selling_points
+    from .text.selling_points import MatchOptions
+
+    match = MatchOptions() if options.embeddings else MatchOptions(embedder=None)
+    if any(p.stated for p in match_selling_points(u.transcript.sentences, selling_points, options=match)):
+        return
+    lo = max(0, u.start_ms - LOOK_BACK_MS)
+    before = transcribe(recording, lo, u.start_ms, speech_options(options.speech_model, options.language))
+    if not any(p.stated for p in match_selling_points(before.sentences, selling_points, options=match)):
+        return
+    t = u.transcript
+    u.transcript = Transcript(t.language, t.language_probability, [*before.sentences, *t.sentences], t.model,
+                              t.duration_ms + before.duration_ms, lo)
+    u.start_ms = lo
 
 
 def sparse_scan(recording: Path, start: Ms, end: Ms, options: UnderstandOptions) -> Any:
@@ -188,7 +215,11 @@ def refine_and_score(win: ClipWindow, u: Understanding, duration_ms: Ms, catalog
         at_once = any(s0 <= a + 1000 and s1 >= a - 250 for s0, s1 in spans)
         return 2.0 * stated + 1.0 * buying + 1.5 * at_once
 
-    refined = refine_window(win, sentences, u.first_visible_from(win.start_ms), duration_ms, plan, value=value)
+    stated_at = sorted(p.start_ms for p in all_points if p.stated and p.start_ms is not None)
+    keep = (lambda a, b: any(a - 50 <= t < b for t in stated_at)) if stated_at else None
+    about = product_sentences(sentences, product, stated_at, all_cues)
+    refined = refine_window(win, sentences, u.first_visible_from(win.start_ms), duration_ms, plan, value=value,
+                            keep=keep, on_product=(lambda s: id(s) in about) if about else None)
     fv = u.first_visible_from(refined.start_ms)
     a, b = refined.start_ms, refined.end_ms
     points = [p if p.stated and p.start_ms is not None and a - 50 <= p.start_ms < b else replace(p, stated=False)
@@ -208,6 +239,24 @@ def refine_and_score(win: ClipWindow, u: Understanding, duration_ms: Ms, catalog
         "problems": u.problems,
     }
     return refined, summary
+
+
+def product_sentences(sentences: list[Any], product: Any, stated_at: list[Ms], cues: list[Any]) -> set[int]:
+    """Ids of the sentences about the product: those stating one of its selling points, calling to buy, or
+    naming it (a word of its title). A clip ends on one of these, not on the next topic ("Okay, I'm picking the
+    winner now"). Empty without a product (nothing to tell the topic by)."""
+    if product is None:
+        return set()
+    names = {w for w in "".join(c.lower() if c.isalnum() else " " for c in product.title or "").split() if len(w) >= 4}
+    out: set[int] = set()
+    for s in sentences:
+        lo, hi = s.start_ms - 50, s.end_ms
+        text = " ".join("".join(c.lower() if c.isalnum() else " " for c in s.text).split())
+        if any(lo <= t < hi for t in stated_at) or any(
+                c.start_ms is not None and lo <= c.start_ms < hi and c.kind in BUYING_CUES for c in cues) or \
+                any(n in text.split() for n in names):
+            out.add(id(s))
+    return out
 
 
 def rank_score(metric_score: float, content: float) -> float:

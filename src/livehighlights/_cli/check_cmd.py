@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from ..errors import InputError, Where
+from ..errors import InputError, Where, need_file
 from ..rules import DEFAULT_SPEECH_MODEL, MULTILINGUAL_SPEECH_MODEL
 from .output import console, esc
 from .store_cmd import DbOpt, MediaOpt, SellerOpt, stored_highlight
@@ -38,8 +38,7 @@ def check(
     stored = stored_highlight(str(clip), db, media_root, seller)
     if stored is not None:
         clip = stored.clip
-    if not clip.exists():
-        raise InputError("no such file", Where(clip))
+    need_file(clip, "a clip")
     prov, side_product, side_catalog, remix = read_sidecars(clip)
     catalog = catalog or (Path(side_catalog) if side_catalog else None)
     product = product or side_product

@@ -20,6 +20,10 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 
 WeightOpt = Annotated[list[str] | None, typer.Option(
     "--weight", help="Score weight NAME=VALUE (gmv, gpm, engagement, traffic, profit); repeatable.")]
+OffsetOpt = Annotated[float | None, typer.Option(
+    "--offset", help="The recording starts this many seconds into the event log (default: detected when obvious).")]
+LiveStartOpt = Annotated[str | None, typer.Option(
+    "--live-start", help="The recording's start as an ISO time, for a log of clock times (default: the log's first).")]
 
 
 def _progress() -> Progress:
@@ -27,8 +31,13 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=err_console, transient=True)
 
 
-def _detect_options(weights: list[str] | None) -> Any:
+PriorsOpt = Annotated[Path | None, typer.Option(
+    "--priors", help="The seller's past LIVEs (JSON, see livehighlights.detect.priors): baselines for short LIVEs.")]
+
+
+def _detect_options(weights: list[str] | None, priors: Path | None = None) -> Any:
     from ..detect import DetectOptions
+    from ..detect.priors import load_priors
 
     parsed: dict[str, float] = {}
     for item in weights or []:
@@ -39,7 +48,9 @@ def _detect_options(weights: list[str] | None) -> Any:
             parsed[name.strip()] = float(value)
         except ValueError:
             raise InputError(f"--weight '{item}' is not NAME=NUMBER", Where(field="--weight")) from None
-    return DetectOptions.from_dict({"weights": parsed}) if parsed else DetectOptions()
+    opts = DetectOptions.from_dict({"weights": parsed}) if parsed else DetectOptions()
+    opts.priors = load_priors(priors)
+    return opts
 
 
 @app.command()
@@ -93,11 +104,14 @@ def process(
     max_clips: Annotated[int, typer.Option(help="At most this many clips per LIVE.")] = MAX_CLIPS_PER_LIVE,
     max_per_product: Annotated[int, typer.Option(help="At most this many clips per product.")] = MAX_CLIPS_PER_PRODUCT,
     weight: WeightOpt = None,
+    priors: PriorsOpt = None,
     db: DbOpt = None,
     media_root: MediaOpt = None,
     seller: SellerOpt = "default",
     title: Annotated[str | None, typer.Option(help="The LIVE's title in the store (default: the file's name).")]
     = None,
+    offset: OffsetOpt = None,
+    live_start: LiveStartOpt = None,
 ) -> None:
     """Find the highlights of a recorded LIVE, store them and cut them into clips (DIR/highlights.json,
     DIR/clips/). Run again on the same LIVE, it updates the same records and reuses the work already stored."""
@@ -116,9 +130,10 @@ def process(
 
         check_model(speech_model)  # an unknown model fails before any work, not as every clip's "unknown"
     understand = None if no_analysis else UnderstandOptions(speech_model=speech_model, language=language)
-    opts = ProcessOptions(detect=_detect_options(weight), strict=strict, render=not no_clips,
+    opts = ProcessOptions(detect=_detect_options(weight, priors), strict=strict, render=not no_clips,
                           plan=PlanOptions(max_per_live=max_clips, max_per_product=max_per_product),
-                          understand=understand, seller=seller, title=title)
+                          understand=understand, seller=seller, title=title, offset_s=offset,
+                          live_start=live_start)
     _process(recording, events, out, catalog, opts, remix, db=db, media_root=media_root)
 
 
@@ -175,18 +190,35 @@ def moments(
     strict: Annotated[bool, typer.Option(help="Malformed event lines are fatal.")] = False,
     duration: Annotated[float | None, typer.Option(help="LIVE length in seconds (default: last event).")] = None,
     weight: WeightOpt = None,
+    priors: PriorsOpt = None,
+    offset: OffsetOpt = None,
+    live_start: LiveStartOpt = None,
+    remember: Annotated[Path | None, typer.Option(
+        "--remember", help="Append this LIVE to a priors file (the seller's past LIVEs, for --priors).")] = None,
 ) -> None:
     """Find moments from an event log alone, with no recording."""
-    from ..engine import detect
+    from ..engine import check_live_length, detect
     from ..sources import load_catalog, load_events
     from ..timebase import s_to_ms
 
+    if duration is not None:
+        check_live_length(duration * 1000, Where(field="--duration"))
     cat = load_catalog(catalog) if catalog else None
-    log = load_events(events, strict=strict, catalog=cat)
+    log = load_events(events, strict=strict, catalog=cat, live_start=live_start, offset_s=offset)
     end_ms = s_to_ms(duration) if duration is not None else log.span_ms[1] + 1000
-    detection = detect(log.events, end_ms, _detect_options(weight), cat)
-    print_warnings([*log.warnings, *detection.warnings])
+    opts = _detect_options(weight, priors)
+    if log.stats.get("format") == "minutes":
+        opts.resolution_s = 60  # per-minute totals: each minute is a candidate
+    detection = detect(log.events, end_ms, opts, cat)
+    print_warnings([*(cat.warnings if cat is not None else []), *log.warnings, *detection.warnings])
     found = detection.moments
+    if remember is not None:
+        from ..detect.priors import remember as remember_live
+        from ..detect.priors import summarise
+        from ..signals import build_timeline
+
+        n = remember_live(remember, summarise(build_timeline(log.events, end_ms, cat)))
+        err_console.print(f"remembered in {esc(remember)} ({n} past LIVE{'s' if n != 1 else ''})", soft_wrap=True)
     if as_json:
         sys.stdout.write(json.dumps([m.to_json() for m in found], indent=2) + "\n")
     else:
@@ -216,6 +248,10 @@ app.command()(check)
 app.command()(remix)
 app.command()(lives)
 app.command()(highlights)
+
+from .post_cmd import register as _register_publishing  # noqa: E402
+
+_register_publishing(app)
 
 
 def run() -> None:

@@ -26,7 +26,11 @@ def remix(
     live_on: Annotated[bool, typer.Option("--live-on/--live-off", help="Whether the LIVE is still running.")] = False,
     contact_sheet: Annotated[Path | None, typer.Option("--contact-sheet", help="Also write a 3x4 frame grid (PNG).")]
     = None,
+    debug_boxes: Annotated[bool, typer.Option(
+        "--debug-boxes", help="Mark on the contact sheet the face, product, LIVE marks and our elements.")] = False,
     size: Annotated[str, typer.Option("--size", help="1080x1920 or 720x1280.")] = "1080x1920",
+    framing: Annotated[str, typer.Option(
+        "--framing", help="Landscape source: auto, follow (crop around the subject) or fit (whole).")] = "auto",
     music: Annotated[Path | None, typer.Option("--music", help="Your own music file (instead of the style's).")] = None,
     no_music: Annotated[bool, typer.Option("--no-music", help="No background music.")] = False,
     language: Annotated[str | None, typer.Option("--language", help="Speech and card language (e.g. en, es, id).")]
@@ -60,7 +64,8 @@ def remix(
         source = resolve_source(clip, rank=rank, catalog=catalog, product_id=product)
     _check_outputs(source, out, contact_sheet, (catalog, music, plan), overwrite)
     opts = RemixOptions(style=style, size=size, live_on=live_on, plan=plan, music=music, no_music=no_music,
-                        language=language, contact_sheet=contact_sheet, encoder=Encoder(preset=preset))
+                        language=language, contact_sheet=contact_sheet, encoder=Encoder(preset=preset),
+                        debug_boxes=debug_boxes, framing=framing)
     with err_console.status("remixing..."):
         result = run_remix(source, out, opts)
     for w in result.warnings:

@@ -46,6 +46,11 @@ def analyze(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *, pro
             return ev
     end = ev.info.duration_ms if end_ms is None else min(end_ms, ev.info.duration_ms)
     ev.end_ms = end
+    if provenance is not None and not _is_recording(path, provenance):
+        from .provenance import verify
+
+        size = (ev.info.width, ev.info.height)
+        ev.provenance_check = ev.attempt("provenance", lambda: verify(path, provenance, end - start_ms, start_ms, size))
     if not getattr(ev.info, "has_video", True):
         for name in ("decode", "video", "qr", "overlays", "visibility"):
             ev.unknown[name] = "the file has no video stream"
@@ -53,6 +58,14 @@ def analyze(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *, pro
         _visual(ev, opts, catalog, visibility, None if scan is None else slice_scan(scan, start_ms, end))
     _audio(ev, opts, None if transcript is None else slice_transcript(transcript, start_ms, end))
     return ev
+
+
+def _is_recording(path: Path, prov: Provenance) -> bool:
+    """Whether ``path`` is the LIVE's recording itself (a window of it needs no verifying against it)."""
+    try:
+        return path.resolve() == Path(prov.live_recording).resolve()
+    except OSError:
+        return False
 
 
 @dataclass

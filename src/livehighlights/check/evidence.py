@@ -31,6 +31,11 @@ class Provenance:
     """How the audio was carried: ``original`` (the LIVE's own track over the same window)."""
     product_in_live: bool | None = None
     """The product was pinned, clicked or ordered during the LIVE (from its event log)."""
+    clip_fingerprint: dict[str, Any] | None = None
+    """The clip's content fingerprint when it was written (:class:`~livehighlights.check.fingerprint.Fingerprint`
+    as JSON); absent in older sidecars."""
+    live_fingerprint: dict[str, Any] | None = None
+    """The fingerprint of the LIVE window it claims, at the same points."""
 
 
 @dataclass
@@ -72,6 +77,9 @@ class ClipEvidence:
     screen: Any = None
     """On-screen text and its cues (a :class:`~livehighlights.vision.screen_text.ScreenTextResult`)."""
     provenance: Provenance | None = None
+    provenance_check: Any = None
+    """How the clip's picture and sound compared with the LIVE window its provenance claims
+    (:class:`~livehighlights.check.provenance.ProvenanceCheck`); ``None`` when the window is the LIVE itself."""
     language_expected: str | None = None
     """The local language the clip should be in, when known."""
     enhancements: dict[str, Any] | None = None

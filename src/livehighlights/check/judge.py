@@ -173,6 +173,13 @@ def _overdub(ev: ClipEvidence) -> RuleResult:
     p = ev.provenance
     if p is None:
         return RuleResult("no_overdub", "unknown", reason="no LIVE to compare the audio with")
+    if p.audio != "original":
+        return RuleResult("no_overdub", "fail", {"audio": p.audio, "live": p.live_recording}, p.audio)
+    c = ev.provenance_check
+    if c is not None:
+        return RuleResult("no_overdub", c.sound, c.evidence, c.sound_reason)
+    if "provenance" in ev.unknown:
+        return RuleResult("no_overdub", "unknown", reason=ev.unknown["provenance"])
     return RuleResult("no_overdub", "pass" if p.audio == "original" else "fail",
                       {"audio": p.audio, "live": p.live_recording},
                       "the LIVE's own audio over the same window" if p.audio == "original" else p.audio)
@@ -227,8 +234,14 @@ def _provenance(ev: ClipEvidence) -> list[RuleResult]:
     if p is None:
         why = "no LIVE given: cannot tell where the clip was taken from"
         return [RuleResult("real_live", "unknown", reason=why), RuleResult("product_in_live", "unknown", reason=why)]
-    out = [RuleResult("real_live", "pass", {"live": p.live_recording, "start_ms": p.start_ms, "end_ms": p.end_ms},
-                      "cut from the LIVE's recording")]
+    c = ev.provenance_check
+    if c is not None:
+        out = [RuleResult("real_live", c.picture, c.evidence, c.picture_reason)]
+    elif "provenance" in ev.unknown:
+        out = [RuleResult("real_live", "unknown", reason=ev.unknown["provenance"])]
+    else:  # the window analysed is the LIVE's recording itself
+        out = [RuleResult("real_live", "pass", {"live": p.live_recording, "start_ms": p.start_ms,
+                                                "end_ms": p.end_ms}, "cut from the LIVE's recording")]
     seen = ev.visibility is not None and ev.visibility.first_visible_ms is not None
     if p.product_in_live or seen:
         out.append(RuleResult("product_in_live", "pass", {"in_events": p.product_in_live, "seen_on_screen": seen},

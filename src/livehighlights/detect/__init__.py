@@ -2,9 +2,10 @@
 
 from .base import DEFAULT_DETECTORS, DETECTORS, Detector, make_detectors, register
 from .options import DEFAULT_WEIGHTS, DetectOptions
+from .priors import Priors, load_priors
 
-__all__ = ["DEFAULT_DETECTORS", "DETECTORS", "DEFAULT_WEIGHTS", "DetectOptions", "Detector", "load_detectors",
-           "make_detectors", "register"]
+__all__ = ["DEFAULT_DETECTORS", "DETECTORS", "DEFAULT_WEIGHTS", "DetectOptions", "Detector", "Priors",
+           "load_detectors", "load_priors", "make_detectors", "register"]
 
 
 def load_detectors() -> dict[str, type[Detector]]:

@@ -46,11 +46,12 @@ class Detector(ABC):
 
 
 DETECTORS: Registry[type[Detector]] = Registry(
-    "detector", builtins=("livehighlights.detect.shopping", "livehighlights.detect.peaks"))
+    "detector", builtins=("livehighlights.detect.shopping", "livehighlights.detect.engagement",
+                          "livehighlights.detect.peaks"))
 """Registered detector classes by name (the built-ins are imported on first use)."""
 
-DEFAULT_DETECTORS: tuple[str, ...] = ("shopping",)
-"""The detectors ``process`` and ``moments`` run."""
+DEFAULT_DETECTORS: tuple[str, ...] = ("shopping", "engagement")
+"""The detectors ``process`` and ``moments`` run (sales and traffic; audience bursts from chat, likes, gifts)."""
 
 
 def register(cls: type[Detector]) -> type[Detector]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.special import ndtri, pdtrc
 
 
-def window_z(observed: float, history: np.ndarray, length: int, unit: float = 1.0) -> float:
+def window_z(observed: float, history: np.ndarray, length: int, unit: float = 1.0, level: float = 0.5) -> float:
     """How unusual a ``length``-second total is against the ``length``-second totals in ``history``.
 
     Returns ``(observed - median) / spread`` where the spread is the MAD of the moving window sums,
@@ -20,17 +21,24 @@ def window_z(observed: float, history: np.ndarray, length: int, unit: float = 1.
     the mean order value for GMV) so a quiet baseline does not turn two events into a huge z.
     With too little history (less than two windows) a Poisson rate from the plain mean is used.
     """
+    med, spread = window_stats(history, length, unit, level)
+    return (observed - med) / spread
+
+
+def window_stats(history: np.ndarray, length: int, unit: float = 1.0, level: float = 0.5) -> tuple[float, float]:
+    """``(median, spread)`` of the ``length``-second totals in ``history``, as :func:`window_z` uses them
+    (a detector that judges every second caches them and refreshes now and then). ``level`` below 0.5
+    takes a lower quantile for the baseline (where the moments themselves fill much of the history)."""
     length = max(1, length)
     unit = max(unit, 1e-9)
     if len(history) >= 2 * length:
         sums = np.convolve(history, np.ones(length), mode="valid")
-        med = float(np.median(sums))
+        med = float(np.median(sums)) if level == 0.5 else float(np.quantile(sums, level))
         mad = 1.4826 * float(np.median(np.abs(sums - med)))
     else:
         med = float(np.mean(history)) * length if len(history) else 0.0
         mad = 0.0
-    spread = max(mad, unit * math.sqrt(med / unit + 1.0))
-    return (observed - med) / spread
+    return med, max(mad, unit * math.sqrt(med / unit + 1.0))
 
 
 def median_rate(history: np.ndarray) -> float:
@@ -45,3 +53,19 @@ def median_rate(history: np.ndarray) -> float:
 def log_lift(observed: float, expected: float, floor: float) -> float:
     """``log2`` of observed over expected, both floored at ``floor`` (0: no change, 1: doubled)."""
     return math.log2(max(observed, floor) / max(expected, floor))
+
+
+def poisson_z(observed: float, expected: float) -> float:
+    """How unusual ``observed`` events are where ``expected`` were expected, as a one-sided z.
+
+    The Poisson tail ``P(X >= observed)`` turned into the standard-normal quantile, so two orders
+    where 0.05 were expected is as telling as a z of 3.3. Below the expectation the plain
+    ``(observed - expected) / sqrt(expected + 1)`` (negative or near 0).
+    """
+    lam = max(float(expected), 1e-9)
+    k = int(math.floor(observed + 1e-9))
+    if k <= lam or k < 1:
+        return (observed - lam) / math.sqrt(lam + 1.0)
+    tail = float(pdtrc(k - 1, lam))  # P(X > k - 1) = P(X >= k)
+    return float(-ndtri(min(0.5, max(tail, 1e-15))))
+

@@ -14,10 +14,16 @@ from ..signals.timeline import METRICS, Second
 
 
 class SeriesStore:
-    """Append-only per-second store of every metric, the pinned product and per-product metrics."""
+    """Append-only per-second store of every metric, the pinned product and per-product metrics.
+
+    Metrics live in one growable numpy array (amortised O(1) appends) with running totals, so a
+    window's total is O(1) and a window's values a view, not a copy.
+    """
 
     def __init__(self) -> None:
-        self.values: dict[str, list[float]] = {m: [] for m in METRICS}
+        self._index = {m: i for i, m in enumerate(METRICS)}
+        self._data = np.zeros((1024, len(METRICS)))
+        self._cum = np.zeros((1025, len(METRICS)))
         self.pinned: list[str | None] = []
         self.by_product: dict[str, dict[int, dict[str, float]]] = defaultdict(dict)
         self.order_values: list[float] = []
@@ -31,25 +37,34 @@ class SeriesStore:
     def push(self, sec: Second) -> None:
         if sec.t != self.now:
             raise ValueError(f"second {sec.t} out of order (expected {self.now})")
-        for m in METRICS:
-            self.values[m].append(sec.values.get(m, 0.0))
+        n = self.now
+        if n == len(self._data):
+            self._data = np.concatenate([self._data, np.zeros_like(self._data)])
+            self._cum = np.concatenate([self._cum, np.zeros((len(self._data) + 1 - len(self._cum), len(METRICS)))])
+        values = sec.values
+        self._data[n] = [values.get(m, 0.0) for m in METRICS]
+        self._cum[n + 1] = self._cum[n] + self._data[n]
         self.pinned.append(sec.pinned)
         for pid, vals in sec.by_product.items():
             self.by_product[pid][sec.t] = vals
-        orders = sec.values.get("orders", 0.0)
+        orders = values.get("orders", 0.0)
         if orders > 0:
-            self.order_values.append(sec.values.get("gmv", 0.0) / orders)
+            self.order_values.append(values.get("gmv", 0.0) / orders)
 
     def total(self, metric: str, start: int, end: int) -> float:
         """Sum of ``metric`` over seconds ``[start, end)`` (clipped to what is stored)."""
         start, end = max(0, start), min(self.now, end)
         if end <= start:
             return 0.0
-        return float(sum(self.values[metric][start:end]))
+        i = self._index[metric]
+        return float(self._cum[end, i] - self._cum[start, i])
 
     def array(self, metric: str, start: int, end: int) -> np.ndarray:
+        """Values of ``metric`` over ``[start, end)`` (clipped; a read-only view)."""
         start, end = max(0, start), min(self.now, end)
-        return np.asarray(self.values[metric][start:max(start, end)], dtype=float)
+        view = self._data[start:max(start, end), self._index[metric]]
+        view.flags.writeable = False
+        return view
 
     def product_total(self, pid: str, metric: str, start: int, end: int) -> float:
         rows = self.by_product.get(pid)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..errors import InputError, Where
+from .priors import Priors, load_priors
 
 DEFAULT_WEIGHTS: dict[str, float] = {
     "gmv": 0.35,
@@ -48,9 +49,19 @@ class DetectOptions:
     """Moments scoring below this are not emitted."""
     product_min_z: float = 3.0
     """A moment is a product moment when its product's orders exceed the baseline by this z (or by half
-    of it while product interest is clearly above the stream's weaker pitches: log2 lift >= 0.5)."""
+    of it while product interest is clearly above the stream's weaker pitches: log2 lift >= 0.5; or by a
+    third of it while interest is four times theirs: log2 lift >= 2)."""
     reference_segments: int = 20
     """How many earlier segments form the reference for product interest."""
+    resolution_s: int = 1
+    """The input's resolution: 60 for per-minute totals (each minute is then a candidate segment, and
+    the finer segmentation by pins and bursts, meaningless at that resolution, is off)."""
+    thin_history_s: int = 300
+    """With less history than this before a moment (a short LIVE, the first minutes of a long one), its
+    orders are judged against the stream's own rate per viewer blended with :attr:`priors`."""
+    priors: Priors = field(default_factory=Priors)
+    """Baseline rates for a thin history: the seller's past LIVEs (``priors`` key: a priors file path,
+    see :mod:`livehighlights.detect.priors`), else the population defaults."""
 
     def normalised_weights(self) -> dict[str, float]:
         total = sum(max(0.0, w) for w in self.weights.values())
@@ -66,7 +77,9 @@ class DetectOptions:
         for key, value in data.items():
             if key not in known:
                 raise InputError(f"unknown detector option '{key}'", where or Where(field=key))
-            if key == "weights":
+            if key == "priors":
+                opts.priors = value if isinstance(value, Priors) else load_priors(value)
+            elif key == "weights":
                 if not isinstance(value, dict):
                     raise InputError("weights must be a mapping", where or Where(field="weights"))
                 for name, w in value.items():

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .baseline import window_z
+from .baseline import window_stats
 from .history import SeriesStore
 from .options import DetectOptions
 
@@ -23,6 +23,8 @@ ACTIVITY_GROUPS: dict[str, tuple[str, ...]] = {
 """Signal groups whose bursts open an activity segment when nothing is pinned."""
 
 _ACTIVITY_WINDOW_S = 5
+_STATS_EVERY_S = 10
+"""The baseline of the activity groups is recomputed every this many seconds (it moves slowly)."""
 
 
 @dataclass
@@ -33,7 +35,8 @@ class Segment:
     end_s: int
     product_id: str | None
     source: str
-    """``pin`` or ``activity``."""
+    """``pin``, ``activity``, ``orders`` (a product's orders stood out with no segment holding its pitch) or
+    ``period`` (one period of coarse data, see :attr:`DetectOptions.resolution_s`)."""
 
 
 class Segmenter:
@@ -45,10 +48,18 @@ class Segmenter:
         self._open: Segment | None = None
         self._hot = 0
         self._quiet = 0
+        self._stats: dict[str, tuple[float, float]] = {}
+        self._stats_at = -_STATS_EVERY_S
 
     def step(self) -> list[Segment]:
         """Look at the newest stored second; return the segments that closed with it."""
         t = self.store.now - 1
+        res = self.opts.resolution_s
+        if res > 1:  # coarse data (per-minute totals): every period is a candidate of its own
+            if (t + 1) % res:
+                return []
+            pins = [p for p in self.store.pinned[t + 1 - res:t + 1] if p is not None]
+            return [Segment(t + 1 - res, t + 1, max(set(pins), key=pins.count) if pins else None, "period")]
         pinned = self.store.pinned[t]
         before = self.store.pinned[t - 1] if t > 0 else None
         closed: list[Segment] = []
@@ -80,6 +91,11 @@ class Segmenter:
                 closed += self._close(t + 1 - self._quiet)
         return closed
 
+    @property
+    def open_segment(self) -> Segment | None:
+        """The segment still open (growing), if any."""
+        return self._open
+
     def flush(self, end_s: int) -> list[Segment]:
         """The LIVE ended: close what is open."""
         return self._close(end_s) if self._open is not None else []
@@ -88,13 +104,21 @@ class Segmenter:
         """Largest burst z of the activity groups over the last few seconds, against history."""
         lo = t + 1 - _ACTIVITY_WINDOW_S
         hist_lo = max(0, lo - self.opts.baseline_span_s)
+        if lo - hist_lo < 30:
+            return 0.0
+        if t - self._stats_at >= _STATS_EVERY_S:  # the baseline moves slowly: refresh it now and then
+            self._stats_at = t
+            self._stats = {}
+            for group, metrics in ACTIVITY_GROUPS.items():
+                hist = sum(self.store.array(m, hist_lo, lo) for m in metrics)
+                assert isinstance(hist, np.ndarray)
+                self._stats[group] = window_stats(hist, _ACTIVITY_WINDOW_S)
         best = -np.inf
-        for metrics in ACTIVITY_GROUPS.values():
-            hist = sum(self.store.array(m, hist_lo, lo) for m in metrics)
+        for group, metrics in ACTIVITY_GROUPS.items():
+            med, spread = self._stats[group]
             obs = sum(self.store.total(m, lo, t + 1) for m in metrics)
-            if isinstance(hist, np.ndarray) and len(hist) >= 30:
-                best = max(best, window_z(obs, hist, _ACTIVITY_WINDOW_S))
-        return float(best) if best > -np.inf else 0.0
+            best = max(best, (obs - med) / spread)
+        return float(best)
 
     def _close(self, end_s: int) -> list[Segment]:
         seg, self._open, self._hot = self._open, None, 0

@@ -16,13 +16,20 @@ import numpy as np
 from ..models import Moment
 from ..signals.timeline import Second
 from .base import Detector, register
-from .baseline import log_lift, median_rate, window_z
+from .baseline import log_lift, median_rate, poisson_z, window_stats, window_z
 from .history import SeriesStore
 from .options import DetectOptions
 from .segments import Segment, Segmenter
 
 _SOCIAL = ("likes", "comments", "shares", "follows")
 _INTEREST = ("product_clicks", "add_to_carts")
+_LEAD_IN_S = 5
+"""An activity segment whose product is pinned within this long after it is that pitch's lead-in."""
+_ORDER_CHECK_S = 5
+"""How often the orders of the last :data:`_ORDER_WINDOW_S` seconds are checked for a burst no segment holds."""
+_ORDER_WINDOW_S = 60
+_STREAM_LEVEL = 0.3
+"""Quantile of the stream's windowed orders taken as its baseline when no product is known."""
 
 
 @register
@@ -39,6 +46,11 @@ class ShoppingMomentDetector(Detector):
         self._pending: list[Segment] = []
         self._pin_ends: dict[str, int] = {}
         self._seg_rates: list[float] = []
+        self._sold: list[tuple[int, int]] = []
+        """Windows (pitch and its order lag) of the product moments emitted so far."""
+        self._order_seg_until: dict[str, int] = {}
+        """Per product ('' for the stream): orders before this second belong to a segment already made."""
+        self._order_base: dict[str, tuple[int, float]] = {}
 
     @classmethod
     def from_options(cls, options: DetectOptions | None = None) -> ShoppingMomentDetector:
@@ -52,6 +64,8 @@ class ShoppingMomentDetector(Detector):
         self.store.push(sec)
         self._pending += self.segmenter.step()
         now = self.store.now
+        if now % _ORDER_CHECK_S == 0 and self.opts.resolution_s == 1:
+            self._pending += self._order_bursts(now)
         due = [s for s in self._pending if s.end_s + self.opts.order_lag_s <= now]
         self._pending = [s for s in self._pending if s not in due]
         return self._emit(due)
@@ -67,13 +81,76 @@ class ShoppingMomentDetector(Detector):
             if seg.source == "pin" and seg.product_id is not None:
                 self._pin_ends[seg.product_id] = seg.end_s
             moment = self.score(seg)
+            # its orders are this segment's: no order-burst segment for them
+            key = moment.product_id or ""
+            self._order_seg_until[key] = max(self._order_seg_until.get(key, 0), seg.end_s + self.opts.order_lag_s)
             if seg.source == "activity" and moment.product_id is not None:
                 last = self._pin_ends.get(moment.product_id)
                 if last is not None and last - 5 <= seg.start_s <= last + self.opts.tail_s:
                     continue  # the lingering tail of that product's pitch, already scored with it
+                if moment.product_id in self.store.pinned[seg.end_s:seg.end_s + _LEAD_IN_S]:
+                    continue  # the lead-in of that product's pitch: its pin segment carries the orders
             if moment.score >= self.opts.min_score:
                 out.append(moment)
+                if moment.kind == "product":
+                    self._sold.append((seg.start_s, seg.end_s + self.opts.order_lag_s))
         return out
+
+    def _order_bursts(self, now: int) -> list[Segment]:
+        """Segments for a product whose orders of the last minute stand out although no segment holds its
+        pitch (nothing pinned, too few clicks to open one): placed on the product's clicks before the
+        orders, else 60 to 10 s before the first of them (orders come 15-60 s after a pitch)."""
+        st, o = self.store, self.opts
+        lo = now - _ORDER_WINDOW_S
+        if lo < 0:
+            return []
+        out = []
+        # per product; with no product known at all (per-minute totals), the stream's orders
+        candidates: list[str | None] = list(st.by_product) or [None]
+        for pid in candidates:
+            rows = st.by_product.get(pid, {}) if pid is not None else {}
+            key = pid or ""
+            if self._order_seg_until.get(key, -1) > lo:
+                continue
+            if pid is None:
+                recent = st.array("orders", lo, now)
+                ts = [lo + int(i) for i in np.flatnonzero(recent)]
+                orders = float(recent.sum())
+            else:
+                ts = [t for t in range(lo, now) if t in rows and rows[t].get("orders", 0.0) > 0]
+                orders = st.product_total(pid, "orders", lo, now) if ts else 0.0
+            if orders < 2 or poisson_z(orders, self._order_baseline(pid, lo, now)) < o.product_min_z:
+                continue
+            first = ts[0]
+            span = (max(0, first - o.order_lag_s), first)
+            held = self.segmenter.open_segment
+            if pid in st.pinned[span[0]:now] or (held is not None and held.start_s < first) or any(
+                    seg.end_s > span[0] and seg.product_id in (pid, None) for seg in self._pending):
+                continue  # a segment already holds this pitch
+            clicks = [t for t in range(span[0], first) if any(rows.get(t, {}).get(m, 0.0) for m in _INTEREST)]
+            a, b = (clicks[0], clicks[-1] + 1) if clicks else (max(0, first - 60), max(1, first - 10))
+            if b - a < 20:
+                a = max(0, b - 20)
+            out.append(Segment(a, b, pid, "orders"))
+            self._order_seg_until[key] = now + o.order_lag_s
+        return out
+
+    def _order_baseline(self, pid: str | None, lo: int, now: int) -> float:
+        """Usual orders of ``pid`` (the stream's for ``None``) in :data:`_ORDER_WINDOW_S` seconds: the median
+        window of the trailing baseline span, refreshed once a minute; priors before there is history."""
+        st, o = self.store, self.opts
+        key = pid or ""
+        cached = self._order_base.get(key)
+        if cached is not None and now - cached[0] < _ORDER_WINDOW_S:
+            return cached[1]
+        hist_lo = max(0, lo - o.baseline_span_s)
+        hist = st.array("orders", hist_lo, lo) if pid is None else self._product_hist(pid, "orders", [(hist_lo, lo)])
+        if len(hist) >= 2 * _ORDER_WINDOW_S:
+            med = window_stats(hist, _ORDER_WINDOW_S)[0]
+        else:
+            med = o.priors.orders_per_viewer_s * float(st.array("viewers", lo, now).sum())
+        self._order_base[key] = (now, med)
+        return med
 
     # -- scoring -------------------------------------------------------------------------------
 
@@ -109,9 +186,18 @@ class ShoppingMomentDetector(Detector):
         else:
             orders, gmv = st.total("orders", a, w_end), st.total("gmv", a, w_end)
             orders_hist, gmv_hist = hist_arr("orders"), hist_arr("gmv")
-        z_orders = window_z(orders / traffic_ratio, orders_hist, w_len)
-        z_gmv = window_z(gmv / traffic_ratio, gmv_hist, w_len, unit=mean_value)
+        # The stream's own orders (no product known) include every pitch that sold: a lower quantile for them.
+        level = 0.5 if product is not None else _STREAM_LEVEL
+        z_orders = window_z(orders / traffic_ratio, orders_hist, w_len, level=level)
+        z_gmv = window_z(gmv / traffic_ratio, gmv_hist, w_len, unit=mean_value, level=level)
         evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "traffic_ratio": round(traffic_ratio, 2)}
+        thin = self._thin_orders(orders, product, a, w_end)
+        if thin is not None:  # too little history of its own: the stream's rate per viewer, blended with priors
+            z_orders, expected = thin
+            z_gmv = z_orders
+            evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "expected": round(expected, 3),
+                                  "baseline": "own rate per viewer blended with priors",
+                                  "priors": self.opts.priors.source}
         evidence["gmv"] = {"value": round(gmv, 2), "z": round(z_gmv, 2)}
 
         # GPM: GMV per 1000 views during the moment against the stream's GMV per 1000 views.
@@ -167,16 +253,50 @@ class ShoppingMomentDetector(Detector):
         breakdown = {k: self.weights.get(k, 0.0) * min(o.z_cap, max(0.0, v)) for k, v in comps.items()}
         breakdown = {k: v for k, v in breakdown.items() if self.weights.get(k, 0.0) > 0}
         score = float(sum(breakdown.values()))
+        # A product moment: its orders stand out; or they exceed the baseline by half as much while product
+        # interest is above the stream's weaker pitches; or by a third while interest is four times theirs
+        # (clicks per viewer, judged against at least three earlier segments) and two orders or more came.
         if product is not None and (z_orders >= o.product_min_z
-                                    or (z_orders >= o.product_min_z / 2 and interest >= 1.0)):
+                                    or (z_orders >= o.product_min_z / 2 and interest >= 1.0)
+                                    or (z_orders >= o.product_min_z / 3 and interest >= 4.0 and len(recent) >= 3
+                                        and orders >= 2)):
             kind = "product"
+        elif product is None and z_orders >= o.product_min_z:
+            kind = "sales"  # orders stood out, but nothing says which product (e.g. per-minute totals)
+        elif engagement >= traffic:
+            kind = "interest" if 0.6 * max(0.0, interest) >= 0.4 * social else "engagement"
         else:
-            kind = "engagement" if engagement >= traffic else "traffic"
+            kind = "traffic"
         return Moment(
             start_ms=a * 1000, end_ms=b * 1000, peak_ms=self._peak(a, b) * 1000, score=score,
             detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
             confirmed_at_ms=st.now * 1000,
         )
+
+    def _thin_orders(self, orders: float, product: str | None, a: int, w_end: int) -> tuple[float, float] | None:
+        """``(z, expected orders)`` of ``orders`` in ``[a, w_end)`` against the stream's own orders per
+        viewer-second blended with the priors, when less than ``thin_history_s`` precede ``a``; ``None``
+        with enough history or without viewer counts (nothing to scale a prior by)."""
+        st, o = self.store, self.opts
+        if a >= o.thin_history_s:
+            return None
+        viewers = st.array("viewers", 0, st.now)
+        if not viewers.any():
+            return None
+        exposure_win = float(viewers[a:w_end].sum())
+        outside = np.ones(st.now, dtype=bool)  # the baseline: outside this window and the moments that sold
+        for lo, hi in [*self._sold, (a, w_end)]:
+            outside[lo:hi] = False
+        exposure_hist = float(viewers[outside].sum())
+        own = float(st.array("orders", 0, st.now)[outside].sum())
+        weight = o.priors.strength_orders / max(o.priors.orders_per_viewer_s, 1e-12)  # viewer-seconds
+        rate = (o.priors.orders_per_viewer_s * weight + own) / (weight + exposure_hist)
+        expected = rate * exposure_win
+        if product is not None:  # the product's share of the baseline orders (Laplace-smoothed)
+            mine = st.product_total(product, "orders", 0, st.now) - st.product_total(product, "orders", a, w_end)
+            n_products = max(2, len(st.by_product) + len(set(p for p in st.pinned if p) - st.by_product.keys()))
+            expected *= (mine + 1.0) / (own + n_products)
+        return poisson_z(orders, expected), expected
 
     def _history_range(self, a: int, w_end: int) -> list[tuple[int, int]]:
         """Baseline seconds: the trailing span before the window, or, early in a LIVE, all else known."""
@@ -191,9 +311,15 @@ class ShoppingMomentDetector(Detector):
         rows = self.store.by_product.get(pid, {})
         for lo, hi in ranges:
             arr = np.zeros(max(0, hi - lo))
-            for t, vals in rows.items():
-                if lo <= t < hi:
-                    arr[t - lo] = vals.get(metric, 0.0)
+            if hi - lo < len(rows):  # a short range of a long history: look the range up, do not scan
+                for t in range(lo, hi):
+                    vals = rows.get(t)
+                    if vals is not None:
+                        arr[t - lo] = vals.get(metric, 0.0)
+            else:
+                for t, vals in rows.items():
+                    if lo <= t < hi:
+                        arr[t - lo] = vals.get(metric, 0.0)
             parts.append(arr)
         return np.concatenate(parts) if parts else np.zeros(0)
 

@@ -53,6 +53,9 @@ class MediaInfo:
     """E.g. ``High``, ``Main``, ``Constrained Baseline`` (used to match a re-encode to the source)."""
     truncated_at_ms: Ms | None = None
     """Where the data ends when the file is truncated (only with ``allow_truncated=True``), else ``None``."""
+    rotation: int = 0
+    """Display rotation (degrees counter-clockwise: 0, 90, 180, 270) of a phone video stored on its side;
+    ``width`` and ``height`` are the picture as displayed (a portrait video stored landscape is 720x1280)."""
 
 
 def open_media(path: str | Path) -> av.container.InputContainer:
@@ -105,6 +108,27 @@ def mp4_structure_problem(path: Path) -> str | None:
     return None
 
 
+def frame_rotation(frame: Any) -> int:
+    """The display rotation a decoded frame carries (its display matrix), as 0, 90, 180 or 270 degrees
+    counter-clockwise (what :func:`upright` turns it by)."""
+    try:
+        angle = float(frame.rotation or 0)
+    except (AttributeError, TypeError, ValueError):
+        return 0
+    return int(round(angle / 90.0)) % 4 * 90
+
+
+def display_rotation(container: Any, video: Any) -> int:
+    """The rotation of the file's video, read from its first decodable frame (0 when there is none)."""
+    try:
+        container.seek(0, backward=True)
+        for frame in container.decode(video):
+            return frame_rotation(frame)
+    except av.error.FFmpegError:
+        pass
+    return 0
+
+
 def video_origin_s(stream: av.video.stream.VideoStream) -> Fraction:
     """The first video timestamp in seconds: media time 0 of this file."""
     if stream.start_time is None or stream.time_base is None:
@@ -152,11 +176,13 @@ def probe(path: str | Path, *, allow_truncated: bool = False) -> MediaInfo:
             truncated_at = max(0, int(end_s * 1000))
             stated_end = data_end or origin
         duration_ms = max(0, int((stated_end - origin) * 1000)) if truncated_at is None else truncated_at
+        rotation = display_rotation(container, video)
+        turned = rotation in (90, 270)
         return MediaInfo(
             path=p,
             duration_ms=duration_ms,
-            width=vctx.width,
-            height=vctx.height,
+            width=vctx.height if turned else vctx.width,
+            height=vctx.width if turned else vctx.height,
             fps=stream_fps(video),
             video_codec=vctx.name,
             pix_fmt=vctx.pix_fmt,
@@ -168,6 +194,7 @@ def probe(path: str | Path, *, allow_truncated: bool = False) -> MediaInfo:
             creation_time=_creation_time(container.metadata, video.metadata),
             video_profile=vctx.profile,
             truncated_at_ms=truncated_at,
+            rotation=rotation,
         )
 
 

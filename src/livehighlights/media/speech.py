@@ -28,13 +28,14 @@ import numpy as np
 
 from ..errors import InputError, MediaError, Where
 from ..rules import DEFAULT_SPEECH_MODEL, MULTILINGUAL_SPEECH_MODEL
+from ..text.vocabulary import Correction, correct_words, degenerate, hints
 from ..timebase import Ms
 from .audio import ANALYSIS_RATE, read_mono
 from .models import cache_dir, is_english_only, load_whisper
 
 PAUSE_SPLIT_MS = 1500
 """A silence at least this long between two words ends a sentence even without punctuation."""
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 ONSET_FRAME_MS = 10
 ONSET_MARGIN_MS = 60
 ONSET_MIN_DBFS = -50.0
@@ -84,6 +85,9 @@ class Transcript:
     duration_ms: Ms
     start_ms: Ms = 0
     """Start of the window (file ms); the window is ``[start_ms, start_ms + duration_ms)``."""
+    corrections: list[Correction] = field(default_factory=list)
+    """Near misses of the vocabulary's terms that were corrected
+    (:func:`~livehighlights.text.vocabulary.correct_words`)."""
 
     @property
     def text(self) -> str:
@@ -103,7 +107,8 @@ class Transcript:
         sentences = [Sentence(s["start_ms"], s["end_ms"], s["text"], [Word(**w) for w in s["words"]])
                      for s in data["sentences"]]
         return cls(data["language"], data["language_probability"], sentences, data["model"],
-                   data["duration_ms"], data.get("start_ms", 0))
+                   data["duration_ms"], data.get("start_ms", 0),
+                   [Correction(**c) for c in data.get("corrections", [])])
 
 
 @dataclass(slots=True)
@@ -117,7 +122,10 @@ class SpeechOptions:
     thread, 4.8 CPU-s and 3.5 s on two); recognition already runs beside other work. ``batch_size``: the
     voiced chunks (Silero VAD) are decoded together in batches of this size (faster-whisper's batched
     pipeline): 70 s of a LIVE in 2.6 CPU-s instead of 4.2, same words; 1 (or ``vad=False``) decodes them
-    one after another, conditioned on nothing but the prompt either way."""
+    one after another, conditioned on nothing but the prompt either way. ``vocabulary``: terms the speech
+    may contain that the model may not know (a catalog's brand, titles and selling points, most important
+    first): given to Whisper as hot words and a prompt, and near misses in the words corrected to them
+    (:mod:`livehighlights.text.vocabulary`); ``brands``: which of them are brand names."""
 
     model: str = DEFAULT_SPEECH_MODEL
     language: str | None = None
@@ -128,6 +136,8 @@ class SpeechOptions:
     cache: bool = True
     prompt: bool = True
     batch_size: int = 8
+    vocabulary: tuple[str, ...] = ()
+    brands: tuple[str, ...] = ()
 
 
 def speech_options(model: str | None = None, language: str | None = None) -> SpeechOptions:
@@ -181,16 +191,10 @@ def transcribe_samples(samples: np.ndarray, offset_ms: Ms = 0, options: SpeechOp
     if language is None:
         language, lang_prob, _ = model.detect_language(audio, vad_filter=opts.vad)
     prompt = PUNCTUATION_PROMPTS.get(language) if opts.prompt else None
-    if opts.batch_size > 1 and opts.vad:
-        from faster_whisper import BatchedInferencePipeline
-
-        segments, _info = BatchedInferencePipeline(model).transcribe(
-            audio, language=language, beam_size=opts.beam_size, word_timestamps=True, vad_filter=True,
-            condition_on_previous_text=False, initial_prompt=prompt, batch_size=opts.batch_size)
-    else:
-        segments, _info = model.transcribe(
-            audio, language=language, beam_size=opts.beam_size, word_timestamps=True, vad_filter=opts.vad,
-            condition_on_previous_text=False, initial_prompt=prompt)
+    hotwords = hints(opts.vocabulary)
+    segments = _decode(model, audio, language, prompt, hotwords, opts)
+    if hotwords and degenerate([w.word for seg in segments for w in seg.words or []]):
+        segments = _decode(model, audio, language, prompt, None, opts)  # hints sent the decoder into a loop
     words: list[Word] = []
     end_limit = offset_ms + duration_ms
     for seg in segments:
@@ -202,12 +206,31 @@ def transcribe_samples(samples: np.ndarray, offset_ms: Ms = 0, options: SpeechOp
                 end = max(end, start)
             words.append(Word(start, end, w.word, round(float(w.probability), 4)))
     _snap_onsets(words, audio, offset_ms)
+    fixes: list[Correction] = []
+    if opts.vocabulary:
+        words, fixes = correct_words(words, opts.vocabulary, opts.brands)
     # an English-only model cannot detect: it reports "en" with probability 1.0 by construction;
     # a forced language is reported with probability 1.0 too; nothing said: nothing detected
     if not words and not english_only and opts.language is None:
         language, lang_prob = None, 0.0
     return Transcript(language, round(float(lang_prob), 4), split_sentences(words), opts.model, duration_ms,
-                      offset_ms)
+                      offset_ms, fixes)
+
+
+def _decode(model: Any, audio: np.ndarray, language: str | None, prompt: str | None, hotwords: str | None,
+            opts: SpeechOptions) -> list[Any]:
+    """Whisper's segments (with word times) for ``audio``."""
+    if opts.batch_size > 1 and opts.vad:
+        from faster_whisper import BatchedInferencePipeline
+
+        segments, _info = BatchedInferencePipeline(model).transcribe(
+            audio, language=language, beam_size=opts.beam_size, word_timestamps=True, vad_filter=True,
+            condition_on_previous_text=False, initial_prompt=prompt, batch_size=opts.batch_size, hotwords=hotwords)
+    else:
+        segments, _info = model.transcribe(
+            audio, language=language, beam_size=opts.beam_size, word_timestamps=True, vad_filter=opts.vad,
+            condition_on_previous_text=False, initial_prompt=prompt, hotwords=hotwords)
+    return list(segments)
 
 
 def _snap_onsets(words: list[Word], audio: np.ndarray, offset_ms: Ms) -> None:

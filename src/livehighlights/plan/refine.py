@@ -43,13 +43,18 @@ action, the product on screen at the start. Higher is better."""
 
 
 def refine_window(win: ClipWindow, sentences: Sequence[TimedSentence], first_visible_ms: Ms | None,
-                  duration_ms: Ms, opts: PlanOptions, value: Value | None = None) -> ClipWindow:
+                  duration_ms: Ms, opts: PlanOptions, value: Value | None = None, *,
+                  keep: Callable[[Ms, Ms], bool] | None = None,
+                  on_product: Callable[[TimedSentence], bool] | None = None) -> ClipWindow:
     """Move the window's boundaries onto sentence boundaries (see the module docs).
 
     With ``value``, every sentence-bounded stretch of 5 to 60 s among ``sentences`` is weighed (a second
     outside 15 to 40 s costs a little) and the most valuable one taken (ties go to the one nearest the
     planned window): a long pitch then keeps the part where the product is on screen at once, the host
-    states the selling points and calls to buy.
+    states the selling points and calls to buy. ``keep`` (what a stretch must hold, e.g. one of the selling
+    points the pitch states) and ``on_product`` (the sentences about the product: a stretch ends on one, not on
+    the next topic) are requirements, waived only when no stretch within the length limits meets them (said in
+    the notes).
     """
     sentences = [s for s in sentences if s.end_ms > s.start_ms]
     if not sentences:
@@ -59,10 +64,12 @@ def refine_window(win: ClipWindow, sentences: Sequence[TimedSentence], first_vis
     lo_len, hi_len = s_to_ms(opts.min_len_s), s_to_ms(opts.max_len_s)
     tmin, tmax = s_to_ms(opts.target_min_s), s_to_ms(opts.target_max_s)
     if value is not None:
-        best = _best_stretch(win, sentences, duration_ms, value, (tmin, tmax), (lo_len, hi_len))
+        best, waived = _best_stretch(win, sentences, duration_ms, value, (tmin, tmax), (lo_len, hi_len), keep,
+                                     on_product)
         if best is not None:
             a, b = best
             notes.append("the most telling stretch of the pitch, on sentence boundaries")
+            notes += waived
             start = _pad_before(a, words)
             return replace(win, start_ms=max(0, start), end_ms=min(_pad_after(b, words, duration_ms), start + hi_len),
                            notes=notes)
@@ -99,20 +106,38 @@ def refine_window(win: ClipWindow, sentences: Sequence[TimedSentence], first_vis
 
 
 def _best_stretch(win: ClipWindow, sentences: Sequence[TimedSentence], duration_ms: Ms, value: Value,
-                  target: tuple[Ms, Ms], limits: tuple[Ms, Ms]) -> tuple[Ms, Ms] | None:
+                  target: tuple[Ms, Ms], limits: tuple[Ms, Ms], keep: Callable[[Ms, Ms], bool] | None = None,
+                  on_product: Callable[[TimedSentence], bool] | None = None,
+                  ) -> tuple[tuple[Ms, Ms] | None, list[str]]:
     """The sentence-bounded stretch within the length limits with the most value, each second short of the
-    target lengths costing :data:`SHORT_PER_S` and each second past them :data:`LONG_PER_S`."""
-    pairs = [(a.start_ms, b.end_ms) for i, a in enumerate(sentences) for b in sentences[i:]
-             if limits[0] <= b.end_ms - a.start_ms <= limits[1] and b.end_ms <= duration_ms]
-    if not pairs:
-        return None
+    target lengths costing :data:`SHORT_PER_S` and each second past them :data:`LONG_PER_S`, among those that
+    hold what ``keep`` asks and end on a sentence ``on_product`` accepts (each requirement dropped, and said,
+    only when no stretch meets it)."""
+    triples = [(a.start_ms, b.end_ms, b) for i, a in enumerate(sentences) for b in sentences[i:]
+               if limits[0] <= b.end_ms - a.start_ms <= limits[1] and b.end_ms <= duration_ms]
+    if not triples:
+        return None, []
+    waived: list[str] = []
+    if keep is not None:
+        kept = [t for t in triples if keep(t[0], t[1])]
+        if kept:
+            triples = kept
+        else:
+            waived.append("no stretch within the length limits holds a selling point the pitch states")
+    if on_product is not None:
+        ending = [t for t in triples if on_product(t[2])]
+        if ending:
+            triples = ending
+        else:
+            waived.append("no stretch within the length limits ends on a sentence about the product")
+    pairs = [(a, b) for a, b, _ in triples]
 
     def key(p: tuple[Ms, Ms]) -> tuple[float, float]:
         length = p[1] - p[0]
         cost = SHORT_PER_S * max(0, target[0] - length) / 1000 + LONG_PER_S * max(0, length - target[1]) / 1000
         return round(value(*p) - cost, 6), -abs(p[0] - win.start_ms) - abs(p[1] - win.end_ms)
 
-    return max(pairs, key=key)
+    return max(pairs, key=key), waived
 
 
 def _pad_before(t: Ms, words: Sequence[TimedWord]) -> Ms:

@@ -1,9 +1,15 @@
-"""The overlay elements of a remix, drawn and placed: catalog stickers, LIVE badge, arrow, end card.
+"""The overlay elements of a remix, drawn and laid out: catalog stickers, LIVE badge, arrow, subtitles band.
 
-Stickers come from the catalog (title, price, discount, promotion, brand) and are placed in free slots of
-the safe area, never over the product's box nor over each other (:func:`~.layout.place`); one that
-does not fit is tried smaller, then left out (and the sidecar says so). Each element is a PNG overlaid
-from ``start_ms`` to ``end_ms``.
+:func:`lay_out` draws every element the style turns on and the product can fill (less those that would
+repeat the LIVE's own text, :mod:`.content`), offers each one's candidate places (:mod:`.solve`) and takes
+the solver's layout: nothing over the host's face, the product or the LIVE's marks, nothing of ours over
+anything else of ours, the least useful elements left out when space is short (the sidecar says which and
+why). Each element is a PNG overlaid from ``start_ms`` to ``end_ms``.
+
+Stickers: ``title``, ``price``, ``discount``, ``promo`` (LIMITED OFFER), ``brand`` (logo or name), ``point``
+(the selling point being spoken, changing as the host states the next one) and ``cta`` (tap the cart).
+The arrow points at where the app shows the way into the LIVE (:data:`~livehighlights.rules.LIVE_ENTRY_POINTS`
+for the style's ``arrow.layout``, or the style's ``arrow.target``), from a free place near it, or is left out.
 """
 
 from __future__ import annotations
@@ -15,18 +21,29 @@ from pathlib import Path
 from PIL import Image
 
 from ..models import Product
+from ..rules import LIVE_ENTRY_POINTS
 from ..text.display import fill_template
 from ..timebase import Ms
 from . import stickers as draw
-from .layout import Box, SafeArea, place, place_scored
+from .content import SpokenPoint
+from .layout import Box, SafeArea
+from .solve import VALUES, Candidate, Obstacle, Request, Solution, clear_of, grid_candidates, solve, spread
 from .style import Style
+from .subtitles import SCALES as SUB_SCALES
+from .subtitles import Card, band_candidates
 
 CURRENCY = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "IDR": "Rp", "INR": "₹", "VND": "₫", "THB": "฿",
             "PHP": "₱", "MYR": "RM", "SGD": "S$", "BRL": "R$", "MXN": "MX$"}
-ANCHORS: dict[str, tuple[float, float]] = {"title": (0.5, 0.12), "price": (0.04, 0.42), "discount": (0.96, 0.30),
-                                           "promo": (0.04, 0.62), "brand": (0.96, 0.12)}
-"""Where each sticker would like to sit (fractions of the frame); the nearest free slot is taken."""
+ANCHORS: dict[str, tuple[float, float]] = {"title": (0.5, 0.12), "brand": (0.96, 0.12), "point": (0.04, 0.50),
+                                           "price": (0.04, 0.42), "discount": (0.96, 0.30), "cta": (0.04, 0.76),
+                                           "promo": (0.04, 0.62)}
+"""Where each sticker would like to sit (fractions of the frame); the layout takes the best free place."""
 SHRINK = (1.0, 0.8, 0.65, 0.5)
+"""Sizes a sticker may take (each a candidate of its own, smaller ones cost more)."""
+ARROW_RINGS = (0.7, 0.9, 1.15, 1.45, 1.8)
+"""Distances (times the arrow's length) from the LIVE's entry point to the arrow's centre."""
+ARROW_SIZES = (1.0, 0.7)
+"""Lengths the arrow may take (times the style's), the shorter costing more."""
 
 
 @dataclass
@@ -45,16 +62,41 @@ class Element:
     """Bounce direction (unit vector in pixels) of the arrow."""
     travel: Box | None = None
     """Box covered by the whole animation (declared to the checker)."""
+    target: tuple[int, int] | None = None
+    """What the element points at (the arrow: the LIVE's entry point, output pixels)."""
+    angle: float | None = None
+    """The arrow's direction in degrees (0 = right, 90 = up)."""
 
     def to_json(self) -> dict[str, object]:
-        return {"kind": self.kind, "text": self.text, "box": list(self.box), "start_ms": self.start_ms,
-                "end_ms": self.end_ms, "animation": "slide" if self.slide_from else "bounce" if self.bounce else None}
+        out: dict[str, object] = {"kind": self.kind, "text": self.text, "box": list(self.box),
+                                  "start_ms": self.start_ms, "end_ms": self.end_ms,
+                                  "animation": "slide" if self.slide_from else "bounce" if self.bounce else None}
+        if self.travel is not None and self.travel != self.box:
+            out["travel"] = list(self.travel)
+        if self.target is not None:
+            out["target"] = list(self.target)
+        if self.angle is not None:
+            out["angle"] = self.angle
+        return out
 
 
 @dataclass
 class Placed:
+    """The layout: placed elements, the subtitle band, and what was left out and why."""
+
     elements: list[Element] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    """``"kind: why"`` of each element left out."""
+    dropped: dict[str, str] = field(default_factory=dict)
+    band: Box | None = None
+    """The subtitle band (``None``: no subtitles)."""
+    band_lines: int = 2
+    """Lines of the subtitle band (cards are split to fit)."""
+    band_scale: float = 1.0
+    """Size of the subtitles' text in the band, times the style's."""
+    entry: tuple[int, int] | None = None
+    """The LIVE's entry point the arrow points at (output pixels), when the LIVE is on."""
+    search: dict[str, float] = field(default_factory=dict)
 
 
 def money(value: float, currency: str | None) -> str:
@@ -70,9 +112,19 @@ def _wrap(text: str, limit: int) -> str:
     return text[: cut if cut > 0 else limit].rstrip() + "…"
 
 
+def _two_lines(text: str, limit: int) -> list[str]:
+    """``text`` on one line, or two balanced lines when longer than ``limit`` characters (each cut to it)."""
+    if len(text) <= limit:
+        return [text]
+    words = text.split()
+    best = min(range(1, len(words)), key=lambda i: abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))),
+               default=1)
+    return [_wrap(" ".join(words[:best]), limit), _wrap(" ".join(words[best:]), limit)]
+
+
 def sticker_images(product: Product, style: Style, language: str | None, h: int, font: Path, logo: Path | None,
                    scale: float) -> dict[str, tuple[str, Image.Image]]:
-    """kind -> (text, image) of the stickers the style turns on and the product can fill."""
+    """kind -> (text, image) of the single-picture stickers the style turns on and the product can fill."""
     s = style.stickers
     px = int(s.size * h * scale)
     out: dict[str, tuple[str, Image.Image]] = {}
@@ -99,86 +151,190 @@ def sticker_images(product: Product, style: Style, language: str | None, h: int,
         else:
             t = product.brand or ""
             out["brand"] = (t, draw.pill([(t.upper(), int(px * 0.8), "#111111")], font, "#FFFFFFE8", 0.5))
+    if s.cta:
+        t = style.text("cta", language)
+        out["cta"] = (t, draw.pill([(t, int(px * 0.85), s.color)], font, s.background, 0.5))
     return out
 
 
-def place_all(product: Product | None, style: Style, language: str | None, area: SafeArea, font: Path,
-              logo: Path | None, avoid: list[Box], taken: list[Box], live_on: bool, end_ms: Ms,
-              work: Path, keep_clear: list[Box] | None = None) -> Placed:
-    """Draw and place the badge and arrow (LIVE on) and the stickers; ``taken`` grows as they are placed.
+def point_images(points: list[SpokenPoint], style: Style, h: int, font: Path, scale: float) -> list[Image.Image]:
+    """The selling-point stickers (one per point), each on a canvas of the largest one's size."""
+    s = style.stickers
+    px = int(s.size * h * scale * 0.8)
+    pics = [draw.pill([(ln, px, "#111111") for ln in _two_lines("\u2714 " + p.text, s.max_point_chars)], font,
+                      "#FFFFFFEE", 0.3) for p in points]
+    w, hh = max(p.width for p in pics), max(p.height for p in pics)
+    out = []
+    for p in pics:
+        canvas = Image.new("RGBA", (w, hh), (0, 0, 0, 0))
+        canvas.alpha_composite(p, ((w - p.width) // 2, (hh - p.height) // 2))
+        out.append(canvas)
+    return out
 
-    ``avoid`` (the product) is never covered; ``keep_clear`` (the LIVE's own on-screen text and stickers) is
-    left readable where a sticker fits elsewhere at some size, and covered only when nothing else is free."""
+
+@dataclass
+class Scene:
+    """What the layout must respect and fill: the frame, the obstacles, and the element sources."""
+
+    area: SafeArea
+    obstacles: list[Obstacle]
+    style: Style
+    language: str | None
+    font: Path
+    sub_font: Path
+    logo: Path | None
+    product: Product | None
+    live_on: bool
+    end_ms: Ms
+    cards: list[Card]
+    """Subtitle cards (empty: no subtitles)."""
+    points: list[SpokenPoint]
+    repeats: dict[str, str]
+    """Sticker kind -> the LIVE's own text it would repeat (left out)."""
+    work: Path
+
+
+def lay_out(sc: Scene) -> Placed:
+    """Draw the elements, solve the layout (:func:`.solve.solve`) and return what goes where."""
+    area, style = sc.area, sc.style
     res = Placed()
-    if live_on:
-        _live_cues(style, language, area, font, avoid, taken, end_ms, work, res)
-    if product is None or not style.stickers.enabled:
-        return res
-    start = int(style.stickers.start * 1000)
-    drawn = [sticker_images(product, style, language, area.h, font, logo, scale) for scale in SHRINK]
-    for kind in ANCHORS:
-        if kind not in drawn[0]:
-            continue
-        # the largest size that covers the least of the LIVE's own marks, nearest its anchor
-        fits = [(found[0], i, found[1]) for i, imgs in enumerate(drawn)
-                if (found := place_scored(imgs[kind][1].size, ANCHORS[kind], area, avoid, taken, keep_clear or ()))]
-        if not fits:
-            res.skipped.append(f"{kind}: no free place beside the product")
-            continue
-        _, i, box = min(fits)
-        text, img = drawn[i][kind]
-        path = work / f"sticker_{kind}.png"
-        img.save(path)
-        side = "left" if box[0] + box[2] / 2 < area.w / 2 else "right"
-        el = Element(kind, text, path, box, start, end_ms, side if style.stickers.animate else None)
-        el.travel = box
-        res.elements.append(el)
-        taken.append(box)
+    requests: list[Request] = []
+    if sc.cards:
+        requests.append(Request("subtitles", VALUES["subtitles"],
+                                band_candidates(sc.cards, style.subtitles, sc.sub_font, area, sc.obstacles)))
+    drawn: list[dict[str, tuple[str, Image.Image]]] = []
+    pts: list[list[Image.Image]] = []
+    if sc.product is not None and style.stickers.enabled:
+        drawn = [sticker_images(sc.product, style, sc.language, area.h, sc.font, sc.logo, k) for k in SHRINK]
+        if style.stickers.point and sc.points:
+            pts = [point_images(sc.points, style, area.h, sc.font, k) for k in SHRINK]
+        for kind in ANCHORS:
+            if kind == "point" and not pts or kind != "point" and kind not in drawn[0]:
+                continue
+            if kind in sc.repeats:
+                res.dropped[kind] = f"the LIVE already shows it ('{sc.repeats[kind]}')"
+                continue
+            sizes = [p[0].size for p in pts] if kind == "point" else [d[kind][1].size for d in drawn]
+            requests.append(Request(kind, VALUES[kind], grid_candidates(sizes, ANCHORS[kind], area, sc.obstacles)))
+    badge = arrows = None
+    if sc.live_on:
+        res.entry = entry_point(style, area)
+        if style.live_badge.enabled:
+            text = style.text("live_now", sc.language)
+            badges = [draw.live_badge(text, sc.font, int(style.live_badge.size * area.h * k), style.live_badge.color,
+                                      style.live_badge.background) for k in SHRINK[:3]]
+            badge = (text, badges)
+            requests.append(Request("live_badge", VALUES["live_badge"],
+                                    grid_candidates([b.size for b in badges], tuple(style.live_badge.target), area,
+                                                    sc.obstacles)))
+        if style.arrow.enabled:
+            arrows = {}
+            requests.append(Request("arrow", VALUES["arrow"], arrow_candidates(style, area, res.entry, sc.obstacles,
+                                                                               arrows)))
+    sol = solve(requests, gap=max(4, area.h // 160))
+    res.search = {"score": sol.score, "nodes": sol.nodes}
+    for kind, why in sol.dropped.items():
+        res.dropped[kind] = why
+    res.skipped = [f"{k}: {why}" for k, why in res.dropped.items()]
+    _materialise(sc, sol, res, drawn, pts, badge, arrows)
     return res
 
 
-def _live_cues(style: Style, language: str | None, area: SafeArea, font: Path, avoid: list[Box],
-               taken: list[Box], end_ms: Ms, work: Path, res: Placed) -> None:
-    tx, ty = style.live_badge.target[0] * area.w, style.live_badge.target[1] * area.h
-    badge_box = None
-    if style.live_badge.enabled:
-        text = style.text("live_now", language)
-        img = draw.live_badge(text, font, int(style.live_badge.size * area.h), style.live_badge.color,
-                              style.live_badge.background)
-        badge_box = place(img.size, (tx / area.w, ty / area.h), area, avoid, taken)
-        if badge_box is None:
-            res.skipped.append("live_badge: no free place")
-        else:
-            img.save(work / "badge.png")
-            res.elements.append(Element("live_badge", text, work / "badge.png", badge_box, 0, end_ms))
-            taken.append(badge_box)
-    if style.arrow.enabled:
-        length = int(style.arrow.size * area.h)
-        near = (min(1.0, (tx + length * 1.2) / area.w), min(1.0, (ty + length * 1.1) / area.h))
-        if badge_box is not None:
-            near = ((badge_box[0] + badge_box[2] + length * 0.4) / area.w, (badge_box[1] + badge_box[3]) / area.h)
-        for _ in range(2):
-            probe = draw.arrow(length, 135.0, style.arrow.color, style.arrow.outline_color)
-            box = place(probe.size, near, area, avoid, taken)
-            if box is None:
-                break
-            cx, cy = box[0] + box[2] / 2, box[1] + box[3] / 2
-            angle = math.degrees(math.atan2(cy - ty, tx - cx))
-            img = draw.arrow(length, angle, style.arrow.color, style.arrow.outline_color)
-            box = place(img.size, (cx / area.w, cy / area.h), area, avoid, taken)
-            if box is None:
-                break
-            img.save(work / "arrow.png")
-            amp = max(4, area.h // 100)
-            ux, uy = math.cos(math.radians(angle)), -math.sin(math.radians(angle))
-            el = Element("arrow", "", work / "arrow.png", box, 0, end_ms, bounce=(ux * amp, uy * amp))
-            travel = (int(box[0] - abs(ux) * amp), int(box[1] - abs(uy) * amp), int(box[2] + 2 * abs(ux) * amp),
-                      int(box[3] + 2 * abs(uy) * amp))
-            el.travel = travel
-            res.elements.append(el)
-            taken.append(travel)
-            return
-        res.skipped.append("arrow: no free place")
+def _materialise(sc: Scene, sol: Solution, res: Placed, drawn: list[dict[str, tuple[str, Image.Image]]],
+                 pts: list[list[Image.Image]], badge: tuple[str, list[Image.Image]] | None,
+                 arrows: dict[int, Image.Image] | None) -> None:
+    """Turn the chosen candidates into :class:`Element` s (PNG files in the work folder)."""
+    area, style, work, end_ms = sc.area, sc.style, sc.work, sc.end_ms
+    start = int(style.stickers.start * 1000)
+    for kind, c in sol.chosen.items():
+        if kind == "subtitles":
+            res.band, res.band_lines, res.band_scale = c.box, c.variant % 10, SUB_SCALES[c.variant // 10]
+        elif kind == "point":
+            times = [p.start_ms if p.start_ms is not None else start for p in sc.points]
+            for i, (p, img) in enumerate(zip(sc.points, pts[c.variant], strict=True)):
+                a = max(start, times[i])
+                b = min(end_ms, times[i + 1]) if i + 1 < len(times) else end_ms
+                if b - a < 500:
+                    continue
+                path = work / f"sticker_point{i}.png"
+                img.save(path)
+                res.elements.append(Element("point", p.text, path, c.box, a, b, _side(c.box, area) if
+                                            style.stickers.animate and i == 0 else None, travel=c.box))
+        elif kind == "live_badge" and badge is not None:
+            badge[1][c.variant].save(work / "badge.png")
+            res.elements.append(Element("live_badge", badge[0], work / "badge.png", c.box, 0, end_ms))
+        elif kind == "arrow" and arrows is not None and res.entry is not None:
+            amp = max(4, area.h // 100) if style.arrow.bounce else 0
+            res.elements.append(_arrow_element(c, arrows, amp, res.entry, work, end_ms))
+        elif drawn:
+            text, img = drawn[c.variant][kind]
+            path = work / f"sticker_{kind}.png"
+            img.save(path)
+            res.elements.append(Element(kind, text, path, c.box, start, end_ms,
+                                        _side(c.box, area) if style.stickers.animate else None, travel=c.box))
+    order = {k: i for i, k in enumerate(("live_badge", "arrow", *ANCHORS))}
+    res.elements.sort(key=lambda e: (order.get(e.kind, 99), e.start_ms))
+
+
+def _side(box: Box, area: SafeArea) -> str:
+    return "left" if box[0] + box[2] / 2 < area.w / 2 else "right"
+
+
+def entry_point(style: Style, area: SafeArea) -> tuple[int, int]:
+    """Where the app shows the way into the LIVE on the output frame (pixels): the style's ``arrow.target``,
+    else the assumed place for its ``arrow.layout`` (:data:`~livehighlights.rules.LIVE_ENTRY_POINTS`)."""
+    fx, fy = style.arrow.target or LIVE_ENTRY_POINTS[style.arrow.layout]
+    return int(fx * area.w), int(fy * area.h)
+
+
+def _bounce_box(box: Box, angle: float, amp: int) -> Box:
+    ux, uy = math.cos(math.radians(angle)), -math.sin(math.radians(angle))
+    return (int(box[0] - abs(ux) * amp), int(box[1] - abs(uy) * amp), int(box[2] + 2 * abs(ux) * amp) + 1,
+            int(box[3] + 2 * abs(uy) * amp) + 1)
+
+
+def arrow_candidates(style: Style, area: SafeArea, target: tuple[int, int], obstacles: list[Obstacle],
+                     pictures: dict[int, Image.Image]) -> list[Candidate]:
+    """Places for the arrow on rings around the LIVE's entry point, each pointing at it (``variant``: the
+    angle in degrees, 0 = right, 90 = up, plus 1000 times the size's index in :data:`ARROW_SIZES`); cost:
+    farther, smaller, turned away from the frame's outward direction there. ``pictures`` is filled with
+    the arrow drawn at each angle and size offered."""
+    amp = max(4, area.h // 100) if style.arrow.bounce else 0
+    tx, ty = target
+    outward = math.degrees(math.atan2(-(ty - area.h / 2), tx - area.w / 2))
+    found = []
+    for k_size, size in enumerate(ARROW_SIZES):
+        length = int(style.arrow.size * area.h * size)
+        for ring, k in enumerate(ARROW_RINGS):
+            d = k * length
+            for phi in range(0, 360, 15):
+                cx = tx + d * math.cos(math.radians(phi))
+                cy = ty - d * math.sin(math.radians(phi))
+                angle = (phi + 180) % 360
+                variant = angle + 1000 * k_size
+                if variant not in pictures:
+                    pictures[variant] = draw.arrow(length, float(angle), style.arrow.color, style.arrow.outline_color)
+                w, h = pictures[variant].size
+                box = (int(cx - w / 2), int(cy - h / 2), w, h)
+                travel = _bounce_box(box, angle, amp)
+                if not area.contains(travel) or not clear_of(travel, obstacles):
+                    continue
+                turn = abs((angle - outward + 180) % 360 - 180) / 180
+                cost = 0.45 * ring / (len(ARROW_RINGS) - 1) + 0.3 * turn + 0.25 * k_size
+                found.append(Candidate(travel, round(cost, 4), variant))
+    return spread(found, area, per_cell=8)
+
+
+def _arrow_element(c: Candidate, arrows: dict[int, Image.Image], amp: int, target: tuple[int, int],
+                   work: Path, end_ms: Ms) -> Element:
+    img = arrows[c.variant]
+    x, y, w, h = c.box
+    box = (x + (w - img.width) // 2, y + (h - img.height) // 2, img.width, img.height)
+    img.save(work / "arrow.png")
+    angle = c.variant % 1000
+    ux, uy = math.cos(math.radians(angle)), -math.sin(math.radians(angle))
+    return Element("arrow", "", work / "arrow.png", box, 0, end_ms, bounce=(ux * amp, uy * amp) if amp else None,
+                   travel=c.box, target=target, angle=float(angle))
 
 
 def end_card_image(lines: list[tuple[str, float, str]], font: Path, size: tuple[int, int],

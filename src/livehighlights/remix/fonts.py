@@ -6,6 +6,7 @@ needs another font (give its path as the style's ``font``), and :func:`missing_g
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -55,6 +56,41 @@ def missing_glyphs(font_path: Path, text: str) -> list[str]:
         if bytes(font.getmask(ch)) == notdef:
             out.append(ch)
     return out
+
+
+_EMOJI_RANGES: tuple[tuple[int, int], ...] = (
+    (0x1F000, 0x1FAFF),  # pictographs, emoticons, transport, flags, supplemental symbols
+    (0x2190, 0x21FF), (0x2300, 0x23FF), (0x2460, 0x24FF), (0x25A0, 0x27BF), (0x2900, 0x297F), (0x2B00, 0x2BFF),
+    (0x3030, 0x3030), (0x303D, 0x303D), (0x3297, 0x3299), (0x00A9, 0x00A9), (0x00AE, 0x00AE), (0x2122, 0x2122),
+)
+_EMOJI_GLUE = frozenset((0x200D, 0x20E3, *range(0xFE00, 0xFE10), *range(0xE0020, 0xE0080)))
+"""Zero-width joiner, keycap, variation selectors, tags: parts of an emoji sequence, invisible alone."""
+
+DROPPED_EMOJI: ContextVar[list[str] | None] = ContextVar("DROPPED_EMOJI", default=None)
+"""Where :func:`drawable` notes the emoji it left out (a list the remix sets and reports), if anywhere."""
+
+
+def is_emoji(ch: str) -> bool:
+    """Whether ``ch`` is an emoji or pictograph (or part of an emoji sequence)."""
+    o = ord(ch)
+    return o in _EMOJI_GLUE or any(a <= o <= b for a, b in _EMOJI_RANGES)
+
+
+def drawable(text: str, font_path: Path) -> str:
+    """``text`` without the emoji the font cannot draw (they would show as empty boxes): no font we ship has
+    colour emoji. What was left out is noted in :data:`DROPPED_EMOJI` so the remix can say so."""
+    if text.isascii():
+        return text
+    missing = set(missing_glyphs(font_path, text))
+    out = []
+    dropped = DROPPED_EMOJI.get()
+    for ch in text:
+        if is_emoji(ch) and (ch in missing or ord(ch) in _EMOJI_GLUE):
+            if dropped is not None and ord(ch) not in _EMOJI_GLUE and ch not in dropped:
+                dropped.append(ch)
+            continue
+        out.append(ch)
+    return " ".join("".join(out).split()) if len(out) != len(text) else text
 
 
 def font_family(path: Path) -> str:

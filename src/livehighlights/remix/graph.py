@@ -70,6 +70,29 @@ def _overlay(el: Element, idx: int, src: str, out: str, W: int, animate_s: float
     return f"[{src}][{idx}:v]overlay=x={xe}:y={ye}:enable='between(t\\,{a:.3f}\\,{b:.3f})'[{out}]"
 
 
+DEBUG_COLOURS = {"face": "red", "product": "lime", "mark": "cyan", "ours": "yellow", "target": "magenta"}
+"""Colours of the boxes a debug contact sheet marks."""
+
+
+def debug_boxes(comp: Composition) -> list[tuple[str, Box]]:
+    """(colour, box) of what a debug contact sheet marks: the face, the product and the LIVE's marks (what
+    nothing of ours covers), each of our elements and the subtitle band, and the LIVE's entry point."""
+    out = [(DEBUG_COLOURS[o.kind], o.box) for o in comp.obstacles]
+    out += [(DEBUG_COLOURS["ours"], e.travel or e.box) for e in comp.placed.elements]
+    if comp.placed.band is not None:
+        out.append((DEBUG_COLOURS["ours"], comp.placed.band))
+    if comp.placed.entry is not None:
+        x, y = comp.placed.entry
+        out.append((DEBUG_COLOURS["target"], (x - 12, y - 12, 24, 24)))
+    W, H = comp.framing.out_size
+    clipped = []
+    for c, (x, y, w, h) in out:
+        x0, y0, x1, y1 = max(0, x), max(0, y), min(W, x + w), min(H, y + h)
+        if x1 > x0 and y1 > y0:
+            clipped.append((c, (x0, y0, x1 - x0, y1 - y0)))
+    return clipped
+
+
 def build(job: RemixJob, comp: Composition) -> list[str]:
     """The FFmpeg arguments (without the binary) that render the remix into ``job.out`` and, when the
     options ask for a contact sheet, the sheet of the same frames in the same pass: tiles of a quarter of
@@ -105,7 +128,9 @@ def build(job: RemixJob, comp: Composition) -> list[str]:
         W, H = framing.out_size
         rate = cols * rows / max(0.1, duration_ms / 1000)
         chain[-1] = f"[{cur}]format=yuv420p,split=2[vout][vsheet]"
-        chain.append(f"[vsheet]fps={rate:.6f}:start_time=0,scale={W // 4 // 2 * 2}:{H // 4 // 2 * 2},"
+        marks = "".join(f"drawbox=x={b[0]}:y={b[1]}:w={b[2]}:h={b[3]}:color={c}:t={max(3, W // 180)},"
+                        for c, b in debug_boxes(comp)) if o.debug_boxes else ""
+        chain.append(f"[vsheet]fps={rate:.6f}:start_time=0,{marks}scale={W // 4 // 2 * 2}:{H // 4 // 2 * 2},"
                      f"tile={cols}x{rows}[sheet]")
     dur = f"{duration_ms / 1000:.3f}"
     args += ["-filter_complex", ";".join(chain), "-map", "[vout]", "-map", "1:a", "-t", dur,

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .plan import LivePlan
     from .reframe import Framing
     from .render import RemixOptions
+    from .solve import Obstacle
     from .source import RemixSource
     from .style import Style
 
@@ -78,3 +79,9 @@ class Composition:
     sound: SoundReport
     language: str | None
     """The language spoken (detected), else the job's."""
+    obstacles: list[Obstacle]
+    """What nothing of ours covers: the face, the product, the LIVE's marks (output pixels)."""
+    faces: Any = None
+    """The face finder's result (source pixels)."""
+    screen: Any = None
+    """The LIVE's on-screen text read by OCR (source pixels)."""

@@ -1,15 +1,13 @@
-"""Where things go on a 9:16 frame: the platform's safe area and free slots for stickers.
+"""Where things may go on a 9:16 frame: the platform's safe area, and box arithmetic.
 
 The feed covers the top bar (:data:`TOP`), the caption at the bottom (:data:`BOTTOM`) and, in the lower
-half, the action buttons on the right (:data:`RIGHT`). Our elements stay inside the rest. A sticker is
-placed at the candidate position nearest its anchor that overlaps neither the product (its box over the
-clip, inflated by a margin) nor an element already placed; when no position is free it is left out.
-Boxes are ``(x, y, w, h)`` in output pixels.
+half, the action buttons on the right (:data:`RIGHT`). Our elements stay inside the rest; where in it is
+decided by :mod:`.solve`. Boxes are ``(x, y, w, h)`` in output pixels.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 Box = tuple[int, int, int, int]
@@ -101,65 +99,3 @@ def clip_box(box: Box, w: int, h: int) -> Box | None:
     x0, y0 = max(0, box[0]), max(0, box[1])
     x1, y1 = min(w, box[0] + box[2]), min(h, box[1] + box[3])
     return (x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else None
-
-
-def place(size: tuple[int, int], anchor: tuple[float, float], area: SafeArea, avoid: Sequence[Box],
-          taken: Sequence[Box]) -> Box | None:
-    """The free position for a ``(w, h)`` element nearest ``anchor`` (fractions of the frame: where its
-    nearest corner or centre should be), or ``None`` when every position touches ``avoid`` or ``taken``."""
-    found = place_scored(size, anchor, area, avoid, taken)
-    return None if found is None else found[1]
-
-
-def place_scored(size: tuple[int, int], anchor: tuple[float, float], area: SafeArea, avoid: Sequence[Box],
-                 taken: Sequence[Box], keep_clear: Sequence[Box] = ()) -> tuple[int, Box] | None:
-    """Like :func:`place`, also keeping off ``keep_clear`` as far as it can: the position covering the least
-    of it (in hundredths of the element's area), nearest the anchor among those; returns ``(cover, box)``."""
-    bw, bh = size
-    ax, ay = anchor[0] * area.w, anchor[1] * area.h
-    step_x, step_y = max(4, area.w // 60), max(4, area.h // 120)
-    unit = max(1, bw * bh // 100)
-    best: tuple[tuple[int, float], Box] | None = None
-    for y in range(area.top, area.bottom - bh + 1, step_y):
-        right = area.right_at(y + bh)
-        for x in range(area.left, right - bw + 1, step_x):
-            box = (x, y, bw, bh)
-            if any(overlap(box, o) for o in avoid) or any(overlap(box, o) for o in taken):
-                continue
-            cover = sum(overlap(box, o) for o in keep_clear) // unit
-            # distance of the anchor to the nearest point of the box
-            dx = max(x - ax, 0, ax - (x + bw))
-            dy = max(y - ay, 0, ay - (y + bh))
-            cost = (cover, dx * dx + dy * dy)
-            if best is None or cost < best[0]:
-                best = (cost, box)
-    return None if best is None else (best[0][0], best[1])
-
-
-def subtitle_band(area: SafeArea, line_px: int, lines: int, where: str) -> Box:
-    """The band subtitles are drawn in: at the bottom (or top) of the safe area, clear of the buttons."""
-    bh = int(line_px * lines * 1.25) + line_px // 2
-    x0 = int(round(area.w * 0.06))
-    x1 = area.right_at(area.h)  # the band is in the lower half: clear of the action buttons
-    if where == "top":
-        return (x0, area.top + int(area.h * 0.07), x1 - x0, bh)
-    return (x0, area.bottom - bh - int(area.h * 0.01), x1 - x0, bh)
-
-
-def auto_subtitle_band(area: SafeArea, line_px: int, avoid: Sequence[Box], clear: Sequence[Box]) -> tuple[Box, str]:
-    """Where subtitles go when the style says ``auto``: ``(band, anchor)``. Off the product first (``avoid``),
-    then off the LIVE's own on-screen text (``clear``), then the customary place: the bottom of the safe
-    area, else its top, else the free height nearest the bottom."""
-    bottom = subtitle_band(area, line_px, 2, "bottom")
-    top = subtitle_band(area, line_px, 2, "top")
-    x0, _, bw, bh = bottom
-    step = max(4, area.h // 100)
-    between = [((x0, y, bw, bh), "top") for y in range(bottom[1] - step, top[1], -step)]
-    options = [(bottom, "bottom"), (top, "top"), *between]
-    unit = max(1, bw * bh // 50)  # overlaps under 2% of the band do not count
-
-    def cost(i: int) -> tuple[int, int, int]:
-        band = options[i][0]
-        return (sum(overlap(band, b) for b in avoid) // unit, sum(overlap(band, b) for b in clear) // unit, i)
-
-    return options[min(range(len(options)), key=cost)]

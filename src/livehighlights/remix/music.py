@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import InputError, Where
+from ..errors import need_file
 from ..media.ffmpeg import run_ffmpeg
 
 RATE = 44100
@@ -136,10 +136,7 @@ def resolve_track(spec: str, cache: Path | None = None) -> Path:
 
         target = (cache or cache_dir()) / "music" / f"{spec}.wav"
         return target if target.is_file() else write_track(spec, target)
-    p = Path(spec)
-    if not p.is_file():
-        raise InputError(f"music file not found (built-in tracks: {', '.join(TRACKS)})", Where(p, field="music"))
-    return p
+    return need_file(spec, "a music file", "music", f" (built-in tracks: {', '.join(TRACKS)})")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..errors import InputError, Where
+from ..errors import InputError, Where, need_file
 from ..text.display import fill_template
 
 WEEKDAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
@@ -39,9 +39,7 @@ class LivePlan:
 
 def load_plan(path: str | Path, now: datetime | None = None) -> LivePlan:
     """Read and validate a plan file. Raises :class:`InputError` naming the file and field."""
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("plan file not found", Where(p))
+    p = need_file(path, "a plan file (JSON)")
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:

@@ -74,8 +74,13 @@ class Framing:
                 "path": [[t, round(x, 1)] for t, x in self.knots] or None}
 
 
+SCALE_FLAGS = "bilinear"
+"""Scaler of the picture to the output size: bilinear costs ~40% less than bicubic per 1080x1920 frame, and a
+LIVE's 720p picture scaled by 1.5 looks the same either way (it has no finer detail to keep)."""
+
+
 def _scale(f: Framing, src: str, out: str, W: int, H: int) -> str:
-    return f"[{src}]scale={W}:{H}:flags=bicubic,setsar=1[{out}]"
+    return f"[{src}]scale={W}:{H}:flags={SCALE_FLAGS},setsar=1[{out}]"
 
 
 def _blur_fill(f: Framing, src: str, out: str, W: int, H: int) -> str:
@@ -85,13 +90,13 @@ def _blur_fill(f: Framing, src: str, out: str, W: int, H: int) -> str:
     return (f"[{src}]split=2[bfa][bfb];"
             f"[bfa]scale={bw}:{bh}:force_original_aspect_ratio=increase,crop={bw}:{bh},boxblur=6:2,"
             f"eq=brightness=-0.08,scale={W}:{H}:flags=bilinear,setsar=1[bfbg];"
-            f"[bfb]scale={fw}:{fh}:flags=bicubic,setsar=1[bffg];"
+            f"[bfb]scale={fw}:{fh}:flags={SCALE_FLAGS},setsar=1[bffg];"
             f"[bfbg][bffg]overlay=x={int(f.offset[0])}:y={int(f.offset[1])}[{out}]")
 
 
 def _follow(f: Framing, src: str, out: str, W: int, H: int) -> str:
     crop = f"crop={f.crop_w}:{f.src_size[1]}:x='{_piecewise(f.knots)}':y=0"
-    return f"[{src}]{crop},scale={W}:{H}:flags=bicubic,setsar=1[{out}]"
+    return f"[{src}]{crop},scale={W}:{H}:flags={SCALE_FLAGS},setsar=1[{out}]"
 
 
 FRAMINGS: dict[str, Callable[[Framing, str, str, int, int], str]] = {

@@ -2,10 +2,13 @@
 by the compliance checker for its "visual enhancements" rules.
 
 ``enhancements.elements`` names what is shown (``subtitles``, ``stickers``, ``title``, ``price``,
-``discount``, ``promo``, ``brand``, ``live_badge``, ``arrow``, ``end_card``, ``music``) and
+``discount``, ``promo``, ``brand``, ``point``, ``cta``, ``live_badge``, ``arrow``, ``end_card``, ``music``) and
 ``enhancements.boxes`` every area our overlays cover (``[x, y, w, h]`` output pixels), so the checker
-does not mistake our own stickers for a third party's marks. ``source.provenance`` carries the clip's
-provenance (the LIVE and window it was cut from): the picture and the LIVE's own audio are kept whole.
+does not mistake our own stickers for a third party's marks; ``enhancements.dropped`` the elements left out
+and why. ``layout`` holds what the layout kept clear (``obstacles``: the host's face, the product, the
+LIVE's marks), the LIVE's entry point the arrow points at, the faces found and the LIVE's own text read.
+``source.provenance`` carries the clip's provenance (the LIVE and window it was cut from): the picture and
+the LIVE's own audio are kept whole.
 """
 
 from __future__ import annotations
@@ -61,12 +64,24 @@ def build(job: RemixJob, comp: Composition) -> dict[str, Any]:
             "live_badge": next((e.to_json() for e in placed.elements if e.kind == "live_badge"), None),
             "arrow": next((e.to_json() for e in placed.elements if e.kind == "arrow"), None),
             "skipped": placed.skipped,
+            "dropped": [{"kind": k, "reason": why} for k, why in placed.dropped.items()],
             "subtitles": subtitles,
             "end_card": None if card is None else {"kind": card_kind, "start_ms": card.start_ms,
                                                    "duration_ms": duration - card.start_ms, "lines": card.lines,
                                                    "box": list(card.box), "darken": card.darken},
             "plan": plan.to_json() if plan else None,
             "music": {"track": sound.music, "ducking": sound.ducking} if sound.music else None,
+        },
+        "layout": {
+            "obstacles": [{"kind": ob.kind, "box": list(ob.box)} for ob in comp.obstacles],
+            "entry_point": list(placed.entry) if placed.entry else None,
+            "arrow_layout": style.arrow.layout if placed.entry else None,
+            "search": placed.search,
+            "faces": comp.faces.to_json() if comp.faces is not None else None,
+            "screen_text": None if comp.screen is None else {
+                "status": comp.screen.status, "reason": comp.screen.reason,
+                "lines": [{"text": i.text, "box": list(i.box)} for i in comp.screen.items],
+                "cues": [{"kind": c.kind, "text": c.text, "box": list(c.box)} for c in comp.screen.cues]},
         },
         "product_box": list(product_box) if product_box else None,
         "product_boxes": [[t, list(b)] for t, b in product_boxes],

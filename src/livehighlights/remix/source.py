@@ -7,11 +7,11 @@ the remix's own sidecar still says where its picture and sound come from.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Where
+from ..errors import InputError, Where, need_file
 from ..models import Product
 
 
@@ -29,6 +29,8 @@ class RemixSource:
     """The transcript language the report gives, if any."""
     logo: Path | None = None
     """The brand's logo picture when the catalog entry gives one (``logo`` or ``brand_logo``)."""
+    catalog_products: list[Product] = field(default_factory=list)
+    """Every product of the catalog (their brands and titles help the speech recogniser)."""
 
     def to_json(self) -> dict[str, Any]:
         return {"clip": str(self.clip), "report": str(self.report) if self.report else None, "rank": self.rank,
@@ -54,8 +56,7 @@ def resolve(spec: str, *, rank: int | None = None, catalog: Path | None = None,
             product_id: str | None = None) -> RemixSource:
     """The :class:`RemixSource` of a CLI argument. Raises :class:`InputError` naming what is missing."""
     path, rank = split_spec(spec, rank)
-    if not path.exists():
-        raise InputError("no such file", Where(path))
+    need_file(path, "a clip or a highlights report")
     if path.suffix.lower() == ".json":
         return _from_report(path, 1 if rank is None else rank, catalog, product_id)
     if rank is not None:
@@ -137,6 +138,7 @@ def _attach_product(src: RemixSource, catalog: Path | None, product_id: str | No
         return
     cat = load_catalog(catalog)
     src.catalog_path = catalog.resolve()
+    src.catalog_products = list(cat.products.values())
     if product_id is None:
         return
     src.product = cat.get(product_id)

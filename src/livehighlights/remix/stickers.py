@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFilter
 
 from ..text.display import display_text
-from .fonts import load_font
+from .fonts import drawable, load_font
 
 
 def rgba(colour: str) -> tuple[int, int, int, int]:
@@ -37,7 +37,7 @@ def _shadow(img: Image.Image, blur: int) -> Image.Image:
 def pill(lines: list[tuple[str, int, str]], font: Path, bg: str, radius: float, *, strike: set[int] | None = None,
          pad: float = 0.45, angle: float = 0.0) -> Image.Image:
     """A rounded label of one or more text lines ``(text, px, colour)``; ``strike``: line indexes struck through."""
-    lines = [(display_text(t), px, c) for t, px, c in lines]
+    lines = [(drawable(display_text(t), font), px, c) for t, px, c in lines]
     fonts = [load_font(str(font), px) for _, px, _ in lines]
     boxes = [f.getbbox(t) for (t, _, _), f in zip(lines, fonts, strict=True)]
     widths = [b[2] - b[0] for b in boxes]
@@ -104,8 +104,8 @@ def end_card(lines: list[tuple[str, float, str]], font: Path, width: int, height
     img = Image.new("RGBA", (width, height), (0, 0, 0, 0))
     d = ImageDraw.Draw(img)
     fitted = []
-    for raw, px, colour in lines:
-        text = display_text(raw)
+    lines = [(drawable(display_text(t), font), px, c) for t, px, c in lines]
+    for text, px, colour in lines:
         size = int(px)
         while size > 10 and load_font(str(font), size).getlength(text) > width * 0.86:
             size = int(size * 0.92)

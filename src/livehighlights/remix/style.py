@@ -12,15 +12,18 @@ the same at 720x1280 and 1080x1920. Colours are ``#RRGGBB`` or ``#RRGGBBAA``.
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
+import types
 import typing
 from dataclasses import dataclass, field, fields
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Where
+from ..errors import InputError, Where, need_file
+from ..rules import LIVE_ENTRY_POINTS
 
 _COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}([0-9A-Fa-f]{2})?$")
 
@@ -67,6 +70,10 @@ class StickerStyle:
     discount: bool = True
     promo: bool = True
     brand: bool = True
+    point: bool = True
+    """The selling point being spoken (changes as the host states the next one)."""
+    cta: bool = True
+    """A call to action ("Tap the cart to buy"), unless the LIVE already shows one."""
     size: float = 0.034
     """Text height, fraction of the output height."""
     color: str = field(default="#FFFFFF", metadata=_colour())
@@ -81,6 +88,8 @@ class StickerStyle:
     """Slide in from the nearest side over ``animate_s``."""
     animate_s: float = 0.35
     max_title_chars: int = 28
+    max_point_chars: int = 24
+    """A selling point longer than this is set on two lines."""
 
 
 @dataclass
@@ -91,8 +100,9 @@ class BadgeStyle:
     color: str = field(default="#FFFFFF", metadata=_colour())
     background: str = field(default="#FE2C55", metadata=_colour())
     size: float = 0.03
-    target: list[float] = field(default_factory=lambda: [0.09, 0.06])
-    """Where the LIVE button is (fractions of width, height): the avatar at the top left."""
+    target: list[float] = field(default_factory=lambda: [0.05, 0.11])
+    """Where the badge would like to sit (fractions of width, height): the top left of the safe area; the
+    layout takes the nearest place that covers nothing."""
 
 
 @dataclass
@@ -105,6 +115,11 @@ class ArrowStyle:
     size: float = 0.09
     """Arrow length, fraction of the output height."""
     bounce: bool = True
+    layout: str = field(default="feed", metadata=_choice(*LIVE_ENTRY_POINTS))
+    """The app screen the post is seen on, which fixes where the way into the LIVE is
+    (:data:`~livehighlights.rules.LIVE_ENTRY_POINTS`)."""
+    target: list[float] | None = None
+    """Where the way into the LIVE is (fractions of width, height), overriding ``layout``'s place."""
 
 
 @dataclass
@@ -175,13 +190,16 @@ class Style:
 
 TEXTS: dict[str, dict[str, str]] = {
     "en": {"click_now": "CLICK NOW", "click_sub": "Tap the LIVE to shop", "live_now": "LIVE now",
-           "promo": "LIMITED OFFER", "off": "{pct}% OFF", "next_live": "Next LIVE", "follow": "FOLLOW",
+           "promo": "LIMITED OFFER", "off": "{pct}% OFF", "cta": "Tap the cart to buy", "next_live": "Next LIVE",
+           "follow": "FOLLOW",
            "follow_sub": "for the next LIVE", "date": "{weekday} {day} {month}, {time}"},
     "es": {"click_now": "¡TOCA YA!", "click_sub": "Entra al LIVE y compra", "live_now": "EN VIVO",
-           "promo": "OFERTA LIMITADA", "off": "{pct}% DTO", "next_live": "Próximo LIVE", "follow": "SÍGUENOS",
+           "promo": "OFERTA LIMITADA", "off": "{pct}% DTO", "cta": "Toca el carrito y compra",
+           "next_live": "Próximo LIVE", "follow": "SÍGUENOS",
            "follow_sub": "para el próximo LIVE", "date": "{weekday} {day} {month}, {time}"},
     "id": {"click_now": "KLIK SEKARANG", "click_sub": "Masuk LIVE dan belanja", "live_now": "LIVE sekarang",
-           "promo": "PENAWARAN TERBATAS", "off": "DISKON {pct}%", "next_live": "LIVE berikutnya",
+           "promo": "PENAWARAN TERBATAS", "off": "DISKON {pct}%",
+           "cta": "Klik keranjang kuning", "next_live": "LIVE berikutnya",
            "follow": "IKUTI", "follow_sub": "untuk LIVE berikutnya", "date": "{weekday} {day} {month}, {time}"},
 }
 """Built-in strings; a style's ``[texts.LANG]`` overrides them."""
@@ -215,8 +233,7 @@ def _resolve(spec: str) -> Path:
         return known[spec]
     p = Path(spec)
     if p.suffix.lower() in (".toml", ".json") or p.exists():
-        if not p.is_file():
-            raise InputError("style file not found", Where(p))
+        need_file(p, "a style file")
         return p
     raise InputError(f"unknown style '{spec}' (known: {', '.join(sorted(known))}; or give a .toml file)",
                      Where(field="--style"))
@@ -293,6 +310,8 @@ def _type_name(tp: Any) -> str:
 
 
 def _check(v: Any, tp: Any, path: Path, name: str, meta: dict[str, Any]) -> Any:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):  # ``X | None``: a value is an X
+        tp = next(a for a in typing.get_args(tp) if a is not type(None))
     bad = InputError(f"must be {_type_name(tp)}, got {json.dumps(v, default=str)}", Where(path, field=name))
     if tp is bool:
         if not isinstance(v, bool):
@@ -319,18 +338,55 @@ def _check(v: Any, tp: Any, path: Path, name: str, meta: dict[str, Any]) -> Any:
     return v
 
 
+RANGES: dict[str, tuple[float, float, str]] = {
+    "subtitles.size": (0.01, 0.15, "a fraction of the frame's height"),
+    "subtitles.outline": (0.0, 0.02, "a fraction of the frame's height"),
+    "subtitles.words_min": (1, 12, "words"),
+    "subtitles.words_max": (1, 12, "words"),
+    "stickers.size": (0.01, 0.15, "a fraction of the frame's height"),
+    "stickers.radius": (0.0, 0.5, "a fraction of the sticker's height"),
+    "stickers.start": (0.0, 60.0, "seconds after the clip's start"),
+    "stickers.animate_s": (0.0, 5.0, "seconds"),
+    "stickers.max_title_chars": (4, 200, "characters"),
+    "live_badge.size": (0.01, 0.15, "a fraction of the frame's height"),
+    "live_badge.target": (0.0, 1.0, "fractions of the frame"),
+    "arrow.size": (0.02, 0.4, "a fraction of the frame's height"),
+    "end_card.duration": (0.0, 10.0, "seconds (0: no card)"),
+    "end_card.darken": (0.0, 1.0, "an opacity"),
+    "end_card.size": (0.02, 0.25, "a fraction of the frame's height"),
+    "music.volume_db": (-60.0, 0.0, "dB relative to the LIVE's voice (music never louder than the voice)"),
+    "music.duck_ratio": (1.0, 20.0, "a compression ratio"),
+    "music.fade_in": (0.0, 10.0, "seconds"),
+    "music.fade_out": (0.0, 10.0, "seconds"),
+    "audio.target_lufs": (-30.0, -8.0, "LUFS (platforms play about -14)"),
+    "stickers.max_point_chars": (8, 80, "characters of a spoken selling point's sticker"),
+    "arrow.target": (0.0, 1.0, "fractions of the frame's width and height"),
+    "audio.true_peak_db": (-9.0, -0.1, "dBTP (a ceiling under full scale)"),
+}
+"""Every numeric style field's accepted range ``(low, high, unit)``; a value outside is refused naming the file
+and field (a test checks that every numeric field has a range)."""
+
+
 def _ranges(obj: Any, path: Path, section: str) -> None:
-    """Values that type-check but make no sense (a negative size, more min words than max)."""
+    """Values that type-check but make no sense (out of :data:`RANGES`, more min words than max)."""
     for f in fields(obj):
+        name = f"{section}.{f.name}"
         v = getattr(obj, f.name)
+        if name in RANGES:
+            if v is None:
+                continue
+            lo, hi, unit = RANGES[name]
+            values = v if isinstance(v, list) else [v]
+            if not all(math.isfinite(x) and lo <= x <= hi for x in values):
+                shown = json.dumps(v) if isinstance(v, list) else f"{v:g}"
+                raise InputError(f"must be within {lo:g} to {hi:g} ({unit}), got {shown}", Where(path, field=name))
+            continue
+        # a field with no range of its own (a plug-in style's): the generic sanity checks
+        if isinstance(v, float) and not math.isfinite(v):
+            raise InputError(f"must be a finite number, got {v}", Where(path, field=name))
         if f.name in ("size", "outline", "radius", "darken", "animate_s", "duration", "start", "fade_in",
                       "fade_out") and isinstance(v, float) and not v >= 0:
-            raise InputError(f"must not be negative, got {v}", Where(path, field=f"{section}.{f.name}"))
-        if f.name in ("size", "darken") and isinstance(v, float) and v > 1:
-            raise InputError(f"is a fraction of the frame, at most 1, got {v}",
-                             Where(path, field=f"{section}.{f.name}"))
-        if f.name == "target" and not all(0 <= x <= 1 for x in v):
-            raise InputError("must be fractions of the frame in [0, 1]", Where(path, field=f"{section}.{f.name}"))
+            raise InputError(f"must not be negative, got {v}", Where(path, field=name))
     if isinstance(obj, SubtitleStyle) and not 1 <= obj.words_min <= obj.words_max:
         raise InputError(f"need 1 <= words_min <= words_max, got {obj.words_min} and {obj.words_max}",
                          Where(path, field=f"{section}.words_min"))

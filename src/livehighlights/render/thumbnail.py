@@ -11,6 +11,7 @@ from PIL import Image
 from ..errors import InputError, MediaError, Where
 from ..media.probe import open_media
 from ..timebase import Ms
+from ..vision.frames import upright
 from .encode import VideoClock, decode_range
 
 JPEG_QUALITY = 85
@@ -35,14 +36,14 @@ def write_thumbnail(src: str | Path, at_ms: Ms, out_jpg: str | Path, *, max_side
         idx = clock.index_at_ms(max(0, at_ms))
         image = None
         for _i, frame in decode_range(inp, video, clock, idx, idx + 1):
-            image = frame.to_image()
+            image = upright(frame).to_image()  # a phone video stored on its side: as displayed
         if image is None:  # past the last frame: the last frame of the final seconds
             end_s = Fraction(inp.duration or 0, av.time_base)
             inp.seek(max(0, int((end_s - TAIL_S) * av.time_base)), backward=True)
             last = None
             for last in inp.decode(video):  # noqa: B007 - only the last frame is kept
                 pass
-            image = last.to_image() if last is not None else None
+            image = upright(last).to_image() if last is not None else None
     if image is None:
         raise MediaError(f"no frame can be decoded at {at_ms} ms", Where(Path(src)))
     image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)

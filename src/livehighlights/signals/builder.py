@@ -10,7 +10,9 @@ Per event type (counts default to 1 where the loader has not set them):
   price * (1 - discount) * quantity), ``gross_profit`` += the order's ``gross_profit`` (else gmv -
   catalog cost * quantity; else unknown: adds 0 and the timeline's ``profit_known`` is False).
 - ``join``: ``views`` += count; ``viewers``: the concurrent count, carried forward to later seconds.
-- ``like``/``share``/``follow``: += count; ``comment``: += count (1); ``gift``: ``gifts`` += count,
+- ``like``/``share``/``follow``: += count; ``comment``: += count (1), and ``chat``, ``reactions``,
+  ``chat_spam``, ``greetings`` as :class:`~livehighlights.signals.chat.ChatFilter` weighs its text and
+  author (a comment with a ``count`` above 1 and no text: ``chat`` += count); ``gift``: ``gifts`` += count,
   ``gift_value`` += value.
 - ``product_click``: += count; ``add_to_cart``: ``add_to_carts`` += count (1 per event, not quantity).
 - ``product_pin``/``product_unpin``: the pinned product at the end of each second.
@@ -29,7 +31,9 @@ import numpy as np
 
 from ..errors import Warning_
 from ..models import Event
+from ..rules import MAX_LIVE_S
 from ..timebase import MS_PER_S, Ms
+from .chat import ChatFilter
 from .timeline import METRICS, PRODUCT_METRICS, Second, Timeline
 
 if TYPE_CHECKING:
@@ -37,6 +41,7 @@ if TYPE_CHECKING:
 
 _SIMPLE = {"like": "likes", "share": "shares", "follow": "follows", "product_click": "product_clicks",
            "add_to_cart": "add_to_carts", "join": "views", "comment": "comments"}
+_CHAT = ("chat", "reactions", "chat_spam", "greetings")
 _PRODUCT_SIMPLE = frozenset(("product_click", "add_to_cart"))
 
 
@@ -60,6 +65,9 @@ class TimelineBuilder:
         """Events after the end given to :meth:`finish` (not counted)."""
         self.unpriced_orders = 0
         """Orders with neither ``amount`` nor a catalog price (counted with GMV 0)."""
+        self.stray_events = 0
+        """Events timed beyond the longest LIVE (:data:`~livehighlights.rules.MAX_LIVE_S`): not counted, so that
+        one absurd time cannot make the timeline (a row per second) grow without bound."""
         self.profit_known = True
         self._open = 0
         self._acc: dict[str, float] = {}
@@ -72,6 +80,7 @@ class TimelineBuilder:
         self._pins: list[str | None] = []
         self._by_product: dict[str, dict[str, dict[int, float]]] = {}
         self._price_cache: dict[str, tuple[float | None, float | None]] = {}
+        self._chat = ChatFilter()
 
     @property
     def closed_s(self) -> int:
@@ -82,6 +91,9 @@ class TimelineBuilder:
         """Count ``event``; return the seconds its arrival closed (all seconds before its own)."""
         if self._finished:
             raise RuntimeError("TimelineBuilder.add() after finish()")
+        if not 0 <= event.ts_ms <= MAX_LIVE_S * MS_PER_S:
+            self.stray_events += 1
+            return []
         s = event.ts_ms // MS_PER_S
         out = self._close_until(s) if s > self._open else []
         if s < self._open:
@@ -96,6 +108,14 @@ class TimelineBuilder:
             if typ in _PRODUCT_SIMPLE and event.product_id is not None:
                 row = self._prod_row(event.product_id)
                 row[metric] = row.get(metric, 0.0) + n
+            elif typ == "comment":
+                if n > 1 and not event.text:
+                    acc["chat"] = acc.get("chat", 0.0) + n
+                else:
+                    w = self._chat.weigh(event.ts_ms / MS_PER_S, event.text, event.user)
+                    for name, v in zip(_CHAT, (w.chat, w.reactions, w.chat_spam, w.greetings), strict=True):
+                        if v:
+                            acc[name] = acc.get(name, 0.0) + v
         elif typ == "order":
             self._order(event)
         elif typ == "viewers":
@@ -116,7 +136,7 @@ class TimelineBuilder:
         """Watermark: close every second ending at or before ``until_ms`` (quiet seconds too)."""
         if self._finished:
             return []
-        return self._close_until(until_ms // MS_PER_S)
+        return self._close_until(min(until_ms, MAX_LIVE_S * MS_PER_S) // MS_PER_S)
 
     def finish(self, end_ms: Ms) -> list[Second]:
         """The LIVE ended at ``end_ms``: close every second up to it (a last partial second included).
@@ -125,7 +145,7 @@ class TimelineBuilder:
         """
         if self._finished:
             return []
-        end_s = -(-end_ms // MS_PER_S)
+        end_s = -(-min(end_ms, MAX_LIVE_S * MS_PER_S) // MS_PER_S)
         out = self._close_until(end_s)
         self._finished = True
         if self._n_open:
@@ -141,6 +161,9 @@ class TimelineBuilder:
                                 "(counted into the open one)"))
         if self.dropped_events:
             out.append(Warning_(f"{self.dropped_events} event(s) after the end of the LIVE were not counted"))
+        if self.stray_events:
+            out.append(Warning_(f"{self.stray_events} event(s) timed beyond {MAX_LIVE_S // 3600} h from the LIVE's "
+                                "start were not counted"))
         if self.unpriced_orders:
             out.append(Warning_(f"{self.unpriced_orders} order(s) have no amount and no catalog price "
                                 "(counted with GMV 0: give amounts, or --catalog with prices)"))

@@ -21,7 +21,11 @@ METRICS: tuple[str, ...] = (
     "viewers",  # concurrent viewers (carried forward)
     "gpm",  # GMV per 1000 views, trailing window
     "likes",
-    "comments",
+    "comments",  # every comment
+    "chat",  # comments that count: one per viewer per 10 s, no commands, copy-pastes or floods (signals.chat)
+    "reactions",  # counted comments that react (laughter, emoji, "omg", "clip it", "!!!")
+    "chat_spam",  # comments that do not count
+    "greetings",  # "hi", "hello", "welcome"...
     "shares",
     "follows",
     "gifts",

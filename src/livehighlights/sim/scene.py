@@ -123,7 +123,8 @@ def host(lay: Layout, rng: np.random.Generator) -> tuple[Image.Image, Image.Imag
     sh_y = cy + int(r * 1.45)
     # hair behind, torso, neck
     d.ellipse((cx - int(r * 1.2), cy - int(r * 1.15), cx + int(r * 1.2), cy + int(r * 1.6)), fill=hair)
-    d.rectangle((cx - r // 3, cy + int(r * 0.7), cx + r // 3, sh_y + r // 3), fill=skin)
+    neck = (int(skin[0] * 0.85), int(skin[1] * 0.85), int(skin[2] * 0.85))  # in the chin's shadow
+    d.rectangle((cx - r // 3, cy + int(r * 0.7), cx + r // 3, sh_y + r // 3), fill=neck)
     d.rounded_rectangle((int(w * 0.14), sh_y, int(w * 0.86), h + r), int(r * 0.9), fill=shirt)
     d.polygon([(cx - r // 2, sh_y), (cx, sh_y + int(r * 0.8)), (cx + r // 2, sh_y)], fill=skin)
     dark = tuple(int(c * 0.75) for c in shirt)
@@ -139,34 +140,107 @@ def host(lay: Layout, rng: np.random.Generator) -> tuple[Image.Image, Image.Imag
         d.line((ex, ey, hx, hand_y), fill=dark, width=aw)
         d.ellipse((ex - aw // 2, ey - aw // 2, ex + aw // 2, ey + aw // 2), fill=dark)
         d.ellipse((hx - aw // 2, hand_y - aw // 2, hx + aw // 2, hand_y + aw // 2), fill=skin)
-    # head and face
-    d.ellipse((cx - r, cy - int(r * 1.1), cx + r, cy + int(r * 1.1)), fill=skin)
-    d.chord((cx - r, cy - int(r * 1.15), cx + r, cy + int(r * 0.2)), 180, 360, fill=hair)
-    ey_, ex_ = cy + int(r * 0.05), int(r * 0.4)
-    er = max(2, int(r * 0.11))
-    for side in (-1, 1):
-        d.ellipse((cx + side * ex_ - er, ey_ - er, cx + side * ex_ + er, ey_ + er), fill=(35, 30, 30))
-        d.line((cx + side * ex_ - er * 2, ey_ - er * 2.5, cx + side * ex_ + er * 2, ey_ - er * 3),
-               fill=hair, width=max(2, er // 2))
-    my = cy + int(r * 0.55)
-    mw = int(r * 0.36)
-    d.arc((cx - mw, my - mw // 2, cx + mw, my + mw // 2), 10, 170, fill=(150, 50, 60), width=max(2, er // 2))
+    # head and face: shaded like a photographed face (eye whites and irises, shadowed sockets and sides, a
+    # nose and two lips), so a learned face detector finds it as it finds a real host's face
+    img = _face(img, lay, skin, hair)
+    ey_, ex_, er = _eyes(r, cy)
+    my = cy + int(r * 0.65)
+    mw = int(r * 0.32)
     # patches over the face, positioned at (px, py) in the layer
     px, py = cx - int(r * 0.7), ey_ - int(r * 0.3)
     pw, ph = int(r * 1.4), int(r * 1.25)
     mouth = Image.new("RGBA", (pw, ph), (0, 0, 0, 0))
     md = ImageDraw.Draw(mouth)
     mx, mcy = cx - px, my - py
-    md.ellipse((mx - int(mw * 0.8), mcy - int(mw * 0.45), mx + int(mw * 0.8), mcy + int(mw * 0.6)),
-               fill=(90, 25, 35), outline=(150, 50, 60), width=max(2, er // 2))
+    md.ellipse((mx - int(mw * 0.9), mcy - int(mw * 0.4), mx + int(mw * 0.9), mcy + int(mw * 0.65)),
+               fill=(90, 25, 35), outline=(175, 85, 85), width=max(2, er // 2))
     blink = Image.new("RGBA", (pw, ph), (0, 0, 0, 0))
     bd = ImageDraw.Draw(blink)
+    lid = tuple(int(c * 0.9) for c in skin)
     for side in (-1, 1):
         bx = cx + side * ex_ - px
         by = ey_ - py
-        bd.ellipse((bx - er * 1.6, by - er * 1.6, bx + er * 1.6, by + er * 1.6), fill=skin)
-        bd.line((bx - er * 1.4, by, bx + er * 1.4, by), fill=(35, 30, 30), width=max(2, er // 2))
+        bd.ellipse((bx - er * 2.0, by - er * 1.1, bx + er * 2.0, by + er * 1.1), fill=lid)
+        bd.line((bx - er * 1.8, by + er * 0.3, bx + er * 1.8, by + er * 0.3), fill=(60, 40, 35), width=max(2, er // 2))
     return img, mouth, blink, (px, py)
+
+
+FACE_WIDTH = 0.8
+"""Half-width of the face, fraction of the head radius (a face is narrower than it is tall)."""
+
+
+def face_box(lay: Layout) -> tuple[int, int, int, int]:
+    """x, y, w, h of the host's face (forehead to chin, cheek to cheek) in frame pixels at rest; the host
+    sways by :attr:`Layout.sway` around it."""
+    hx, hy, _, _ = lay.host_box
+    cx, cy, r = lay.head()
+    x0, y0 = cx - int(r * FACE_WIDTH), cy - int(r * 1.1)
+    return (hx + x0, hy + y0, 2 * int(r * FACE_WIDTH), int(r * 2.25))
+
+
+def _eyes(r: int, cy: int) -> tuple[int, int, int]:
+    """Eye line y, eye distance from the middle, eye size (host-layer pixels)."""
+    return cy + int(r * 0.05), int(r * 0.36), max(2, int(r * 0.1))
+
+
+def _soft(img: Image.Image, box: tuple[float, float, float, float], colour: tuple[int, ...], alpha: float,
+          blur: float, clip: Image.Image | None = None) -> Image.Image:
+    """``img`` with a blurred ellipse of ``colour`` over ``box`` (only inside ``clip``'s alpha when given)."""
+    mask = Image.new("L", img.size, 0)
+    ImageDraw.Draw(mask).ellipse(box, fill=int(255 * alpha))
+    mask = mask.filter(ImageFilter.GaussianBlur(max(0.5, blur)))
+    if clip is not None:
+        mask = Image.fromarray(np.minimum(np.asarray(mask), np.asarray(clip)))
+    layer = Image.new("RGBA", img.size, (*colour[:3], 255))
+    layer.putalpha(Image.fromarray(np.minimum(np.asarray(mask), np.asarray(img.getchannel("A")))))
+    return Image.alpha_composite(img, layer)
+
+
+def _face(img: Image.Image, lay: Layout, skin: tuple[int, int, int], hair: tuple[int, int, int]) -> Image.Image:
+    cx, cy, r = lay.head()
+    fw = int(r * FACE_WIDTH)
+
+    def dk(c: tuple[int, ...], f: float) -> tuple[int, int, int]:
+        return (int(c[0] * f), int(c[1] * f), int(c[2] * f))
+
+    oval = (cx - fw, cy - int(r * 1.1), cx + fw, cy + int(r * 1.15))
+    d = ImageDraw.Draw(img)
+    d.ellipse(oval, fill=skin)
+    inside = Image.new("L", img.size, 0)
+    ImageDraw.Draw(inside).ellipse(oval, fill=255)
+    # shadowed sides: the oval darkened, its middle kept lit
+    ring = Image.new("L", img.size, 0)
+    rd = ImageDraw.Draw(ring)
+    rd.ellipse(oval, fill=200)
+    rd.ellipse((cx - int(fw * 0.72), cy - int(r * 0.95), cx + int(fw * 0.72), cy + int(r * 0.9)), fill=0)
+    ring = ring.filter(ImageFilter.GaussianBlur(r * 0.2))
+    ring = Image.fromarray(np.minimum(np.asarray(ring), np.asarray(inside)))
+    shade = Image.new("RGBA", img.size, (*dk(skin, 0.7), 255))
+    shade.putalpha(ring)
+    img = Image.alpha_composite(img, shade)
+    d = ImageDraw.Draw(img)
+    d.chord((cx - int(fw * 1.05), cy - int(r * 1.15), cx + int(fw * 1.05), cy - int(r * 0.1)), 180, 360, fill=hair)
+    ey, ex, er = _eyes(r, cy)
+    for side in (-1, 1):  # sockets
+        img = _soft(img, (cx + side * ex - er * 2.6, ey - er * 2, cx + side * ex + er * 2.6, ey + er * 1.6),
+                    dk(skin, 0.75), 0.8, er * 0.6, inside)
+    d = ImageDraw.Draw(img)
+    for side in (-1, 1):
+        x = cx + side * ex
+        d.ellipse((x - er * 1.8, ey - er * 0.9, x + er * 1.8, ey + er * 0.9), fill=(245, 240, 235))
+        d.ellipse((x - er * 0.9, ey - er * 0.9, x + er * 0.9, ey + er * 0.9), fill=(80, 55, 35))
+        d.ellipse((x - er * 0.45, ey - er * 0.45, x + er * 0.45, ey + er * 0.45), fill=(10, 10, 10))
+        d.line((x - er * 2, ey - er * 2.2, x + er * 2, ey - er * 2.4), fill=dk(hair, 0.6), width=max(2, int(er * 0.7)))
+    img = _soft(img, (cx - er * 1.2, ey + er * 1.5, cx + er * 1.2, cy + int(r * 0.45)), dk(skin, 0.8), 0.7, er * 0.5,
+                inside)
+    d = ImageDraw.Draw(img)
+    d.ellipse((cx - er * 1.1, cy + int(r * 0.33), cx - er * 0.3, cy + int(r * 0.42)), fill=dk(skin, 0.5))
+    d.ellipse((cx + er * 0.3, cy + int(r * 0.33), cx + er * 1.1, cy + int(r * 0.42)), fill=dk(skin, 0.5))
+    my, mw = cy + int(r * 0.65), int(r * 0.32)
+    d.chord((cx - mw, my - mw // 3, cx + mw, my + mw // 4), 180, 360, fill=(175, 85, 85))
+    d.chord((cx - mw, my - mw // 3, cx + mw, my + mw // 2), 0, 180, fill=(190, 95, 95))
+    d.line((cx - mw, my, cx + mw, my), fill=(100, 40, 45), width=2)
+    return img
 
 
 def sticker(lay: Layout, discount: float, sale: float, currency: str) -> Image.Image:

@@ -40,6 +40,9 @@ class Appearance:
     out_s: float
     exit_s: float
     tilted: list[tuple[float, float]] = field(default_factory=list)
+    drawn_box: list[int] | None = None
+    """Where the product's own pixels are while held (x, y, w, h in frame pixels, at rest; set when the
+    video is rendered): its picture's opaque part, tighter than the layer's box."""
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import SimConfig
-from .scene import Layout
+from .scene import Layout, face_box
 from .script import Show
 from .speech import Spoken
 
@@ -34,7 +34,8 @@ def write_events(events: list[dict[str, Any]], path: Path, live_start: datetime 
 
 
 def build_truth(config: SimConfig, show: Show, spoken: list[Spoken] | None) -> dict[str, Any]:
-    """The planted moments, all pitches (with on-screen windows), distractors and spoken sentences.
+    """The planted moments, all pitches (with on-screen windows), distractors, spoken sentences and the
+    host's face (``host.face_box`` at rest, frame pixels; the host sways by ``host.sway_px`` around it).
 
     With ``spoken=None`` (no media rendered) the speech entries are the planned slots.
     """
@@ -50,7 +51,8 @@ def build_truth(config: SimConfig, show: Show, spoken: list[Spoken] | None) -> d
         for a in p.appearances:
             box = [cx - pw // 2, cy - ph // 2, pw, ph] if a.where == "hands" else [tx - tw // 2, ty - th, tw, th]
             visible.append({"enter_s": a.enter_s, "full_s": a.full_s, "out_s": a.out_s, "exit_s": a.exit_s,
-                            "where": a.where, "box": box, "tilted": [list(w) for w in a.tilted]})
+                            "where": a.where, "box": box, "tilted": [list(w) for w in a.tilted],
+                            **({"drawn_box": a.drawn_box} if a.drawn_box else {})})
         pitches.append({"index": p.index, "product_id": p.product_id, "pinned_product_id": p.pinned_id,
                         "start_s": p.start_s, "end_s": p.end_s, "key_s": p.key_s, "success": p.success,
                         "lift": p.lift, "visible": visible, "selling_points_spoken": p.selling_points_spoken,
@@ -68,6 +70,7 @@ def build_truth(config: SimConfig, show: Show, spoken: list[Spoken] | None) -> d
         "orientation": config.orientation,
         "size": list(config.size),
         "fps": config.fps,
+        "host": {"face_box": list(face_box(lay)), "sway_px": list(lay.sway)},
         "moments": [{"start_s": p.start_s, "end_s": p.end_s, "product_id": p.product_id, "kind": "pitch"}
                     for p in show.pitches if p.success],
         "pitches": pitches,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from .catalog import SimProduct, sale_price
 from .drawing import product_layer
@@ -99,6 +100,9 @@ def _layers(show: Show, products: list[SimProduct], spoken: list[Spoken], lay: L
                                   [(app.enter_s, app.exit_s)]))
                 continue
             x0, yh, ys = cx - pw // 2, cy - ph // 2, H + 2
+            opaque = Image.open(files["hands"]).getchannel("A").getbbox()
+            if opaque:
+                app.drawn_box = [x0 + opaque[0], yh + opaque[1], opaque[2] - opaque[0], opaque[3] - opaque[1]]
             e, f, o, x = app.enter_s, app.full_s, app.out_s, app.exit_s
             pin = f"clip((T-{e})/{max(0.01, f - e):.3f},0,1)"
             pout = f"clip((T-{o})/{max(0.01, x - o):.3f},0,1)"

@@ -4,11 +4,13 @@ Times are aligned to the LIVE's start here, once; everything downstream sees int
 """
 
 from . import formats as _formats  # noqa: F401  (registers the built-in adapters)
+from . import minutes as _minutes  # noqa: F401
 from . import tiktoklive as _tiktoklive  # noqa: F401
 from .adapters import EVENT_ADAPTERS, EventAdapter, Problem, ReadContext, Record, adapter_for, register_adapter
 from .catalog import Catalog, load_catalog
 from .eventlog import EventLog, check_overlap, load_events
 from .formats import CsvAdapter, JsonLinesAdapter, JsonListAdapter
+from .minutes import PerMinuteAdapter
 from .tiktoklive import TikTokLiveAdapter
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "EventLog",
     "JsonLinesAdapter",
     "JsonListAdapter",
+    "PerMinuteAdapter",
     "Problem",
     "ReadContext",
     "Record",

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..errors import InputError, Where
+from ..errors import InputError, Warning_, Where
 from ..registry import Registry
 
 
@@ -55,6 +55,10 @@ class ReadContext:
     strict: bool = False
     notes: dict[str, int] = field(default_factory=dict)
     """Counters an adapter wants reported in ``EventLog.stats`` (e.g. skipped gift streak updates)."""
+    warnings: list[Warning_] = field(default_factory=list)
+    """What an adapter went on with but the user should know (a gap, a counter that went back)."""
+    bad_lines: dict[int, str] = field(default_factory=dict)
+    """Lines left out by :func:`read_text` (blanked) -> why (not valid UTF-8), reported by the loader."""
 
 
 class EventAdapter(ABC):
@@ -78,7 +82,8 @@ class EventAdapter(ABC):
 
 
 EVENT_ADAPTERS: Registry[type[EventAdapter]] = Registry(
-    "event format", builtins=("livehighlights.sources.formats", "livehighlights.sources.tiktoklive"))
+    "event format", builtins=("livehighlights.sources.formats", "livehighlights.sources.minutes",
+                            "livehighlights.sources.tiktoklive"))
 """Format name -> adapter class (the built-in formats are imported on first use)."""
 
 
@@ -101,7 +106,7 @@ def adapter_for(path: Path, fmt: str | None = None) -> EventAdapter:
     if best is None:
         exts = ", ".join(sorted({e for c in EVENT_ADAPTERS.values() for e in c.extensions}))
         raise InputError(f"cannot tell the event log's format from its name (expected {exts}; "
-                         "or give the format explicitly)", Where(path))
+                         "rename the file to end in one of these)", Where(path))
     return best()
 
 
@@ -125,15 +130,28 @@ def _gunzip(data: bytes, path: Path) -> bytes:
     return out
 
 
-def read_text(path: Path) -> str:
+def _decode_lines(data: bytes, ctx: ReadContext) -> str:
+    """``data`` decoded line by line: each line that is not UTF-8 becomes empty and is noted in ``ctx``."""
+    out: list[str] = []
+    for n, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), start=1):
+        try:
+            out.append(raw.decode("utf-8"))
+        except UnicodeDecodeError as err:
+            ctx.bad_lines[n] = f"not valid UTF-8 (byte 0x{raw[err.start]:02x} at column {err.start + 1})"
+            out.append("")
+    return "\n".join(out)
+
+
+def read_text(path: Path, what: str = "an event log", ctx: ReadContext | None = None) -> str:
     """The file as UTF-8 text (a BOM is dropped; a gzip'd file is unpacked). Raises :class:`InputError` naming
-    the path or line."""
+    the path or line. With a non-strict ``ctx``, a line that is not valid UTF-8 is blanked and noted in
+    ``ctx.bad_lines`` (the loader warns and skips it) instead of refusing the whole file."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", Where(path)) from None
     except IsADirectoryError:
-        raise InputError("is a directory, not an event file", Where(path)) from None
+        raise InputError(f"is a folder, not {what}: give the file itself", Where(path)) from None
     except OSError as err:
         raise InputError(f"cannot read: {err.strerror or err}", Where(path)) from None
     if data[:2] == GZIP_MAGIC:
@@ -142,5 +160,7 @@ def read_text(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
+        if ctx is not None and not ctx.strict:
+            return _decode_lines(data, ctx)
         raise InputError(f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the file as UTF-8",
                          Where(path, line)) from None

@@ -116,6 +116,9 @@ class _ProductReader:
         out: list[str] = []
         for i, img in enumerate(self.strings("images")):
             if _is_url(img):
+                self.warnings.append(Warning_(f"image {img} is a URL: nothing is downloaded at run time, so the "
+                                              "product is not looked for by this picture (give a local copy)",
+                                              self.where(f"images[{i}]")))
                 out.append(img)
                 continue
             p = Path(img).expanduser()
@@ -123,6 +126,9 @@ class _ProductReader:
                 p = self.path.parent / p
             if not p.is_file():
                 self.warnings.append(Warning_(f"image not found: {p}", self.where(f"images[{i}]")))
+            elif (why := _unreadable_picture(p)) is not None:
+                self.warnings.append(Warning_(f"image {p} cannot be read as a picture ({why}): the product is "
+                                              "not looked for by it", self.where(f"images[{i}]")))
             out.append(str(p))
         return out
 
@@ -146,7 +152,7 @@ class _ProductReader:
 def load_catalog(path: str | Path) -> Catalog:
     """Read and validate a catalog file. Raises :class:`InputError` naming the file, product and field."""
     path = Path(path)
-    text = read_text(path)
+    text = read_text(path, "a catalog (JSON)")
     if not text.strip():
         raise InputError("empty catalog: expected a JSON list of products", Where(path))
     try:
@@ -168,3 +174,17 @@ def load_catalog(path: str | Path) -> Catalog:
     if not products:
         raise InputError("no products in the catalog", Where(path))
     return Catalog(path=path, products=products, warnings=warnings)
+
+
+def _unreadable_picture(path: Path) -> str | None:
+    """Why ``path`` is not a picture we can decode (corrupt, truncated, not an image), or ``None``."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            im.load()  # decodes the pixels: a truncated file fails here, not only a wrong header
+    except UnidentifiedImageError:
+        return "not an image file"
+    except (OSError, ValueError, SyntaxError) as err:
+        return str(err).splitlines()[0] if str(err) else type(err).__name__
+    return None

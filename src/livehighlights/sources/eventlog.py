@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Warning_, Where
+from ..errors import InputError, Warning_, Where, need_file
 from ..models import EVENT_TYPES, Event
-from ..timebase import Ms, ms_to_s
+from ..rules import MAX_LIVE_S
+from ..timebase import Ms, ms_to_s, s_to_ms
 from .adapters import EVENT_ADAPTERS, EventAdapter, Problem, ReadContext, Record, adapter_for
 from .catalog import Catalog
 from .parse import BadField, delta_ms, parse_live_start, parse_ts, to_event
@@ -40,6 +42,9 @@ class EventLog:
     """Wall-clock time of ``ts_ms == 0`` when known (given, or the earliest absolute time)."""
     span_ms: tuple[Ms, Ms] = (0, 0)
     """First and last event time."""
+    aligned_by: str | None = None
+    """How the log's clock was lined up with the recording's when the user said so (``"--offset"`` or
+    ``"--live-start"``); ``None`` when nothing was given (then :func:`check_overlap` may detect an offset)."""
 
 
 class _Collector:
@@ -99,20 +104,20 @@ def _where_label(path: Path, rec: Record) -> str:
 
 
 def load_events(path: str | Path, *, strict: bool = False, live_start: datetime | str | None = None,
-                fmt: str | None = None, catalog: Catalog | None = None) -> EventLog:
+                fmt: str | None = None, catalog: Catalog | None = None, offset_s: float | None = None) -> EventLog:
     """Read an event log (JSON Lines, JSON list, CSV or an adapter's format) into an :class:`EventLog`.
 
     ``fmt`` names an adapter of :data:`~livehighlights.sources.EVENT_ADAPTERS` (default: by the file's
     extension; a JSON Lines file of TikTokLive events is recognised). Absolute times are aligned to
-    ``live_start`` if given, else to the earliest absolute time in the file. With ``catalog``, orders
-    are checked for wrong units/currency and product ids against it (warnings).
+    ``live_start`` if given, else to the earliest absolute time in the file. ``offset_s``: the recording starts
+    this many seconds into the log's clock (after that alignment; negative: the log starts after the recording);
+    events before it are left out with one warning. With ``catalog``, orders are checked for wrong units/currency
+    and product ids against it (warnings).
 
     Raises :class:`InputError` for a missing/unreadable file, an empty file or one without any valid
     event, and (``strict=True``) at the first malformed line.
     """
-    path = Path(path)
-    if not path.exists():
-        raise InputError("no such file", Where(path))
+    path = need_file(path, "an event log")
     adapter = adapter_for(path, fmt)
     if fmt is None:
         adapter = _sniffed(adapter, path)
@@ -122,6 +127,9 @@ def load_events(path: str | Path, *, strict: bool = False, live_start: datetime 
             origin = parse_live_start(live_start)
         except BadField as err:
             raise InputError(err.message, Where(path, None, "live_start")) from None
+    if offset_s is not None and not (math.isfinite(offset_s) and abs(offset_s) <= MAX_LIVE_S):
+        raise InputError(f"offset {offset_s:g} s: must be a number of seconds within {MAX_LIVE_S} s",
+                         Where(path, None, "offset"))
 
     ctx = ReadContext(path=path, strict=strict)
     col = _Collector(path, strict)
@@ -160,30 +168,94 @@ def load_events(path: str | Path, *, strict: bool = False, live_start: datetime 
             events.append(ev)
 
     if absolute:
+        earliest = min(dt for _, dt, _ in absolute)
+        rel = [delta_ms(dt, earliest) for _, dt, _ in absolute]
         if origin is None:
-            origin = min(dt for _, dt, _ in absolute)
+            origin = earliest + timedelta(milliseconds=_main_start(rel))
         for ev, dt, rec in absolute:
             ms = delta_ms(dt, origin)
-            if ms < 0:
+            if ms < 0 and live_start is not None:
                 col.problem(rec.line, "ts", f"{dt.isoformat()} is before the LIVE's start ({origin.isoformat()})",
                             rec.item)
                 continue
+            if ms < 0 or ms > MAX_LIVE_S * 1000:
+                col.problem(rec.line, "ts", _stray(dt.isoformat(), ms), rec.item)
+                continue
             ev.ts_ms = ms
             events.append(ev)
+    elif events:
+        kept = []
+        for ev in events:
+            if ev.ts_ms > MAX_LIVE_S * 1000:
+                col.problem(line_of(ev.source), "ts", _stray(f"{ms_to_s(ev.ts_ms):g} s", ev.ts_ms))
+            else:
+                kept.append(ev)
+        events = kept
     col.summary()
 
+    for line, why in sorted(ctx.bad_lines.items()):
+        lines += 1
+        col.problem(line, None, f"{why}; save the file as UTF-8")
+    if origin is not None and not absolute and events:
+        raise InputError("--live-start is given but the log's times are seconds from its own start, not clock "
+                         "times: say how they line up with --offset SECONDS instead", Where(path, None, "live_start"))
     if not events:
         if lines == 0:
             raise InputError("no events: the file is empty", Where(path))
         raise InputError(f"no events: none of its {lines} records is a valid event (first problem: {col.first})",
                          Where(path))
-    return _finish(path, adapter, ctx, col, events, lines, origin, catalog)
+    log = _finish(path, adapter, ctx, col, events, lines, origin, catalog)
+    if live_start is not None:
+        log.aligned_by = "--live-start"
+    if offset_s is not None:
+        log.aligned_by = "--offset"
+        n, first = shift_log(log, s_to_ms(offset_s), f"the recording starts {offset_s:g} s into the log (--offset)")
+        if n:
+            log.warnings.append(Warning_(f"{_dropped(n, first)}: the recording starts {offset_s:g} s into the log "
+                                         "(--offset)", Where(path)))
+    return log
+
+
+def shift_log(log: EventLog, shift_ms: Ms, why: str) -> tuple[int, str | None]:
+    """Move ``log`` onto a clock that starts ``shift_ms`` later (the recording's): events before the new 0 are
+    dropped. Returns how many were, and where the first was. Raises :class:`InputError` when no event is left."""
+    kept = [ev for ev in log.events if ev.ts_ms >= shift_ms]
+    dropped = len(log.events) - len(kept)
+    if not kept:
+        raise InputError(f"{why}, but every event of the log comes before that (events span "
+                         f"{ms_to_s(log.span_ms[0]):.1f}-{ms_to_s(log.span_ms[1]):.1f} s)", Where(log.path))
+    for ev in kept:
+        ev.ts_ms -= shift_ms
+    first = log.events[0].source if dropped else None
+    log.events = kept
+    log.span_ms = (kept[0].ts_ms, kept[-1].ts_ms)
+    if log.live_start_utc is not None:
+        log.live_start_utc += timedelta(milliseconds=shift_ms)
+    return dropped, first
+
+
+def _dropped(n: int, first: str | None) -> str:
+    return f"{n} events before the recording's start ignored (first at {first})" if n else ""
+
+
+def _main_start(times: list[Ms]) -> Ms:
+    """Where the bulk of ``times`` starts: the earliest time within a LIVE's length (:data:`MAX_LIVE_S`) of their
+    median, so a few stray times far before or after the rest do not move the LIVE's start."""
+    ordered = sorted(times)
+    median = ordered[len(ordered) // 2]
+    return ordered[bisect.bisect_left(ordered, median - MAX_LIVE_S * 1000)]
+
+
+def _stray(when: str, ms: Ms) -> str:
+    side = "before" if ms < 0 else "after"
+    return (f"'ts' {when} is {abs(ms) / 3_600_000:.1f} h {side} the LIVE's start, and no LIVE lasts more than "
+            f"{MAX_LIVE_S // 3600} h: a stray time")
 
 
 def _finish(path: Path, adapter: EventAdapter, ctx: ReadContext, col: _Collector, events: list[Event],
             lines: int, origin: datetime | None, catalog: Catalog | None) -> EventLog:
     """De-duplicate (keep the first), sort (stable), report unknown types, check against the catalog."""
-    warnings = col.warnings
+    warnings = col.warnings + ctx.warnings
     seen: set[str] = set()
     kept: list[Event] = []
     duplicates = 0
@@ -239,23 +311,70 @@ def _finish(path: Path, adapter: EventAdapter, ctx: ReadContext, col: _Collector
                     span_ms=(kept[0].ts_ms, kept[-1].ts_ms))
 
 
-def check_overlap(log: EventLog, duration_ms: Ms) -> list[Warning_]:
-    """Check the event log against a recording of ``duration_ms``.
+ALIGN_HINT = "say how they line up with --offset SECONDS (the recording starts that far into the log) or " \
+             "--live-start TIME (the recording's start, for a log of clock times)"
+"""What the messages about the log's alignment suggest (options of ``process`` and ``moments``)."""
 
-    Raises :class:`InputError` when no event falls inside the recording; returns a warning saying
-    how many events fall after its end when only some do.
+
+def spill_tolerance_ms(duration_ms: Ms) -> Ms:
+    """Events may run this far past the recording's end before the log counts as misaligned."""
+    return max(5000, duration_ms // 50)
+
+
+ASSUMED_OFFSET_MAX_MS = 600_000
+"""A log whose first activity comes later than this and than the recording's length after its 0 is not taken
+to be merely offset (more likely another LIVE's log): it is refused, naming --offset."""
+
+
+def obvious_offset(log: EventLog, duration_ms: Ms, recording_start: datetime | None = None) -> tuple[Ms, str] | None:
+    """An offset between the log's clock and the recording's that the data make obvious, with what it was read
+    from; ``None`` when there is none. Two signals, in this order: the recording's own creation time against the
+    log's clock times (when the recording's window then lies inside the log's activity), and a log whose
+    activity starts well after its 0 and runs past the recording's end but fits it once its first event is put
+    at the recording's start (the log's clock started before the LIVE)."""
+    first, last = log.span_ms
+    tol = spill_tolerance_ms(duration_ms)
+    if recording_start is not None and log.live_start_utc is not None:
+        start = recording_start if recording_start.tzinfo else recording_start.replace(tzinfo=UTC)
+        shift = delta_ms(start, log.live_start_utc)
+        if abs(shift) > 2000 and first - tol <= shift < last and shift + duration_ms <= last + tol:
+            return shift, f"the recording's creation time ({start.isoformat()}) is {ms_to_s(shift):g} s into the log"
+    if last - duration_ms > tol and tol < first <= max(duration_ms, ASSUMED_OFFSET_MAX_MS) and \
+            last - first < duration_ms:
+        return first, (f"events span {ms_to_s(first):.1f}-{ms_to_s(last):.1f} s but the recording is "
+                       f"{ms_to_s(duration_ms):.1f} s long: the log's first event is taken as the recording's start")
+    return None
+
+
+def check_overlap(log: EventLog, duration_ms: Ms, recording_start: datetime | None = None) -> list[Warning_]:
+    """Check the event log against a recording of ``duration_ms`` (created at ``recording_start`` when known).
+
+    When the user said nothing of how the two line up (:attr:`EventLog.aligned_by`) and an offset is obvious
+    (:func:`obvious_offset`), the log is moved onto the recording's clock and a warning says what was assumed.
+    Raises :class:`InputError` when no event falls inside the recording; returns a warning saying how many events
+    fall after its end when only some do.
     """
     if duration_ms <= 0:
         raise InputError(f"recording has no duration ({ms_to_s(duration_ms)} s)", Where(log.path))
+    out: list[Warning_] = []
+    if log.aligned_by is None and log.events:
+        found = obvious_offset(log, duration_ms, recording_start)
+        if found is not None:
+            shift, why = found
+            n, first_at = shift_log(log, shift, why)
+            dropped = f"{_dropped(n, first_at)}; " if n else ""
+            out.append(Warning_(f"assumed the recording starts {ms_to_s(shift):g} s into the event log ({why}); "
+                                f"{dropped}if that is wrong, {ALIGN_HINT}", Where(log.path)))
     first, last = log.span_ms
     rec = f"recording is 0-{ms_to_s(duration_ms):.1f} s"
     if not log.events or first >= duration_ms:
         raise InputError(f"events span {ms_to_s(first):.1f}-{ms_to_s(last):.1f} s, {rec}: no overlap "
-                         "(wrong file, or wrong live_start?)", Where(log.path))
+                         f"(wrong file? or {ALIGN_HINT})", Where(log.path))
     if last < duration_ms:
-        return []
+        return out
     inside = bisect.bisect_left(log.events, duration_ms, key=lambda e: e.ts_ms)
     outside = len(log.events) - inside
-    return [Warning_(f"{outside} of {len(log.events)} events fall after the recording's end "
-                     f"(events span {ms_to_s(first):.1f}-{ms_to_s(last):.1f} s, {rec}); they are ignored",
-                     Where(log.path))]
+    hint = f"; if the log started before the recording, {ALIGN_HINT}" if log.aligned_by is None else ""
+    return [*out, Warning_(f"{outside} of {len(log.events)} events fall after the recording's end "
+                           f"(events span {ms_to_s(first):.1f}-{ms_to_s(last):.1f} s, {rec}); they are ignored{hint}",
+                           Where(log.path))]

@@ -47,7 +47,7 @@ class JsonLinesAdapter(EventAdapter):
     extensions = (".jsonl", ".ndjson")
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Problem]:
-        return records_from_values(iter_json_lines(read_text(path)))
+        return records_from_values(iter_json_lines(read_text(path, ctx=ctx)))
 
 
 def iter_json_list(text: str) -> Iterator[tuple[int, object] | Problem]:
@@ -108,7 +108,7 @@ class JsonListAdapter(EventAdapter):
     extensions = (".json",)
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Problem]:
-        for rec in records_from_values(iter_json_list(read_text(path))):
+        for rec in records_from_values(iter_json_list(read_text(path, ctx=ctx))):
             if rec.line is not None and rec.line < 0:  # {"events": [...]} items: numbered, not placed
                 rec.item, rec.line = f"events[{-rec.line - 1}]", None
             yield rec
@@ -122,7 +122,7 @@ class CsvAdapter(EventAdapter):
     extensions = (".csv", ".tsv")
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Problem]:
-        text = read_text(path)
+        text = read_text(path, ctx=ctx)
         delimiter = "\t" if path.name.lower().endswith(".tsv") else ","
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ..models import Event
@@ -65,10 +65,36 @@ def _decimal_to_ms(text: str) -> Ms | None:
     return -ms if sign == "-" else ms
 
 
+EPOCH_MIN_S = 946_684_800
+"""2000-01-01T00:00:00Z in seconds since 1970. A numeric ``ts`` at least this large is no time inside a LIVE
+(that would be 30 years in) but a Unix time: seconds, or milliseconds, microseconds or nanoseconds when it is
+a thousand, a million or a billion times larger."""
+_EPOCH_SCALES: tuple[int, ...] = (1, 1000, 1_000_000, 1_000_000_000)
+"""Seconds, milliseconds, microseconds, nanoseconds."""
+_EPOCH_MAX_S = 100 * 365 * 86_400 + EPOCH_MIN_S
+"""Unix times are read up to about 2100 in each unit."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _epoch(value: Any, ms: Ms) -> datetime | None:
+    """The Unix time a numeric ``ts`` stands for (``ms`` is the value times 1000), ``None`` when it is small enough
+    to be seconds from the LIVE's start. Raises :class:`BadField` for a number that is neither."""
+    if ms < EPOCH_MIN_S * 1000:
+        return None
+    for scale in _EPOCH_SCALES:
+        if EPOCH_MIN_S * scale <= ms / 1000 < _EPOCH_MAX_S * scale:
+            q, r = divmod(ms, scale)  # ms of the value in its own unit -> ms since 1970
+            return _EPOCH + timedelta(milliseconds=q + (2 * r >= scale))
+    raise BadField("ts", f"'ts' {value!r} is neither seconds from the LIVE's start nor a Unix time in seconds, "
+                         "milliseconds, microseconds or nanoseconds (years 2000-2100)")
+
+
 def parse_ts(value: Any) -> Ms | datetime:
     """A ``ts`` value: relative seconds -> ms (int), or an absolute time -> aware UTC ``datetime``.
 
-    Raises :class:`BadField` for anything else, and for negative relative times.
+    Absolute times are ISO-8601 strings or Unix times (numbers of seconds, milliseconds, microseconds or
+    nanoseconds since 1970, told apart by their size: see :data:`EPOCH_MIN_S`). Raises :class:`BadField` for
+    anything else, and for negative relative times.
     """
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=UTC)
@@ -96,7 +122,7 @@ def parse_ts(value: Any) -> Ms | datetime:
         raise BadField("ts", f"'ts' is not a number: {value!r}")
     if ms < 0:
         raise BadField("ts", f"negative 'ts' ({value}): times are seconds from the LIVE's start")
-    return ms
+    return _epoch(value, ms) or ms
 
 
 def _parse_iso(text: str) -> datetime:

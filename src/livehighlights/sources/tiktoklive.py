@@ -177,7 +177,7 @@ class TikTokLiveAdapter(EventAdapter):
         return "type" not in sample and isinstance(name, str) and name.endswith("Event")
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Problem]:
-        for item in iter_json_lines(read_text(path)):
+        for item in iter_json_lines(read_text(path, ctx=ctx)):
             if isinstance(item, Problem):
                 yield item
                 continue

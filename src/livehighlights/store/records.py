@@ -53,6 +53,9 @@ class LiveRecord:
     n_events: int = 0
     n_moments: int = 0
     n_highlights: int = 0
+    summary: dict[str, Any] | None = None
+    """What the LIVE amounted to once processed (a :class:`~livehighlights.detect.priors.PastLive` as a dict):
+    the seller's past LIVEs become the detector's priors for the next one."""
 
 
 @dataclass(frozen=True, slots=True)

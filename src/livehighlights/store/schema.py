@@ -92,6 +92,8 @@ class LiveRow(Base):
     events: Mapped[str | None] = mapped_column(Text)
     catalog: Mapped[str | None] = mapped_column(Text)
     n_events: Mapped[int] = mapped_column(BigInteger, default=0)
+    summary: Mapped[dict[str, Any] | None]
+    """What the LIVE amounted to (viewer-seconds, orders, baseline orders...): the seller's priors for the next."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

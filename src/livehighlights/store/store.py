@@ -241,7 +241,8 @@ class Store:
         return LiveRecord(id=row.id, seller_id=row.seller_id, key=row.key, title=row.title,
                           started_at=row.started_at, status=row.status, duration_ms=row.duration_ms,
                           recording=row.recording, events=row.events, catalog=row.catalog, created_at=row.created_at,
-                          updated_at=row.updated_at, n_events=row.n_events, n_moments=n_m, n_highlights=n_h)
+                          updated_at=row.updated_at, n_events=row.n_events, n_moments=n_m, n_highlights=n_h,
+                          summary=row.summary)
 
     def get_live(self, seller_id: str, live_id: str) -> LiveRecord | None:
         """The seller's LIVE, or ``None`` (also when the LIVE belongs to another seller)."""
@@ -259,6 +260,18 @@ class Store:
             with self._read() as s:
                 rows = s.execute(self._lives_query(seller_id).order_by(newest.desc(), LiveRow.id)).all()
                 return [self._live_record(*r) for r in rows]
+        except sa_exc.SQLAlchemyError as e:
+            raise self._fail(e) from None
+
+    def set_live_summary(self, seller_id: str, live_id: str, summary: dict[str, Any]) -> None:
+        """Keep what the seller's LIVE amounted to (its totals, see :attr:`LiveRecord.summary`)."""
+        try:
+            with self._write() as s, s.begin():
+                n = s.execute(update(LiveRow).where(LiveRow.id == live_id, LiveRow.seller_id == seller_id)
+                              .values(summary=_json_doc(f"LIVE {live_id}: summary", dict(summary)),
+                                      updated_at=utcnow())).rowcount
+            if not n:
+                raise StoreError(f"database {self.url}: no LIVE with id '{live_id}'")
         except sa_exc.SQLAlchemyError as e:
             raise self._fail(e) from None
 

@@ -1,5 +1,5 @@
 """Visual checks on a time window of a video: quality (black, freeze, lag, cuts), product visibility,
-QR codes and watermarks. Importing this package is cheap: OpenCV and PyAV load on first use.
+QR codes, watermarks and faces. Importing this package is cheap: OpenCV and PyAV load on first use.
 
 Public API (all times integer ms from the file's origin, windows ``[start_ms, end_ms)``)::
 
@@ -20,6 +20,7 @@ _EXPORTS = {
     "visibility_track": "product",
     "QrHit": "overlays", "Overlay": "overlays", "OverlayOptions": "overlays", "OverlayResult": "overlays",
     "find_qr_codes": "overlays", "find_static_overlays": "overlays",
+    "Face": "faces", "FaceOptions": "faces", "FaceResult": "faces", "find_faces": "faces",
 }
 
 __all__ = sorted(_EXPORTS)

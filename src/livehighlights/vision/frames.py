@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 from ..errors import MediaError, Where
-from ..media.probe import open_media, stream_fps, video_origin_s
+from ..media.probe import frame_rotation, open_media, stream_fps, video_origin_s
 from ..timebase import Ms
 
 ANALYSIS_SHORT_SIDE = 360
@@ -70,21 +70,60 @@ def bin_down(gray: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     return cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
 
 
+class Upright:
+    """A decoded frame of a video stored on its side, seen as displayed: ``width``/``height`` are the displayed
+    size and :func:`frame_gray` / :func:`frame_bgr` return the picture turned upright (its display matrix
+    applied), so every analysis sees what a viewer sees."""
+
+    __slots__ = ("frame", "k")
+
+    def __init__(self, frame: Any, rotation: int) -> None:
+        self.frame, self.k = frame, rotation // 90 % 4
+
+    @property
+    def width(self) -> int:
+        return self.frame.height if self.k % 2 else self.frame.width
+
+    @property
+    def height(self) -> int:
+        return self.frame.width if self.k % 2 else self.frame.height
+
+    def __getattr__(self, name: str) -> Any:  # pts, time_base, format ... of the decoded frame
+        return getattr(self.frame, name)
+
+    def to_image(self) -> Any:
+        """The picture as a PIL image, upright."""
+        from PIL import Image
+
+        return Image.fromarray(np.ascontiguousarray(np.rot90(self.frame.to_ndarray(format="rgb24"), self.k)))
+
+
+def upright(frame: Any) -> Any:
+    """``frame`` as displayed: wrapped in :class:`Upright` when it carries a display rotation, else itself."""
+    rotation = frame_rotation(frame)
+    return Upright(frame, rotation) if rotation else frame
+
+
 def _plane(frame: Any, i: int) -> np.ndarray:
     p = frame.planes[i]
     return np.frombuffer(p, np.uint8).reshape(p.height, p.line_size)[:, : p.width]
 
 
 def frame_gray(frame: Any) -> np.ndarray:
-    """The luma of a decoded PyAV frame as a uint8 array (a view for 8-bit planar YUV)."""
+    """The luma of a decoded PyAV frame as a uint8 array (a view for 8-bit planar YUV), upright."""
+    if isinstance(frame, Upright):
+        return np.ascontiguousarray(np.rot90(frame_gray(frame.frame), frame.k))
     if frame.format.name in ("yuv420p", "yuvj420p", "yuv422p", "yuvj422p", "yuv444p", "yuvj444p", "nv12", "gray"):
         return _plane(frame, 0)
     return frame.to_ndarray(format="gray")
 
 
 def frame_bgr(frame: Any, size: tuple[int, int]) -> np.ndarray:
-    """The picture as BGR uint8 at ``size`` (w, h)."""
+    """The picture as BGR uint8 at ``size`` (w, h), upright."""
     w, h = size
+    if isinstance(frame, Upright):
+        inner = (h, w) if frame.k % 2 else (w, h)
+        return np.ascontiguousarray(np.rot90(frame_bgr(frame.frame, inner), frame.k))
     if frame.format.name in ("yuv420p", "yuvj420p"):
         y = cv2.resize(_plane(frame, 0), (w, h), interpolation=cv2.INTER_AREA)
         u = cv2.resize(_plane(frame, 1), (w // 2, h // 2), interpolation=cv2.INTER_AREA)
@@ -120,7 +159,8 @@ class _Decoder:
         self.start_ms, self.end_ms = start_ms, end_ms
 
     def frames(self) -> Iterator[tuple[Ms, Any]]:
-        """(t_ms, av.VideoFrame) for frames whose time lies in [start_ms, end_ms)."""
+        """(t_ms, frame) for frames whose time lies in [start_ms, end_ms); a video stored on its side gives
+        :class:`Upright` frames (as displayed)."""
         try:
             if self.start_ms > 0:
                 target = int((self.origin + Fraction(self.start_ms, 1000)) / self.tb)
@@ -128,6 +168,7 @@ class _Decoder:
             # exact integer ms: floor((pts * tb - origin) * 1000), without a Fraction per frame
             num, den = self.tb.numerator * 1000, self.tb.denominator
             origin = self.origin * den / self.tb.numerator  # the origin in time-base units (exact)
+            rotation: int | None = None
             for frame in self.container.decode(self.stream):
                 if frame.pts is None:
                     continue
@@ -137,7 +178,9 @@ class _Decoder:
                     continue
                 if self.end_ms is not None and t >= self.end_ms:
                     break
-                yield t, frame
+                if rotation is None:
+                    rotation = frame_rotation(frame)
+                yield t, (Upright(frame, rotation) if rotation else frame)
         except av.error.FFmpegError as exc:
             raise MediaError(f"cannot decode video: {exc}", Where(self.path)) from exc
         finally:
@@ -175,7 +218,8 @@ class WindowScan:
     previous frame on a small grey copy, 0-255; the first is ``nan``), ``local`` (the largest such
     difference over 8x8 blocks: motion of a small part such as a mouth), ``hists`` (grey histogram,
     normalised). Sampled: ``samples`` (grey, short side ``short_side``) at ``sample_fps`` and
-    ``hires`` (grey, short side ``hires_short_side``) at ``hires_fps`` for QR codes.
+    ``hires`` (grey, short side ``hires_short_side``) at ``hires_fps`` for QR codes; ``color`` (BGR) for the
+    checks that need colour (faces), when the scan was asked for it.
     """
 
     path: Path
@@ -191,6 +235,7 @@ class WindowScan:
     hists: list[np.ndarray] = field(default_factory=list)
     samples: list[Frame] = field(default_factory=list)
     hires: list[Frame] = field(default_factory=list)
+    color: list[Frame] = field(default_factory=list)
     sample_fps: float = 4.0
     decode_s: float = 0.0
 
@@ -260,12 +305,12 @@ def scan_window(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *,
 
 
 def keyframe_scan(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *,
-                  short_side: int = ANALYSIS_SHORT_SIDE, hires_short_side: int = 0,
+                  short_side: int = ANALYSIS_SHORT_SIDE, hires_short_side: int = 0, color_short_side: int = 0,
                   threads: str = DECODE_THREADS) -> WindowScan:
     """A scan whose samples are the window's keyframes only (decoded without the frames between them:
     ~10x cheaper than a full pass). Enough to follow a product every GOP (2 s in a LIVE recording); it has
     no per-frame statistics, so quality checks need :func:`scan_window` instead. ``hires_short_side``
-    also keeps sharper copies of the keyframes (``hires``)."""
+    also keeps sharper copies of the keyframes (``hires``), ``color_short_side`` colour ones (``color``)."""
     import time
 
     t0 = time.perf_counter()
@@ -281,6 +326,9 @@ def keyframe_scan(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, 
                                   (frame.width, frame.height)))
         if hires_short_side:
             scan.hires.append(Frame(t, shrink(y, scaled_size(frame.width, frame.height, hires_short_side)),
+                                    (frame.width, frame.height)))
+        if color_short_side:
+            scan.color.append(Frame(t, frame_bgr(frame, scaled_size(frame.width, frame.height, color_short_side)),
                                     (frame.width, frame.height)))
     if scan is None:
         raise MediaError(f"no keyframe between {start_ms} and {end_ms} ms", Where(Path(path)))

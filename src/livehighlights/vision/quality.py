@@ -132,6 +132,23 @@ def _merge(spans: list[Span], gap: Ms) -> list[Span]:
     return out
 
 
+LOCAL_FRAMES = 8
+"""Frame intervals on each side of a gap that tell the frame rate there."""
+
+
+def local_interval(gaps: np.ndarray) -> np.ndarray:
+    """Per gap between frames, the frame interval of the video around it: the larger of the median interval of
+    the :data:`LOCAL_FRAMES` gaps before and after it. A variable frame rate (a phone slowing to 20 fps in low
+    light) then changes the interval instead of reading as dropped frames; a lone long gap stays a drop."""
+    n = len(gaps)
+    out = np.empty(n)
+    for i in range(n):
+        before, after = gaps[max(0, i - LOCAL_FRAMES):i], gaps[i + 1:i + 1 + LOCAL_FRAMES]
+        meds = [float(np.median(x)) for x in (before, after) if len(x)]
+        out[i] = max(meds) if meds else gaps[i]
+    return out
+
+
 def measure_video(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *,
                   options: QualityOptions | None = None, scan: WindowScan | None = None) -> VideoQuality:
     """Measure the video quality of ``[start_ms, end_ms)`` (decodes the window unless ``scan`` is given).
@@ -142,7 +159,7 @@ def measure_video(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, 
     scan = scan or scan_window(path, start_ms, end_ms, sample_fps=0)
     pts = np.asarray(scan.pts_ms, dtype=np.int64)
     n = len(pts)
-    interval = 1000.0 / float(scan.fps) if scan.fps else (float(np.median(np.diff(pts))) if n > 1 else 33.3)
+    interval = float(np.median(np.diff(pts))) if n > 1 else (1000.0 / float(scan.fps) if scan.fps else 33.3)
     ends = np.append(pts[1:], pts[-1] + round(interval)) if n else pts
     span_end = int(ends[-1]) if n else scan.end_ms
     real_fps = (n - 1) * 1000.0 / float(pts[-1] - pts[0]) if n > 1 and pts[-1] > pts[0] else float(scan.fps)
@@ -190,10 +207,11 @@ def measure_video(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, 
     q.duplicated_ratio = dup / max(1, int(moving.sum()) + dup)
 
     if n > 1:
-        gaps = np.diff(pts)
-        for i in np.flatnonzero(gaps > o.drop_factor * interval):
+        gaps = np.diff(pts).astype(float)
+        ref = local_interval(gaps)
+        for i in np.flatnonzero(gaps > o.drop_factor * ref):
             q.dropped.append((int(pts[i]), int(pts[i + 1])))
-            q.dropped_frames += max(1, round(float(gaps[i]) / interval) - 1)
+            q.dropped_frames += max(1, round(float(gaps[i] / ref[i])) - 1)
     q.lag = _merge(lag + q.dropped, o.lag_merge_ms)
 
     if n > 2:

@@ -21,12 +21,14 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ToolError, Where
+from ..scratch import tied
 from ..timebase import Ms
 
 Box = tuple[int, int, int, int]
 """x, y, w, h in full-resolution pixels."""
 
 OCR_SHORT_SIDE = 720  # short side (px) frames are read at: smaller ones are upscaled, larger decoded at it
+MAX_UPSCALE = 3.0  # a small picture (a cut-out region) is enlarged at most this much
 MIN_CONFIDENCE = 60.0  # tesseract word confidence (0-100) below which a word is dropped
 TESSERACT_ENV = "LIVEHIGHLIGHTS_TESSERACT"  # names the tesseract binary (default: ``tesseract`` on PATH)
 INSTALL_HINT = "install it with: apt-get install tesseract-ocr"
@@ -151,10 +153,13 @@ def classify_screen_text(text: str) -> list[tuple[str, int, int, float | None, s
 
 def find_screen_text(path: str | Path, start_ms: Ms, end_ms: Ms, *, frames: int = 4, scan: Any = None,
                      languages: Sequence[str] = ("eng",), min_confidence: float = MIN_CONFIDENCE,
-                     threshold: bool = True, workers: int = 2, tesseract: str | None = None) -> ScreenTextResult:
+                     threshold: bool = True, workers: int = 2, tesseract: str | None = None,
+                     regions: Sequence[Box] | None = None) -> ScreenTextResult:
     """Read the text on ``frames`` frames spread over ``[start_ms, end_ms)`` and the cues it shows.
 
     ``scan``: a :class:`~.frames.WindowScan` whose ``hires`` frames are used (else frames are decoded).
+    ``regions``: read only these boxes of each frame (full-resolution pixels; each is cut out and read on
+    its own, a fraction of the cost of whole frames); boxes are still reported in full-frame pixels.
     ``languages``: tesseract codes (``eng`` ships with ``tesseract-ocr``, others need ``tesseract-ocr-LANG``).
     ``threshold``: also read two binarised copies. Raises :class:`ToolError` (no tesseract or language),
     :class:`~livehighlights.errors.MediaError` (undecodable window)."""
@@ -166,11 +171,22 @@ def find_screen_text(path: str | Path, start_ms: Ms, end_ms: Ms, *, frames: int 
     if not picked:
         return ScreenTextResult("unknown", "no frame to read in the window")
     images, owners, binary = [], [], set()
+    places: list[tuple[float, float, int, int]] = []  # per page: full pixels per image pixel, and the offset
     for i, fr in enumerate(picked):
-        for v, img in enumerate(_variants(fr.image, threshold)):
-            binary.update([len(images)] if v else [])
-            images.append(img)
-            owners.append(i)
+        kx, ky = fr.image.shape[1] / fr.full_size[0], fr.image.shape[0] / fr.full_size[1]
+        cuts = [(0, 0, fr.full_size[0], fr.full_size[1])] if regions is None else list(regions)
+        for rx, ry, rw, rh in cuts:
+            x0, y0 = max(0, int(rx * kx)), max(0, int(ry * ky))
+            x1, y1 = min(fr.image.shape[1], int((rx + rw) * kx)), min(fr.image.shape[0], int((ry + rh) * ky))
+            if x1 - x0 < 8 or y1 - y0 < 8:
+                continue
+            crop = fr.image[y0:y1, x0:x1]
+            for v, img in enumerate(_variants(crop, threshold)):
+                binary.update([len(images)] if v else [])
+                images.append(img)
+                owners.append(i)
+                places.append(((x1 - x0) / kx / img.shape[1], (y1 - y0) / ky / img.shape[0], round(x0 / kx),
+                               round(y0 / ky)))
     words = _ocr(exe, images, languages, workers, binary)
     items: dict[tuple[Ms, int, int], ScreenText] = {}  # one reading per line of a frame: the surest
     cues: dict[tuple[str, str], ScreenCue] = {}
@@ -178,17 +194,17 @@ def find_screen_text(path: str | Path, start_ms: Ms, end_ms: Ms, *, frames: int 
     seen: set[tuple[str, str, Ms]] = set()
     for page, page_words in sorted(words.items()):
         fr = picked[owners[page]]
-        img_h, img_w = images[page].shape[:2]
-        k = fr.full_size[0] / img_w, fr.full_size[1] / img_h
 
-        def full(box: Box, k: tuple[float, float] = k) -> Box:
-            return (round(box[0] * k[0]), round(box[1] * k[1]), round(box[2] * k[0]), round(box[3] * k[1]))
+        def full(box: Box, k: tuple[float, float, int, int] = places[page]) -> Box:
+            return (round(box[0] * k[0]) + k[2], round(box[1] * k[1]) + k[3], round(box[2] * k[0]),
+                    round(box[3] * k[1]))
 
         lines = _lines([w for w in page_words if w[5] >= min_confidence])
         for text, box, conf in lines:
-            spot = (fr.t_ms, (box[0] + box[2] // 2) // 24, (box[1] + box[3] // 2) // 24)
+            fb = full(box)
+            spot = (fr.t_ms, (fb[0] + fb[2] // 2) // 24, (fb[1] + fb[3] // 2) // 24)
             if spot not in items or items[spot].confidence < conf:
-                items[spot] = ScreenText(fr.t_ms, text, full(box), round(conf, 1))
+                items[spot] = ScreenText(fr.t_ms, text, fb, round(conf, 1))
         for panel in _panels(lines):
             text = " ".join(t for t, _, _ in panel)
             starts = [sum(len(t) + 1 for t, _, _ in panel[:i]) for i in range(len(panel))]
@@ -250,7 +266,7 @@ def _variants(img: Any, threshold: bool) -> list[Any]:
     img = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY) if img.ndim == 3 else img
     short = min(img.shape[:2])
     if short < OCR_SHORT_SIDE * 0.9:
-        k = OCR_SHORT_SIDE / short
+        k = min(MAX_UPSCALE, OCR_SHORT_SIDE / short)
         img = cv2.resize(img, (round(img.shape[1] * k), round(img.shape[0] * k)), interpolation=cv2.INTER_CUBIC)
     out = [img]
     if threshold:  # dark text on a light patch, then light text on a darker one (white on a yellow sticker)
@@ -292,7 +308,8 @@ def _ocr(exe: str, images: list[Any], languages: Sequence[str], workers: int,
             cmd = [exe, str(listing), "stdout", "--psm", "11", "-l", lang, "-c", f"tessedit_do_invert={int(invert)}",
                    "tsv"]
             try:
-                procs.append((pages, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)))
+                procs.append((pages, subprocess.Popen(tied(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                                       env=env)))
             except OSError as err:
                 raise ToolError(f"cannot run tesseract: {err}; {INSTALL_HINT}") from err
         for pages, proc in procs:

@@ -1,0 +1,261 @@
+"""Detection quality per setting, our detectors beside naive baselines (issue 13).
+
+Prints recall, precision and mean window IoU (see :mod:`livehighlights.evaluate`) for:
+
+- ``sim-default`` / ``sim-hard``: the project's simulator, 60-minute LIVEs, several seeds;
+- ``sim-3min``: 20 seeds of three-minute LIVEs (short LIVEs, cold start);
+- ``sim-perminute``: the simulator's LIVEs as per-minute totals (a shop's analytics export);
+- ``gen-*``: ``bench/eventgen.py``, a generator written apart with other assumptions (small lifts,
+  lags of 15-60 s, audiences growing several-fold, unpinned pitches, chat floods with no sale), for
+  sales moments and for engagement moments, and its difficulty sweep;
+- ``real``: chat logs with human highlight labels, when ``--real DIR`` is given (see :func:`load_real`);
+- ``scale``: a 10-hour, ~1-million-event log through ``livehighlights moments`` (wall time, peak RSS).
+
+Methods: ``ours`` (every moment of that kind), ``ours top-K`` (our K best by score, K = planted
+count), ``naive orders`` / ``naive chat`` (top-K 30-second windows of raw orders / comments).
+
+    python bench/detect.py              # everything (a few minutes)
+    python bench/detect.py --quick      # fewer seeds
+    python bench/detect.py --only gen-sweep scale
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from eventgen import GenConfig, generate, write_jsonl  # noqa: E402
+
+from livehighlights.detect import DetectOptions  # noqa: E402
+from livehighlights.detect.peaks import PeakCountDetector  # noqa: E402
+from livehighlights.engine import Engine, detect, replay  # noqa: E402
+from livehighlights.evaluate import score_windows  # noqa: E402
+from livehighlights.models import Event, Moment  # noqa: E402
+from livehighlights.sim import SimConfig, simulate  # noqa: E402
+from livehighlights.sources import load_catalog, load_events  # noqa: E402
+
+CACHE = Path(__file__).parent / ".cache" / "detect"
+Span = tuple[int, int]
+
+
+@dataclass
+class Case:
+    """One LIVE to score: its events, length, planted spans (ms) and what kind of moment they are."""
+
+    events: list[Event]
+    end_ms: int
+    planted: list[Span]
+    kind: str
+    catalog: object | None = None
+    per_hour: bool = False
+    """Score the top moments at one per hour of stream (labelled real chat) instead of top-K."""
+    options: DetectOptions | None = None
+
+
+@dataclass
+class Tally:
+    planted: int = 0
+    matched_planted: int = 0
+    found: int = 0
+    matched_found: int = 0
+    ious: list[float] = field(default_factory=list)
+
+    def add(self, found: list[Span], planted: list[Span]) -> None:
+        q = score_windows(found, planted)
+        self.planted += q.planted
+        self.matched_planted += q.matched_planted
+        self.found += q.found
+        self.matched_found += q.matched_found
+        if q.matched_found:
+            self.ious += [q.mean_iou] * q.matched_found
+
+    def row(self) -> str:
+        recall = self.matched_planted / self.planted if self.planted else 1.0
+        precision = self.matched_found / self.found if self.found else 0.0
+        iou = sum(self.ious) / len(self.ious) if self.ious else 0.0
+        return f"{recall:>6.3f} {precision:>9.3f} {iou:>7.3f} {self.found:>5} {self.planted:>7}"
+
+
+def _naive(case: Case, metric: str, k: int) -> list[Span]:
+    engine = Engine([PeakCountDetector(metric=metric, k=k, window_s=30)])
+    return [(m.start_ms, m.end_ms) for m in replay(case.events, case.end_ms, engine)]
+
+
+def _ours(case: Case) -> list[Moment]:
+    found = detect(case.events, case.end_ms, case.options, catalog=case.catalog).moments
+    return [m for m in found if m.kind == case.kind]
+
+
+def evaluate(title: str, cases: list[Case]) -> None:
+    rows: dict[str, Tally] = {}
+    for case in cases:
+        mine = _ours(case)
+        k = max(1, round(case.end_ms / 3_600_000)) if case.per_hour else max(1, len(case.planted))
+        top = sorted(mine, key=lambda m: -m.score)[:k]
+        found = {"ours": [(m.start_ms, m.end_ms) for m in mine],
+                 f"ours top-{'1/h' if case.per_hour else 'K'}": [(m.start_ms, m.end_ms) for m in top]}
+        if case.kind in ("product", "sales"):
+            found["naive orders top-K"] = _naive(case, "orders", k)
+        found[f"naive chat top-{'1/h' if case.per_hour else 'K'}"] = _naive(case, "comments", k)
+        for name, spans in found.items():
+            rows.setdefault(name, Tally()).add(spans, case.planted)
+    print(f"\n{title}")
+    print(f"  {'method':<24} {'recall':>6} {'precision':>9} {'meanIoU':>7} {'found':>5} {'planted':>7}")
+    for name, tally in rows.items():
+        print(f"  {name:<24} {tally.row()}")
+
+
+# -- settings ---------------------------------------------------------------------------------------
+
+def sim_cases(minutes: float, seeds: list[int], difficulty: str) -> list[Case]:
+    out = []
+    for seed in seeds:
+        folder = CACHE / f"sim-{minutes:g}m-{difficulty}-s{seed}"
+        if not (folder / "truth.json").exists():
+            simulate(SimConfig(minutes=minutes, seed=seed, difficulty=difficulty), folder, media=False)
+        truth = json.loads((folder / "truth.json").read_text())
+        planted = [(round(m["start_s"] * 1000), round(m["end_s"] * 1000)) for m in truth["moments"]]
+        out.append(Case(load_events(folder / "events.jsonl").events, int(truth["duration_s"] * 1000), planted,
+                        "product", load_catalog(folder / "catalog.json")))
+    return out
+
+
+def per_minute_cases(minutes: float, seeds: list[int]) -> list[Case]:
+    """The simulator's LIVEs as a shop's per-minute export (GMV, orders, viewers, clicks, likes, comments;
+    no product ids), read back through the per-minute adapter: sales moments at a minute's resolution."""
+    out = []
+    for case, seed in zip(sim_cases(minutes, seeds, "default"), seeds, strict=True):
+        n = case.end_ms // 60_000 + 1
+        rows = [dict.fromkeys(("gmv", "orders", "product_clicks", "likes", "comments"), 0.0) for _ in range(n)]
+        viewers = [0] * n
+        for e in case.events:
+            row = rows[e.ts_ms // 60_000]
+            if e.type == "order":
+                row["orders"] += 1
+                row["gmv"] += e.amount or 0.0
+            elif e.type == "viewers":
+                viewers[e.ts_ms // 60_000] = e.count or 0
+            elif e.type in ("product_click", "like", "comment"):
+                row[{"product_click": "product_clicks", "like": "likes", "comment": "comments"}[e.type]] += (
+                    e.count or 1)
+        path = CACHE / f"sim-{minutes:g}m-s{seed}.minutes.csv"
+        with path.open("w", encoding="utf-8") as fh:
+            fh.write("minute,gmv,orders,viewers,product_clicks,likes,comments\n")
+            for m, (row, v) in enumerate(zip(rows, viewers, strict=True)):
+                fh.write(f"{m},{row['gmv']:.2f},{row['orders']:g},{v},{row['product_clicks']:g},{row['likes']:g},"
+                         f"{row['comments']:g}\n")
+        out.append(Case(load_events(path).events, n * 60_000, case.planted, "sales",
+                        options=DetectOptions(resolution_s=60)))
+    return out
+
+
+def gen_cases(minutes: float, seeds: list[int], difficulty: float, kind: str) -> list[Case]:
+    out = []
+    for seed in seeds:
+        g = generate(GenConfig(minutes=minutes, seed=seed, difficulty=difficulty))
+        spans = g.sales if kind == "product" else g.engagement
+        out.append(Case(g.events, int(g.duration_s * 1000), [(int(a * 1000), int(b * 1000)) for a, b in spans], kind))
+    return out
+
+
+def load_real(folder: Path) -> list[Case]:
+    """Labelled chat logs: per stream ``NAME.chat.csv`` (columns ``ts`` in seconds from the stream's
+    start, ``user``, ``text``) and ``NAME.labels.json`` (a list of ``[start_s, end_s]`` highlights marked
+    by people). A converter for the public data set of Fu et al., "Video Highlight Prediction Using
+    Audience Chat Reactions" (EMNLP 2017; chat per frame and per-frame labels) writes these files; the
+    data are not in this repository (their licence and size), point ``--real`` at a local copy."""
+    cases = []
+    for chat in sorted(Path(folder).glob("*.chat.csv")):
+        labels = json.loads(chat.with_name(chat.name.replace(".chat.csv", ".labels.json")).read_text())
+        events = []
+        with chat.open(encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                events.append(Event(int(float(row["ts"]) * 1000), "comment", text=row.get("text"),
+                                    user=row.get("user") or None))
+        events.sort(key=lambda e: e.ts_ms)
+        end = (events[-1].ts_ms + 1000) if events else 1000
+        cases.append(Case(events, end, [(int(a * 1000), int(b * 1000)) for a, b in labels], "engagement",
+                          per_hour=True))
+    return cases
+
+
+def scale(hours: float, target_events: int) -> None:
+    """A long generated log through the CLI in a child process: wall time and peak RSS."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"long-{hours:g}h.jsonl"
+    if not path.exists():
+        viewers0 = 4000.0
+        g = generate(GenConfig(minutes=hours * 60, seed=7, difficulty=0.5, viewers0=viewers0, growth=2.0))
+        factor = 1.1 * target_events / max(1, len(g.events))
+        if factor > 1:  # a larger audience, same shape (events grow with viewers)
+            g = generate(GenConfig(minutes=hours * 60, seed=7, difficulty=0.5, viewers0=viewers0 * factor, growth=2.0))
+        write_jsonl(g.events, path)
+    n = sum(1 for _ in path.open(encoding="utf-8"))
+    measure = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(p.returncode)")
+    cmd = [sys.executable, "-c", measure, sys.executable, "-m", "livehighlights._cli.main", "moments", str(path),
+           "--json"]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        sys.exit(f"moments failed:\n{proc.stderr[-2000:]}")
+    peak_mb = int(proc.stderr.strip().splitlines()[-1]) / 1024
+    print(f"\nscale: {hours:g} h LIVE, {n:,} events ({path.stat().st_size / 1e6:.0f} MB JSON Lines) through "
+          f"`livehighlights moments`: {wall:.1f} s wall, peak RSS {peak_mb:.0f} MB")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="fewer seeds")
+    ap.add_argument("--real", type=Path, help="folder of labelled chat logs (see load_real)")
+    ap.add_argument("--only", nargs="*", help="settings to run (sim-default sim-hard sim-3min gen-sales "
+                    "gen-engagement gen-sweep gen-3min real scale)")
+    args = ap.parse_args()
+    seeds = [1, 2] if args.quick else [1, 2, 3]
+    gseeds = list(range(1, 4 if args.quick else 7))
+    settings: dict[str, Callable[[], None]] = {
+        "sim-default": lambda: evaluate(f"sim-default: project simulator, 60 min, seeds {seeds}, sales moments",
+                                        sim_cases(60, seeds, "default")),
+        "sim-hard": lambda: evaluate(f"sim-hard: project simulator (hard), 60 min, seeds {seeds}, sales moments",
+                                     sim_cases(60, seeds, "hard")),
+        "sim-3min": lambda: evaluate("sim-3min: project simulator, 3-minute LIVEs, seeds 1-20, sales moments",
+                                     sim_cases(3, list(range(1, 21)), "default")),
+        "sim-perminute": lambda: evaluate(f"sim-perminute: project simulator as per-minute totals, 60 min, seeds "
+                                          f"{seeds}, sales moments (kind 'sales': no product ids)",
+                                          per_minute_cases(60, seeds)),
+        "gen-sales": lambda: evaluate(f"gen-sales: independent generator, 60 min, difficulty 0.5, seeds {gseeds}, "
+                                      "sales moments", gen_cases(60, gseeds, 0.5, "product")),
+        "gen-engagement": lambda: evaluate(f"gen-engagement: independent generator, 60 min, difficulty 0.5, seeds "
+                                           f"{gseeds}, engagement moments", gen_cases(60, gseeds, 0.5, "engagement")),
+        "gen-3min": lambda: evaluate("gen-3min: independent generator, 3-minute LIVEs, seeds 1-20, sales moments",
+                                     gen_cases(3, list(range(1, 21)), 0.5, "product")),
+        "gen-sweep": lambda: [evaluate(f"gen-sweep: difficulty {d:g}, 30 min, seeds {gseeds}, {kind} moments",
+                                       gen_cases(30, gseeds, d, kind))
+                              for d in (0.0, 0.5, 1.0) for kind in ("product", "engagement")],
+        "real": lambda: (evaluate(f"real: labelled chat logs in {args.real}, engagement at one moment per hour",
+                                  load_real(args.real)) if args.real else
+                         print("\nreal: no labelled chat data given (--real DIR); none is bundled")),
+        "scale": lambda: scale(10, 1_000_000),
+    }
+    for name in args.only or list(settings):
+        if name not in settings:
+            sys.exit(f"unknown setting {name!r} (known: {', '.join(settings)})")
+        t0 = time.perf_counter()
+        settings[name]()
+        print(f"  ({time.perf_counter() - t0:.0f} s)")
+
+
+if __name__ == "__main__":
+    tempfile.tempdir = None
+    main()

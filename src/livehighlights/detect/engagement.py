@@ -1,0 +1,269 @@
+"""Engagement moments from the audience alone: chat, reactions, likes, gifts, against the stream's own baseline.
+
+A fun interaction or a surprise shows in the room before (or without) any sale: many people write at
+once, and they react ("LOL", "jajaja", "草", "omg", "clip it", "!!!", 😂). This detector follows the
+per-second series the timeline builder weighs (:mod:`livehighlights.signals.chat`: one message per
+viewer per ten seconds, no commands, copy-pastes or floods, greetings apart), normalised by the
+concurrent viewers so a growing audience is not a moment by itself, and opens a burst when the last
+:data:`BURST_WINDOW_S` seconds stand out against the trailing :attr:`baseline_span_s`.
+
+Chat reacts after what caused it: the moment is placed :data:`REACTION_LAG_S` before the burst's onset.
+The first :data:`WARMUP_S` seconds (the greeting burst as viewers arrive) open no moment. Each moment
+carries its breakdown (burst, reactions, likes, gifts) and evidence (counts, baselines, the share of
+messages that counted), and the product pinned at the cause, if any.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..models import Moment
+from ..signals.timeline import Second
+from .base import Detector, register
+from .baseline import log_lift, window_stats
+
+if TYPE_CHECKING:
+    from .options import DetectOptions
+
+__all__ = ["BURST_WINDOW_S", "EngagementDetector", "REACTION_LAG_S", "WARMUP_S"]
+
+BURST_WINDOW_S = 10
+"""Length of the window a burst is measured over."""
+REACTION_LAG_S = 6
+"""Chat reacts this long after what caused it (typing time): the moment starts this much earlier."""
+LEAD_S = 5
+"""... and a little more, so a clip shows the cause building up."""
+WARMUP_S = 90
+"""No engagement moment opens in the first seconds: viewers arrive and greet, the baseline is empty."""
+MAX_BURST_S = 45
+TAIL_S = 10
+"""A moment ends this long after its (lag-corrected) peak at the latest: the reaction's tail is chat."""
+MIN_MOMENT_S = 10
+STATS_EVERY_S = 10
+_BURST_METRICS = ("chat", "reactions", "likes", "gifts")
+_SERIES = ("chat", "reactions", "comments", "likes", "gifts", "viewers")
+
+
+class _Columns:
+    """Per-second float columns in one growable numpy array (amortised O(1) append), with running totals."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        self.index = {m: i for i, m in enumerate(names)}
+        self._data = np.zeros((1024, len(names)))
+        self._cum = np.zeros((1025, len(names)))
+        self.n = 0
+
+    def append(self, row: list[float]) -> None:
+        if self.n == len(self._data):
+            self._data = np.concatenate([self._data, np.zeros_like(self._data)])
+            self._cum = np.concatenate([self._cum, np.zeros((len(self._data) - len(self._cum) + 1,
+                                                             self._data.shape[1]))])
+        self._data[self.n] = row
+        self._cum[self.n + 1] = self._cum[self.n] + self._data[self.n]
+        self.n += 1
+
+    def col(self, name: str) -> np.ndarray:
+        return self._data[:self.n, self.index[name]]
+
+    def total(self, name: str, lo: int, hi: int) -> float:
+        lo, hi = max(0, lo), min(self.n, hi)
+        i = self.index[name]
+        return float(self._cum[hi, i] - self._cum[lo, i]) if hi > lo else 0.0
+
+
+@dataclass
+class _Burst:
+    onset: int
+    end: int
+
+
+@register
+class EngagementDetector(Detector):
+    """Finds bursts of people reacting (chat, likes, gifts) and places each on its cause."""
+
+    name = "engagement"
+
+    def __init__(self, baseline_span_s: int = 600, open_z: float = 3.0, close_z: float = 1.5,
+                 quiet_s: int = 8, min_score: float = 1.5, z_cap: float = 8.0, enabled: bool = True) -> None:
+        self.enabled = enabled
+        """False when the score weights give engagement nothing (audience bursts are then not moments), or
+        for coarse data (per-minute totals: no burst of seconds to see; the shopping detector judges each
+        minute's engagement)."""
+        self.baseline_span_s = baseline_span_s
+        self.open_z = open_z
+        self.close_z = close_z
+        self.quiet_s = quiet_s
+        self.min_score = min_score
+        self.z_cap = z_cap
+        self._cols = _Columns(_SERIES)
+        self._norm = _Columns(_SERIES[:5])
+        self._stats: dict[str, tuple[float, float, float]] = {}
+        self._stats_at = -1
+        self._pinned: list[str | None] = []
+        self._clicks: dict[int, dict[str, float]] = {}
+        self._burst: _Burst | None = None
+        self._hot = 0
+        self._quiet = 0
+        self._last_viewers = 0.0
+
+    @classmethod
+    def from_options(cls, options: DetectOptions | None = None) -> EngagementDetector:
+        if options is None:
+            return cls()
+        return cls(baseline_span_s=options.baseline_span_s, z_cap=options.z_cap,
+                   enabled=options.normalised_weights().get("engagement", 0.0) > 0 and options.resolution_s == 1)
+
+    @property
+    def delay_s(self) -> int:
+        return MAX_BURST_S + self.quiet_s + BURST_WINDOW_S
+
+    # -- the online loop -------------------------------------------------------------------------
+
+    def process_second(self, sec: Second) -> list[Moment]:
+        v = sec.values
+        viewers = v.get("viewers", 0.0)
+        self._last_viewers = viewers if viewers > 0 else self._last_viewers
+        scale = 1.0 / self._last_viewers if self._last_viewers > 0 else 1.0
+        self._cols.append([v.get(m, 0.0) for m in _SERIES])
+        self._norm.append([v.get(m, 0.0) * scale for m in _SERIES[:5]])
+        self._pinned.append(sec.pinned)
+        clicks = {p: r.get("product_clicks", 0.0) + r.get("add_to_carts", 0.0) for p, r in sec.by_product.items()}
+        if any(clicks.values()):
+            self._clicks[sec.t] = clicks
+        return self._step(sec.t)
+
+    def post_process(self, end_s: int) -> list[Moment]:
+        if self._burst is None:
+            return []
+        burst, self._burst = self._burst, None
+        burst.end = min(burst.end, len(self._pinned))
+        return self._emit(burst)
+
+    def _step(self, t: int) -> list[Moment]:
+        z = self.burst_z(t)
+        burst = self._burst
+        if burst is None:
+            self._hot = self._hot + 1 if z >= self.open_z and t + 1 >= WARMUP_S + BURST_WINDOW_S else 0
+            if self._hot >= 3:
+                self._burst = _Burst(onset=self._onset(t), end=t + 1)
+                self._quiet = 0
+            return []
+        burst.end = t + 1
+        self._quiet = self._quiet + 1 if z < self.close_z else 0
+        if self._quiet >= self.quiet_s or burst.end - burst.onset >= MAX_BURST_S:
+            self._burst, self._hot = None, 0
+            burst.end -= self._quiet
+            return self._emit(burst)
+        return []
+
+    # -- measuring -------------------------------------------------------------------------------
+
+    def _window_z(self, metric: str, lo: int, hi: int) -> float:
+        """z of ``metric`` over ``[lo, hi)`` against the trailing baseline, normalised by viewers."""
+        hist_lo = max(0, lo - self.baseline_span_s)
+        if lo - hist_lo < 2 * (hi - lo):
+            return 0.0
+        viewers = self._cols.col("viewers")[hist_lo:hi]
+        known = viewers[viewers > 0]
+        ref = float(np.median(known)) if len(known) else 1.0
+        med, spread = window_stats(self._norm.col(metric)[hist_lo:lo] * ref, hi - lo)
+        return (self._norm.total(metric, lo, hi) * ref - med) / spread
+
+    def _burst_z(self, metric: str, lo: int, hi: int) -> float:
+        """:meth:`_window_z` with the baseline refreshed every :data:`STATS_EVERY_S` seconds (it moves slowly)."""
+        if lo - max(0, lo - self.baseline_span_s) < 2 * (hi - lo):
+            return 0.0
+        if hi - self._stats_at >= STATS_EVERY_S:
+            self._stats_at = hi
+            hist_lo = max(0, lo - self.baseline_span_s)
+            viewers = self._cols.col("viewers")[hist_lo:hi]
+            known = viewers[viewers > 0]
+            ref = float(np.median(known)) if len(known) else 1.0
+            self._stats = {m: (ref, *window_stats(self._norm.col(m)[hist_lo:lo] * ref, hi - lo))
+                           for m in _BURST_METRICS}
+        ref, med, spread = self._stats[metric]
+        return (self._norm.total(metric, lo, hi) * ref - med) / spread
+
+    def burst_z(self, t: int) -> float:
+        """How much the audience stands out over the last :data:`BURST_WINDOW_S` seconds (largest z of
+        counted chat, reactions, likes and gift value; likes and gifts at 0.7, being one tap)."""
+        lo, hi = t + 1 - BURST_WINDOW_S, t + 1
+        if lo < 0:
+            return 0.0
+        return max(self._burst_z("chat", lo, hi), self._burst_z("reactions", lo, hi),
+                   0.7 * self._burst_z("likes", lo, hi), 0.7 * self._burst_z("gifts", lo, hi))
+
+    def _onset(self, t: int) -> int:
+        """Where the burst began rising: back from ``t`` while the 5-second chat rate keeps falling."""
+        rate = self._cols.col("chat") + self._cols.col("reactions")
+        s = t - BURST_WINDOW_S + 1
+        floor = max(0, t - 2 * BURST_WINDOW_S)
+        while s > floor and 0 < rate[max(0, s - 5):s].sum() < rate[s:s + 5].sum():
+            s -= 1
+        return max(0, s)
+
+    # -- scoring ---------------------------------------------------------------------------------
+
+    def _emit(self, burst: _Burst) -> list[Moment]:
+        if not self.enabled:
+            return []
+        moment = self.score(burst)
+        return [moment] if moment.score >= self.min_score else []
+
+    def score(self, burst: _Burst) -> Moment:
+        a, b = burst.onset, max(burst.end, burst.onset + 5)
+        cols = {m: self._cols.col(m) for m in _SERIES}
+        z = {m: self._window_z(m, a, b) for m in ("chat", "reactions", "likes", "gifts")}
+        hist_lo = max(0, a - self.baseline_span_s)
+        total = {m: float(cols[m][a:b].sum()) for m in ("chat", "reactions", "comments", "likes", "gifts")}
+        base_chat = float(cols["chat"][hist_lo:a].sum())
+        base_react = float(cols["reactions"][hist_lo:a].sum())
+        share = total["reactions"] / total["chat"] if total["chat"] else 0.0
+        base_share = (base_react + 1.0) / (base_chat + 4.0)
+        react_lift = log_lift(share, base_share, floor=0.05) if total["reactions"] >= 3 else 0.0
+        counted = total["chat"] / total["comments"] if total["comments"] else 1.0
+        cap = self.z_cap
+        comps = {"burst": min(cap, max(0.0, z["chat"])),
+                 "reactions": min(cap, max(0.0, z["reactions"]) + 2.0 * max(0.0, react_lift)),
+                 "likes": min(cap, max(0.0, z["likes"])), "gifts": min(cap, max(0.0, z["gifts"]))}
+        weights = {"burst": 0.4, "reactions": 0.35, "likes": 0.15, "gifts": 0.1}
+        # a burst most of whose messages did not count (repeats, copies, commands) is worth less
+        damp = min(1.0, 0.25 + counted)
+        breakdown = {k: weights[k] * v * damp for k, v in comps.items()}
+        cause = max(0, a - REACTION_LAG_S - LEAD_S)
+        peak = self._peak(a, b) - REACTION_LAG_S
+        end = max(cause + MIN_MOMENT_S, min(b - REACTION_LAG_S, peak + TAIL_S))
+        evidence: dict[str, Any] = {
+            "segment": "audience burst", "burst_s": [a, b], "reaction_lag_s": REACTION_LAG_S,
+            "chat": {"value": total["chat"], "z": round(z["chat"], 2), "comments": total["comments"],
+                     "counted_share": round(counted, 2)},
+            "reactions": {"value": total["reactions"], "z": round(z["reactions"], 2), "share": round(share, 2),
+                          "baseline_share": round(base_share, 2)},
+            "likes": {"value": total["likes"], "z": round(z["likes"], 2)},
+            "gifts": {"value": total["gifts"], "z": round(z["gifts"], 2)},
+        }
+        return Moment(start_ms=cause * 1000, end_ms=end * 1000, peak_ms=min(end, max(cause, peak)) * 1000,
+                      score=float(sum(breakdown.values())), detector=self.name,
+                      product_id=self._product(cause, end), kind="engagement", breakdown=breakdown,
+                      evidence=evidence, confirmed_at_ms=len(self._pinned) * 1000)
+
+    def _peak(self, a: int, b: int) -> int:
+        series = self._cols.col("chat")[a:b] + self._cols.col("reactions")[a:b]
+        if not len(series) or series.sum() <= 0:
+            return (a + b) // 2
+        return a + int(np.argmax(np.convolve(series, np.ones(3) / 3, mode="same")))
+
+    def _product(self, a: int, b: int) -> str | None:
+        """The product pinned for most of ``[a, b)``, else the most clicked and carted in it."""
+        pins = Counter(p for p in self._pinned[a:b] if p is not None)
+        if pins:
+            return pins.most_common(1)[0][0]
+        clicks: Counter[str] = Counter()
+        for t in range(a, b):
+            clicks.update(self._clicks.get(t, {}))
+        return clicks.most_common(1)[0][0] if clicks else None
+

@@ -1,0 +1,139 @@
+"""What a chat message is worth as a sign of excitement: one person reacting, not one bot shouting.
+
+Raw message counts are easy to inflate: a bot floods, a viewer pastes the same text ten times, a
+giveaway makes everyone type ``!enter``, a raid arrives saying hello. :class:`ChatFilter` looks at
+each comment once, in time order, and says how it counts:
+
+- ``chat``: 1 for a message that counts (its author's first within :data:`USER_COOLDOWN_S`, not a
+  command or a giveaway entry, not a copy of a long text others just sent, not a greeting), else 0.
+  Over a window this is about the number of distinct people talking.
+- ``reactions``: 1 for a counted message that reacts (laughter in several languages and scripts,
+  emoji, "omg", "wow", "clip it", "!!!", common Twitch emotes): the same reaction from many people
+  is the best chat sign of a highlight.
+- ``chat_spam``: 1 for a message that does not count (a repeat, a command, a copy-paste, a flood).
+- ``greetings``: 1 for a greeting ("hi", "hello", "welcome", ...): not excitement.
+
+Memory is bounded: only authors and texts seen in the last minute are kept.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+__all__ = ["COPY_MIN_CHARS", "ChatFilter", "ChatWeight", "USER_COOLDOWN_S", "is_greeting", "is_reaction", "normalise"]
+
+USER_COOLDOWN_S = 10.0
+"""A viewer's messages within this long after their last counted one do not count again."""
+COPY_WINDOW_S = 60.0
+"""A long text already sent by someone else within this long is a copy-paste."""
+COPY_MIN_CHARS = 20
+"""Texts at least this long (normalised) can be copy-pastes; short ones are reactions or chants."""
+CHANT_USERS = 4
+"""A short text that is not a reaction, sent by this many people within :data:`COPY_WINDOW_S`, is a
+chant or an entry flood (a giveaway keyword): it stops counting."""
+
+_LAUGH = (r"l+o+l+|lmf?a+o+|rofl|ha(ha)+h?|he(he)+|hi(hi)+|ja(ja)+|je(je)+|k{4,}|w{3,}|5{3,}|x+d+|mdr+|"
+          r"wk(wk)+|kek(w)?|lul|omegalul|pepelaugh|lulw|icant|dead|💀")
+_HYPE = (r"omg|oh my (god|gosh)|wow+|wo+ah|wtf|no way|insane|holy|crazy|clip (it|that|this)|clipped|"
+         r"pog(gers|champ|u)?|monkas|ez|gg|let'?s go+|no+o+|ayy+|sheesh|"
+         r"dios mio|nossa|caramba|incroyable|waa+h|anjir|gila")
+_WORDS = re.compile(rf"(?<![a-z])({_LAUGH}|{_HYPE})(?![a-z])", re.IGNORECASE)
+_CJK_LAUGH = re.compile(r"[哈呵嘻]{2,}|笑|草|ㅋ{2,}|ㅎ{2,}|w{3,}|ｗ{2,}|555+")
+_BANG = re.compile(r"[!?！？]{3,}")
+_EMOJI = re.compile("[\U0001F602\U0001F923\U0001F62D\U0001F631\U0001F632\U0001F62E\U0001F92F\U0001F525"
+                    "\U0001F44F\U0001F60D\U0001F929\U0001F633\U0001F480\U0001F606\U0001F605\U0001F4AF\U0001F640]")
+"""Reaction emoji: laughing, crying-laughing, screaming, astonished, mind blown, fire, clapping, heart
+eyes, star-struck, flushed, skull, 100."""
+_COMMAND = re.compile(r"^\s*[!/][a-z0-9_]+", re.IGNORECASE)
+_GREETING = re.compile(
+    r"^\W*(hi+|hello+|hey+|hiya|yo|sup|hola|ola|olá|oi|bonjour|salut|ciao|hallo|halo|hai|konnichiwa|"
+    r"こんにちは|안녕\w*|你好|good (morning|evening|afternoon|night)|welcome( back)?|heyguys|"
+    r"peepohey|hi everyone|hello everyone|hi all)\b", re.IGNORECASE)
+_ENTRY = re.compile(r"giveaway|pick me|choose me|me me|^me+\W*$|^(i'?m )?in\W*$|sorteo|sorteio|gewinnspiel|"
+                    r"concours|undian|\bentered\b|#ad\b", re.IGNORECASE)
+"""Giveaway entries ('me!', 'pick me', 'giveaway 🙏', 'sorteo'): typed because of a prize, not excitement."""
+_MAX_AUTHORS = 64
+"""Authors remembered per text (enough to tell a copy or a chant)."""
+_PRUNE_MIN = 4096
+_SQUEEZE = re.compile(r"(.)\1{2,}")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Lowercase, runs of a character cut to two, spaces collapsed (so 'LOOOOL' == 'lool')."""
+    return _SPACE.sub(" ", _SQUEEZE.sub(r"\1\1", text.lower())).strip()
+
+
+def is_reaction(text: str) -> bool:
+    """Whether a message reacts: laughter, shock, hype, emoji, '!!!', 'clip it'."""
+    return bool(_WORDS.search(text) or _CJK_LAUGH.search(text) or _BANG.search(text) or _EMOJI.search(text))
+
+
+def is_greeting(text: str) -> bool:
+    """Whether a message is a greeting ('hi', 'hello from Ohio', 'welcome back', ...)."""
+    return bool(_GREETING.search(text))
+
+
+@lru_cache(maxsize=8192)
+def _classify(text: str) -> tuple[str, bool, bool, bool]:
+    """``(normalised, command, greeting, reaction)`` of a text (chat repeats itself: cached)."""
+    norm = normalise(text)
+    return norm, bool(_COMMAND.match(norm) or _ENTRY.search(norm)), is_greeting(norm), is_reaction(text)
+
+
+@dataclass(frozen=True, slots=True)
+class ChatWeight:
+    """How one comment counts (see the module docstring)."""
+
+    chat: float
+    reactions: float
+    chat_spam: float
+    greetings: float
+
+
+class ChatFilter:
+    """Weighs comments one by one, in time order, with memory of the last minute only."""
+
+    def __init__(self) -> None:
+        self._last_counted: dict[str, float] = {}
+        self._texts: dict[str, tuple[float, set[str]]] = {}
+        self._prune_at = _PRUNE_MIN
+
+    def weigh(self, ts_s: float, text: str | None, user: str | None) -> ChatWeight:
+        """How the comment ``text`` by ``user`` at ``ts_s`` (seconds) counts."""
+        self._prune(ts_s)
+        norm, command, greeting, reaction = _classify(text or "")
+        if command:
+            return ChatWeight(0.0, 0.0, 1.0, 0.0)
+        if user is not None:
+            last = self._last_counted.get(user)
+            if last is not None and ts_s - last < USER_COOLDOWN_S:
+                return ChatWeight(0.0, 0.0, 1.0, 0.0)
+        if norm:
+            seen = self._texts.get(norm)
+            who = user or f"anon{ts_s}"
+            if seen is None or ts_s - seen[0] > COPY_WINDOW_S:
+                seen = (ts_s, set())
+            if len(seen[1]) < _MAX_AUTHORS:
+                seen[1].add(who)
+            self._texts[norm] = (ts_s, seen[1])
+            others = len(seen[1]) - (1 if who in seen[1] else 0)
+            if others >= 1 and len(norm) >= COPY_MIN_CHARS:
+                return ChatWeight(0.0, 0.0, 1.0, 0.0)  # a copy-paste of a long text
+            if others + 1 >= CHANT_USERS and not reaction and not greeting:
+                return ChatWeight(0.0, 0.0, 1.0, 0.0)  # an entry flood ('me!', 'giveaway') or a chant
+        if user is not None:
+            self._last_counted[user] = ts_s
+        if greeting:
+            return ChatWeight(0.0, 0.0, 0.0, 1.0)
+        return ChatWeight(1.0, 1.0 if reaction else 0.0, 0.0, 0.0)
+
+    def _prune(self, now: float) -> None:
+        """Forget authors and texts older than the windows, once the tables have doubled (amortised O(1))."""
+        if len(self._last_counted) + len(self._texts) < self._prune_at:
+            return
+        self._last_counted = {u: t for u, t in self._last_counted.items() if now - t < USER_COOLDOWN_S}
+        self._texts = {k: v for k, v in self._texts.items() if now - v[0] <= COPY_WINDOW_S}
+        self._prune_at = max(_PRUNE_MIN, 2 * (len(self._last_counted) + len(self._texts)))
