@@ -21,6 +21,11 @@ fi
 if [ -n "$extras" ] && ! command -v redis-server >/dev/null 2>&1; then
   need_apt+=(redis-server)
 fi
+# Seller Center's browser tests drive Debian's Chromium through its ChromeDriver-free CDP (Playwright's Python
+# client, pointed at /usr/bin/chromium): nothing is downloaded at test time.
+if [ -n "$extras" ] && ! command -v chromium >/dev/null 2>&1; then
+  need_apt+=(chromium fonts-dejavu-core)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "install.sh: please install ${need_apt[*]} with your system's package manager" >&2

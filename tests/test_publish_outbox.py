@@ -57,7 +57,7 @@ def test_migrations_create_exactly_the_models_with_publishing(store) -> None:
     with store.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
         assert compare_metadata(ctx, Base.metadata) == []
-        assert ctx.get_current_heads() == ("0003",)
+        assert ctx.get_current_heads() == ("0004",)
     assert {"posts", "post_caps", "publish_consents", "publish_accounts", "rate_buckets",
             "inbound_events"} <= set(Base.metadata.tables)
 

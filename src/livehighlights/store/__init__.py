@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import exc as sa_exc
 
+from . import schema_app  # noqa: F401 - registers the app's tables (migration 0004) on the metadata
 from .engine import StoreError, default_url, make_engine, migrate, translate
 from .ids import event_key, highlight_id, live_id_for, moment_id, plan_id, remix_id, seller_id_for
 from .media import MediaRoot

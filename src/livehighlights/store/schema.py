@@ -94,6 +94,16 @@ class LiveRow(Base):
     n_events: Mapped[int] = mapped_column(BigInteger, default=0)
     summary: Mapped[dict[str, Any] | None]
     """What the LIVE amounted to (viewer-seconds, orders, baseline orders...): the seller's priors for the next."""
+    room_url: Mapped[str | None] = mapped_column(Text)
+    """The LIVE room's link, carried by captions of posts made while the LIVE is on."""
+    follow: Mapped[dict[str, Any] | None]
+    """How the live follower reads this LIVE (video and event sources, options): what ``live --resume`` needs."""
+    lease_owner: Mapped[str | None] = mapped_column(Text)
+    """The worker following this LIVE now (one at a time); another takes over once ``lease_until`` passes."""
+    lease_until: Mapped[datetime | None]
+    watermark_ms: Mapped[int | None] = mapped_column(BigInteger)
+    """How far (ms from the LIVE's start) the follower's engine has closed its seconds."""
+    ended_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

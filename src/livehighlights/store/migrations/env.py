@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from alembic import context
 
+import livehighlights.publish.schema  # noqa: F401 - publishing tables (0002) share the metadata
+import livehighlights.store.schema_app  # noqa: F401 - accounts, settings, tasks (0004)
 from livehighlights.store.schema import Base
 
 connection = context.config.attributes.get("connection")
