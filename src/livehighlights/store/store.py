@@ -176,6 +176,19 @@ class Store:
     def _write(self) -> Session:
         return Session(self._writer, expire_on_commit=False)
 
+    def session(self, *, write: bool = False) -> Session:
+        """A SQLAlchemy 2 ORM session on the store's database, for modules that keep their own tables here.
+
+        ``write=True`` for a session that writes: on SQLite it takes the write lock when its transaction begins, so
+        concurrent writers wait their turn (busy timeout) instead of failing on a lock upgrade. Scope every query
+        by seller; translate ``SQLAlchemyError`` with :meth:`fail`.
+        """
+        return self._write() if write else self._read()
+
+    def fail(self, err: BaseException) -> StoreError:
+        """The one-line :class:`StoreError` for a database error (naming the database, never its password)."""
+        return translate(err, self.url)
+
     def _fail(self, err: BaseException) -> StoreError:
         return translate(err, self.url)
 
