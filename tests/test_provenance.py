@@ -12,6 +12,7 @@ import pytest
 from conftest import media_ffmpeg, run_cli
 
 from livehighlights.check.evidence import Provenance
+from livehighlights.check.fingerprint import Fingerprint, compare, fingerprint
 from livehighlights.check.provenance import verify
 from livehighlights.check.sidecar import provenance_path, read_sidecars, write_provenance
 from livehighlights.render import cut_clip
@@ -40,12 +41,16 @@ def _rules(clip: Path) -> dict[str, dict]:
     return {r["id"]: r for r in json.loads(res.stdout)["rules"]}
 
 
-def test_sidecar_carries_fingerprints_of_clip_and_window(genuine: Path) -> None:
+def test_sidecar_carries_the_clips_fingerprint_and_it_matches_the_window(genuine: Path) -> None:
     data = json.loads(provenance_path(genuine).read_text())["provenance"]
-    for key in ("clip_fingerprint", "live_fingerprint"):
-        fp = data[key]
-        assert len(fp["offsets_ms"]) == len(fp["picture"]) == len(fp["sound"]) >= 3
-        assert all(p is not None for p in fp["picture"]) and all(s is not None for s in fp["sound"])
+    fp = data["clip_fingerprint"]
+    assert len(fp["offsets_ms"]) == len(fp["picture"]) == len(fp["sound"]) >= 3
+    assert all(p is not None for p in fp["picture"]) and all(s is not None for s in fp["sound"])
+    prov = read_sidecars(genuine)[0]
+    assert prov is not None
+    window = fingerprint(Path(prov.live_recording), prov.start_ms, fp["offsets_ms"])
+    m = compare(Fingerprint.from_json(fp), window)  # type: ignore[arg-type]
+    assert m.picture_same and m.sound_same, m.to_json()
 
 
 def test_the_genuine_clip_passes(genuine: Path) -> None:

@@ -24,17 +24,20 @@ def remix_path(clip: Path) -> Path:
 
 
 def write_provenance(clip: Path, prov: Provenance, *, product_id: str | None, catalog: str | None) -> Path:
-    """Write ``CLIP.mp4.json``: the provenance, with content fingerprints of the clip and of the LIVE window it
-    claims (so ``check`` can verify it; a clip or recording that cannot be read leaves them out)."""
+    """Write ``CLIP.mp4.json``: the provenance, with the content fingerprint of the clip as it was cut (so ``check``
+    can verify it later, against the LIVE's window while the recording is there, else against this fingerprint; a
+    clip that cannot be read leaves it out).
+
+    The LIVE window's own fingerprint is not taken at cut time: the cut is a faithful copy of the window, nothing
+    reads it, and taking it cost a second of decoding per clip (seeking a long recording ten times)."""
     path = provenance_path(clip)
     if prov.clip_fingerprint is None:
-        from .provenance import fingerprints_for
+        from .fingerprint import fingerprint, points
 
         try:
             from ..media import probe
 
-            mine, live = fingerprints_for(clip, Path(prov.live_recording), prov.start_ms, probe(clip).duration_ms)
-            prov.clip_fingerprint, prov.live_fingerprint = mine.to_json(), live.to_json()
+            prov.clip_fingerprint = fingerprint(clip, 0, points(probe(clip).duration_ms)).to_json()
         except Exception:  # noqa: BLE001 - fingerprints are extra evidence; the sidecar is written without them
             pass
     path.write_text(json.dumps({"provenance": prov.__dict__, "product_id": product_id, "catalog": catalog},

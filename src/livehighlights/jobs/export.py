@@ -58,7 +58,10 @@ def finish_live(ctx: LiveContext, store: Store, ranked: list[Candidate], highlig
         stem = f"{hl.rank:02d}_{_slug(w.product_id)}_{w.start_ms // 1000:05d}s"
         clip_rel, thumb_rel, cut = rec.clip, rec.thumbnail, rec.cut
         if ctx.options.render:
-            if not _reusable(rec, w, job_key, store):
+            known = None  # the clip's fingerprint, taken once when it was cut (not again on every export)
+            if _reusable(rec, w, job_key, store):
+                known = _fingerprint_of(media.path(rec.clip)) if rec.clip else None
+            else:
                 tmp = media.tmp() / f"{stem}.mp4"
                 done = cut_candidate(ctx, cand, tmp, keyframes if keyframes is not None else
                                      (keyframes := ctx.source.keyframes_ms()))
@@ -66,11 +69,13 @@ def finish_live(ctx: LiveContext, store: Store, ranked: list[Candidate], highlig
                 thumb_rel = media.put(done.thumbnail, kind="thumbnails") if done.thumbnail else None
                 cut = {"method": done.method, "reencoded_s": done.reencoded_s, "copied_s": done.copied_s,
                        "seconds": done.seconds}
+                known = _fingerprint_of(done.clip)
                 for p in (done.clip, done.thumbnail, done.clip.with_name(done.clip.name + ".json")):
                     if p is not None:
                         p.unlink(missing_ok=True)
             prov = Provenance(str(ctx.recording.resolve()), w.start_ms, w.end_ms,
-                              product_in_live=(w.product_id in ctx.in_live) if w.product_id else None)
+                              product_in_live=(w.product_id in ctx.in_live) if w.product_id else None,
+                              clip_fingerprint=known)
             catalog = str(ctx.catalog_path.resolve()) if ctx.catalog_path else None
             clip = _export(media.path(clip_rel), staging / "clips" / f"{stem}.mp4")
             write_provenance(clip, prov, product_id=w.product_id, catalog=catalog)
@@ -98,6 +103,17 @@ def _reusable(rec: HighlightRecord, w: ClipWindow, job_key: str, store: Store) -
     if (rec.start_ms, rec.end_ms) != (w.start_ms, w.end_ms):
         return False
     return store.media.path(rec.clip).exists() and (rec.thumbnail is None or store.media.path(rec.thumbnail).exists())
+
+
+def _fingerprint_of(clip: Path) -> dict[str, Any] | None:
+    """The clip fingerprint its sidecar holds (``None`` when there is none to reuse)."""
+    from ..check.sidecar import read_sidecars
+
+    try:
+        prov = read_sidecars(clip)[0]
+    except Exception:  # noqa: BLE001 - an unreadable sidecar: the fingerprint is taken again
+        return None
+    return prov.clip_fingerprint if prov is not None else None
 
 
 def _export(src: Path, dst: Path) -> Path:
