@@ -3,6 +3,7 @@
 - :class:`~.deps.SignInNeeded` → 303 to ``/signin?next=<path>``;
 - :class:`~livehighlights.errors.InputError` (bad input, a refused post) → 422 ``{"detail": ...}``;
 - :class:`~livehighlights.store.StoreError` (the database cannot answer now) → 503 with ``Retry-After``;
+- a database error not translated on the way (``SQLAlchemyError``) → 503 with ``Retry-After``, one line;
 - any other :class:`~livehighlights.errors.LiveHighlightsError` → 500 with its one-line message.
 
 :func:`not_found` is the one 404 of a seller's records: an unknown id and another seller's id answer the same.
@@ -14,6 +15,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import InputError, LiveHighlightsError
 from ..store import StoreError
@@ -53,6 +55,13 @@ async def _store(request: Request, exc: Exception) -> Response:
                         headers={"Retry-After": str(RETRY_AFTER_S)})
 
 
+async def _database(request: Request, exc: Exception) -> Response:
+    store = getattr(request.app.state, "store", None)
+    msg = str(store.fail(exc)) if store is not None else "the database cannot answer now"
+    return JSONResponse({"detail": f"the store cannot answer now: {msg}"}, status_code=503,
+                        headers={"Retry-After": str(RETRY_AFTER_S)})
+
+
 async def _other(request: Request, exc: Exception) -> Response:
     return JSONResponse({"detail": str(exc)}, status_code=500)
 
@@ -63,3 +72,4 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(InputError, _input)
     app.add_exception_handler(StoreError, _store)
     app.add_exception_handler(LiveHighlightsError, _other)
+    app.add_exception_handler(SQLAlchemyError, _database)

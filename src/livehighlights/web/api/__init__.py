@@ -9,6 +9,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from . import events, feed, highlights, lives, plans, posts, settings, tokens
+
 __all__ = ["routers"]
 
-routers: list[APIRouter] = []
+routers: list[APIRouter] = [
+    lives.router,
+    highlights.router,
+    posts.router,
+    plans.router,
+    settings.router,
+    events.router,
+    tokens.router,
+    feed.router,
+]

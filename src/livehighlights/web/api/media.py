@@ -4,6 +4,9 @@ the public feed to anyone.
 - ``GET /media/clip/{highlight_id}``, ``GET /media/thumbnail/{highlight_id}``, ``GET /media/remix/{remix_id}``:
   the signed-in seller's (or API token's) own files; anyone else gets the same 404 as for an unknown id.
 - ``GET /feed/media/{post_id}/clip`` and ``.../thumbnail``: a post published to the local feed, no sign-in.
+- ``GET /media/{path}`` (a media-root path like ``clip/3f/3fa9….mp4``, as the records hold it): served when one of
+  the asker's records names it (a highlight's clip or thumbnail, a remix, a finished task's result), or to anyone
+  when it is the clip or thumbnail of a post on the public feed; else the same 404.
 
 Files are found through the store's records and resolved inside the media root (never a path from the request);
 answers support HTTP range requests (seeking in a player).
@@ -16,15 +19,16 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from starlette.concurrency import run_in_threadpool
 
 from ...store import Store, StoreError
 from ...store.schema import HighlightRow, LiveRow, RemixRow
-from ..deps import Principal, api_principal, get_store
+from ...store.schema_app import TaskRow
+from ..deps import Principal, api_principal, get_store, resolve_principal
 from ..errors import not_found
 
-__all__ = ["clip_url", "feed_media_path", "remix_path", "router", "thumbnail_url"]
+__all__ = ["clip_url", "feed_media_path", "may_see", "remix_path", "router", "thumbnail_url"]
 
 router = APIRouter(tags=["media"])
 _TYPES = {".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime",
@@ -106,3 +110,52 @@ async def feed_media(post_id: str, what: Literal["clip", "thumbnail"], request: 
     resp = _file(store, rel, "post", post_id)
     resp.headers["Cache-Control"] = "public, max-age=300"
     return resp
+
+
+def _mentions(doc: object, rel: str) -> bool:
+    if isinstance(doc, str):
+        return doc == rel
+    if isinstance(doc, dict):
+        return any(_mentions(v, rel) for v in doc.values())
+    if isinstance(doc, list):
+        return any(_mentions(v, rel) for v in doc)
+    return False
+
+
+def may_see(store: Store, seller_id: str | None, rel: str) -> bool:
+    """Whether the media-root path ``rel`` may be served to the seller (``None``: to anyone)."""
+    from ...publish.schema import PostRow
+
+    with store.session() as s:
+        if seller_id is not None:
+            owned = (select(HighlightRow.id).join(LiveRow, LiveRow.id == HighlightRow.live_id)
+                     .where(LiveRow.seller_id == seller_id,
+                            or_(HighlightRow.clip == rel, HighlightRow.thumbnail == rel)))
+            remix = (select(RemixRow.id).join(HighlightRow, HighlightRow.id == RemixRow.highlight_id)
+                     .join(LiveRow, LiveRow.id == HighlightRow.live_id)
+                     .where(LiveRow.seller_id == seller_id, RemixRow.path == rel))
+            if s.scalar(select(or_(exists(owned), exists(remix)))):
+                return True
+            done = s.scalars(select(TaskRow.result).where(TaskRow.seller_id == seller_id, TaskRow.state == "done")
+                             .order_by(TaskRow.updated_at.desc()).limit(500))
+            if any(_mentions(r, rel) for r in done):
+                return True
+        public = select(PostRow.id).where(PostRow.destination == "local", PostRow.state == "published")
+        if s.scalar(select(exists(public.where(PostRow.media == rel)))):
+            return True
+        thumbs = (select(HighlightRow.id).where(HighlightRow.thumbnail == rel)
+                  .where(exists(public.where(PostRow.highlight_id == HighlightRow.id))))
+        return bool(s.scalar(select(exists(thumbs))))
+
+
+@router.get("/media/{rel:path}", response_class=FileResponse,
+            summary="A file of the media root by its path, to its owner (or to anyone when on the public feed)")
+async def by_path(rel: str, request: Request) -> FileResponse:
+    store = get_store(request)
+    parts = rel.split("/")
+    if len(rel) > 300 or "\\" in rel or any(x in ("", ".", "..") for x in parts) or parts[0].startswith(".tmp"):
+        raise not_found("file", rel)
+    p = await resolve_principal(request, tokens=True)
+    if not await run_in_threadpool(may_see, store, p.seller_id if p else None, rel):
+        raise not_found("file", rel)
+    return _file(store, rel, "file", rel)
