@@ -14,9 +14,20 @@ from ..deps import Principal, api_principal, csrf_checked, get_store
 from ..errors import not_found
 from ..tokens import ApiTokenRecord, create_token, revoke_token, tokens
 
-__all__ = ["NewTokenOut", "TokenCreate", "TokenOut", "router"]
+__all__ = ["MeOut", "NewTokenOut", "TokenCreate", "TokenOut", "router"]
 
 router = APIRouter(tags=["tokens"], dependencies=[Depends(csrf_checked)])
+
+
+class MeOut(BaseModel):
+    """Who is asking: the seller, the user (a signed-in browser) and the session's CSRF token for scripts that
+    change things with the session cookie (send it as the header X-CSRF-Token)."""
+
+    seller_id: str
+    seller: str
+    username: str | None
+    via: str
+    csrf_token: str | None
 
 
 class TokenOut(BaseModel):
@@ -46,6 +57,16 @@ def _out(r: ApiTokenRecord) -> dict[str, object]:
 def _user(p: Principal) -> None:
     if p.via != "session":
         raise HTTPException(403, "API tokens are managed by a signed-in user, not with an API token")
+
+
+@router.get("/me", response_model=MeOut, summary="Who is asking (and the session's CSRF token)")
+def me(p: Annotated[Principal, Depends(api_principal)], store: Annotated[Store, Depends(get_store)]) -> MeOut:
+    from ...store.schema import SellerRow
+
+    with store.session() as s:
+        row = s.get(SellerRow, p.seller_id)
+        name = row.name if row is not None else p.seller_id
+    return MeOut(seller_id=p.seller_id, seller=name, username=p.username, via=p.via, csrf_token=p.csrf)
 
 
 @router.get("/tokens", response_model=list[TokenOut], summary="The seller's API tokens")
