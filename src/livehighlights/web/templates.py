@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from fastapi import Request
     from starlette.responses import Response
 
-__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "clock", "duration", "money", "render", "templates", "when"]
+__all__ = ["STATIC_DIR", "TEMPLATE_DIR", "brief", "clock", "duration", "http_url", "money", "render", "templates",
+           "tier_label", "when"]
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 STATIC_DIR = Path(__file__).with_name("static")
@@ -78,6 +79,29 @@ def when(dt: datetime | str | None) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+TIER_LABELS = {"good": "Good case", "high": "High", "basic": "Basic"}
+
+
+def tier_label(tier: str | None) -> str:
+    """How a tier reads on a badge (``Below Basic`` for none)."""
+    return TIER_LABELS.get(tier or "", "Below Basic")
+
+
+def brief(value: Any, limit: int = 160) -> str:
+    """A value of evidence in one short line (JSON for lists and mappings, cut at ``limit`` characters)."""
+    import json
+
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def http_url(value: str | None) -> str | None:
+    """``value`` when it is an http(s) URL (a link we put on a page), else ``None``."""
+    if not value or not isinstance(value, str):
+        return None
+    return value if value.lower().startswith(("https://", "http://")) else None
+
+
 def pct(value: float | None) -> str:
     return "-" if value is None else f"{float(value) * 100:.0f}%"
 
@@ -86,8 +110,9 @@ def pct(value: float | None) -> str:
 def templates() -> Jinja2Templates:
     """The one :class:`Jinja2Templates` of the app (made on first use, autoescaping on)."""
     t = Jinja2Templates(directory=str(TEMPLATE_DIR))
-    t.env.filters.update(duration=duration, clock=clock, money=money, when=when, pct=pct)
-    t.env.globals["now_year"] = lambda: datetime.now(UTC).year
+    t.env.filters.update(duration=duration, clock=clock, money=money, when=when, pct=pct, brief=brief,
+                         http_url=http_url)
+    t.env.globals["tier_label"] = tier_label
     return t
 
 

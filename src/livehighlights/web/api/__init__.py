@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import events, feed, highlights, lives, plans, posts, settings, tokens
+from . import events, feed, highlights, lives, plans, posts, settings, stream, tasks, tokens, uploads
 
 __all__ = ["routers"]
 
@@ -22,4 +22,7 @@ routers: list[APIRouter] = [
     events.router,
     tokens.router,
     feed.router,
+    uploads.router,
+    stream.router,
+    tasks.router,
 ]

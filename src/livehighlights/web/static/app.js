@@ -30,6 +30,11 @@
     }, { passive: true });
   });
 
+  /* A time-zone field starts as the browser's own zone. */
+  document.querySelectorAll("[data-tz-auto]").forEach(function (el) {
+    try { if (el.value === "UTC") el.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"; } catch (e) {}
+  });
+
   /* Tasks: a progress bar that follows the task (server-sent events, polling where they are not there). */
   function showTask(el, t) {
     var bar = el.querySelector(".progress > div");
@@ -65,7 +70,7 @@
     var status = document.querySelector("[data-role=stream-status]");
     var es = new EventSource(feed.dataset.liveStream);
     function add(kind, d) {
-      if (document.getElementById(kind + "-" + d.id)) return;
+      var old = document.getElementById(kind + "-" + d.id);
       if (empty) { empty.remove(); empty = null; }
       var li = document.createElement("li");
       li.id = kind + "-" + d.id;
@@ -94,7 +99,8 @@
       body.appendChild(took);
       li.appendChild(at);
       li.appendChild(body);
-      list.insertBefore(li, list.firstChild);
+      li.dataset.state = d.state || "";
+      if (old) list.replaceChild(li, old); else list.insertBefore(li, list.firstChild);
     }
     ["moment", "clip", "post"].forEach(function (k) {
       es.addEventListener(k, function (e) { add(k, JSON.parse(e.data)); });
