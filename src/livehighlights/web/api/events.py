@@ -25,7 +25,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from ...errors import InputError, Where
+from ...errors import InputError
 from ...models import EVENT_TYPES, Event
 from ...sources.parse import BadField, delta_ms, parse_ts, to_event
 from ..deps import Principal, api_principal, csrf_checked, get_settings, get_store
@@ -62,8 +62,7 @@ def _records(text: str) -> list[tuple[str, int, Any]]:
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as e:
-            raise InputError(f"the body is not a JSON array ({e.msg} at line {e.lineno}, column {e.colno})",
-                             Where(line=e.lineno)) from None
+            raise InputError(f"the body is not a JSON array ({e.msg} at line {e.lineno}, column {e.colno})") from None
         return [("item", i, v) for i, v in enumerate(doc, 1)]
     out: list[tuple[str, int, Any]] = []
     for n, line in enumerate(text.splitlines(), 1):
@@ -72,7 +71,7 @@ def _records(text: str) -> list[tuple[str, int, Any]]:
         try:
             out.append(("line", n, json.loads(line)))
         except json.JSONDecodeError as e:
-            raise InputError(f"line {n}: not JSON ({e.msg} at column {e.colno})", Where(line=n)) from None
+            raise InputError(f"line {n}: not JSON ({e.msg} at column {e.colno})") from None
     return out
 
 
@@ -106,7 +105,7 @@ def parse_batch(body: bytes, started_at: datetime | None) -> ParsedBatch:
             ev = to_event(rec, ts, source=source, raw=None)
         except BadField as e:
             where = f"{label} {n}" + (f", field '{e.field}'" if e.field else "")
-            raise InputError(f"{where}: {e.message}", Where(line=n, field=e.field)) from None
+            raise InputError(f"{where}: {e.message}") from None  # the message names the line (or item) and field
         if ev.type not in EVENT_TYPES:
             unknown[ev.type] += 1
         events.append(ev)
