@@ -86,6 +86,8 @@ def make_token(body: TokenCreate, p: Annotated[Principal, Depends(api_principal)
 @router.delete("/tokens/{token_id}", response_model=TokenOut, summary="Revoke an API token")
 def delete_token(token_id: str, p: Annotated[Principal, Depends(api_principal)],
                  store: Annotated[Store, Depends(get_store)]) -> dict[str, object]:
+    if not any(t.id == token_id for t in tokens(store, p.seller_id)):
+        raise not_found("token", token_id)  # another seller's token: not found, whoever asks
     _user(p)
     r = revoke_token(store, p.seller_id, token_id)
     if r is None:
