@@ -125,9 +125,12 @@ def _clock(ms: int) -> str:
 
 
 def metrics_svg(series: MetricSeries, marks: Sequence[ChartMark] = (), *, width: int = 800,
-                panel_h: int = 70) -> str:
-    """The chart as an ``<svg>`` element (a string to put in a page as it is; every text is escaped)."""
-    left, right, top, gap, axis_h = 84, 12, 22, 14, 26
+                panel_h: int = 70, compact: bool = False) -> str:
+    """The chart as an ``<svg>`` element (a string to put in a page as it is; every text is escaped).
+    ``compact``: the narrow layout for a phone (labels above the panels, fewer time ticks)."""
+    left, right, top, gap, axis_h = (8, 8, 46, 30, 26) if compact else (84, 12, 22, 14, 26)
+    if compact:
+        width, panel_h = 380, 54
     plot_w = width - left - right
     height = top + len(METRICS) * (panel_h + gap) + axis_h
     span = max(series.length_ms, 1)
@@ -135,7 +138,8 @@ def metrics_svg(series: MetricSeries, marks: Sequence[ChartMark] = (), *, width:
     def x(ms: float) -> float:
         return left + plot_w * min(max(ms, 0), span) / span
 
-    out = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" preserveAspectRatio="xMidYMid meet" '
+    kind = "compact" if compact else "wide"
+    out = [f'<svg class="chart {kind}" viewBox="0 0 {width} {height}" role="img" preserveAspectRatio="xMidYMid meet" '
            f'xmlns="http://www.w3.org/2000/svg" data-testid="metrics-chart" '
            f'aria-label="GMV, orders, viewers and comments per {escape(series.unit)} with moments marked">']
     for k, (key, label, colour) in enumerate(METRICS):
@@ -145,11 +149,15 @@ def metrics_svg(series: MetricSeries, marks: Sequence[ChartMark] = (), *, width:
         money = key == "gmv"
         out.append(f'<g class="panel" data-metric="{key}">')
         out.append(f'<rect x="{left}" y="{y0}" width="{plot_w}" height="{panel_h}" fill="#f8f9fb" rx="4"/>')
-        out.append(f'<text x="{left - 8}" y="{y0 + 14}" text-anchor="end" class="lbl">{escape(label)}</text>')
-        out.append(f'<text x="{left - 8}" y="{y0 + 30}" text-anchor="end" class="sub">max '
-                   f'{escape(_fmt(max(vals, default=0.0), money))}</text>')
-        out.append(f'<text x="{left - 8}" y="{y0 + panel_h}" text-anchor="end" class="sub">per {escape(series.unit)}'
-                   '</text>')
+        top_val = escape(_fmt(max(vals, default=0.0), money))
+        if compact:
+            out.append(f'<text x="{left}" y="{y0 - 5}" class="lbl">{escape(label)} '
+                       f'<tspan class="sub">max {top_val} per {escape(series.unit)}</tspan></text>')
+        else:
+            out.append(f'<text x="{left - 8}" y="{y0 + 14}" text-anchor="end" class="lbl">{escape(label)}</text>')
+            out.append(f'<text x="{left - 8}" y="{y0 + 30}" text-anchor="end" class="sub">max {top_val}</text>')
+            out.append(f'<text x="{left - 8}" y="{y0 + panel_h}" text-anchor="end" class="sub">per '
+                       f'{escape(series.unit)}</text>')
         if vals:
             bw = plot_w / len(vals)
             pts = []
@@ -172,17 +180,18 @@ def metrics_svg(series: MetricSeries, marks: Sequence[ChartMark] = (), *, width:
                                f'<title>{escape(label)} at {t0}: {escape(_fmt(v, money))}</title></rect>')
         out.append("</g>")
     bottom = top + len(METRICS) * (panel_h + gap) - gap
+    mark_top = top - 4 if not compact else 24
     for m in marks:
         mx = x(m.at_ms)
         link_open = f'<a href="{escape(m.href)}">' if m.href else ""
         link_close = "</a>" if m.href else ""
         out.append(f'<g class="mark" data-testid="chart-mark">{link_open}<title>{escape(m.title)}</title>'
-                   f'<line x1="{mx:.1f}" y1="{top - 4}" x2="{mx:.1f}" y2="{bottom}" stroke="#7048e8" '
+                   f'<line x1="{mx:.1f}" y1="{mark_top}" x2="{mx:.1f}" y2="{bottom}" stroke="#7048e8" '
                    f'stroke-width="1.5" stroke-dasharray="3 3"/>'
-                   f'<circle cx="{mx:.1f}" cy="{top - 10}" r="9" fill="#7048e8"/>'
-                   f'<text x="{mx:.1f}" y="{top - 6}" text-anchor="middle" class="mk">{escape(m.label)}</text>'
+                   f'<circle cx="{mx:.1f}" cy="{mark_top - 6}" r="9" fill="#7048e8"/>'
+                   f'<text x="{mx:.1f}" y="{mark_top - 2}" text-anchor="middle" class="mk">{escape(m.label)}</text>'
                    f'{link_close}</g>')
-    ticks = 6
+    ticks = 3 if compact else 6
     for i in range(ticks + 1):
         ms = span * i / ticks
         anchor = "start" if i == 0 else "end" if i == ticks else "middle"

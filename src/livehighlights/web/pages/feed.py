@@ -33,6 +33,8 @@ class FeedCard:
     thumbnail_url: str | None
     live_now: bool
     room_url: str | None
+    price: float | None
+    """What the product costs now (its discount taken off)."""
     was_price: float | None
     """The price before the discount (``None`` without a discount)."""
 
@@ -59,10 +61,10 @@ def _cards(store, seller: str | None) -> list[FeedCard]:  # noqa: ANN001
         price = it.price if it.price is not None else (product.price if product else None)
         was = None
         if product is not None and product.discount and price is not None and 0 < product.discount < 1:
-            was = round(price / (1 - product.discount), 2) if it.price is not None else product.price
+            was, price = price, round(price * (1 - product.discount), 2)
         out.append(FeedCard(name, it, product, f"/feed/media/{it.post_id}/clip",
                             f"/feed/media/{it.post_id}/thumbnail" if it.thumbnail else None, live_now, room,
-                            was))
+                            price, was))
     return out
 
 

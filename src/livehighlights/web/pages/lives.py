@@ -58,4 +58,5 @@ def live_page(request: Request, live_id: str, principal: Seller, store: StoreDep
         cards.append({"h": h, "clip": media_href(h.clip), "thumb": media_href(h.thumbnail), "product": product,
                       "reasons": reasons(h)})
     return render(request, "live.html", principal, live=live, totals=totals, chart=metrics_svg(series, marks),
+                  chart_phone=metrics_svg(series, marks, compact=True),
                   series=series, cards=cards, moments=moments, notice=notice(request))

@@ -32,6 +32,8 @@ __all__ = ["Destination", "destinations", "retry_post", "router"]
 
 router = APIRouter(include_in_schema=False)
 
+DESTINATION_TITLES = {"local": "Local shoppable feed", "tiktok": "TikTok", "tiktok-shop": "TikTok Shop",
+                      "webhook": "Webhook"}
 PRIVACY_LABELS = {"PUBLIC_TO_EVERYONE": "Everyone", "MUTUAL_FOLLOW_FRIENDS": "Friends (followers you follow back)",
                   "FOLLOWER_OF_CREATOR": "Followers", "SELF_ONLY": "Only me"}
 
@@ -67,7 +69,7 @@ def destinations(request: Request, principal: Principal) -> list[Destination]:
     out = []
     for name in PUBLISHERS.names():
         cls = PUBLISHERS.get(name)
-        out.append(Destination(name, cls.title or name, cls(config).missing(),
+        out.append(Destination(name, DESTINATION_TITLES.get(name, cls.title or name), cls(config).missing(),
                                _nickname(request, principal, name), bool(cls.needs_consent)))
     return out
 
