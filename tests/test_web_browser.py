@@ -54,7 +54,8 @@ def web_server(short_live, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     highlights = store.highlights(seller.id, result.live_id)
     assert highlights and highlights[0].clip, "the browser tests need a highlight with its clip"
     settings = WebSettings(db=db, media_root=media, signin_burst=10_000, signin_per_min=10_000,
-                           publish=PublishConfig(db=db, media=str(media), queue=f"sqlite:///{root / 'queue.db'}"))
+                           publish=PublishConfig(db=db, media=str(media), queue=f"sqlite:///{root / 'queue.db'}",
+                                                 product_url="https://shop.example/p/{product_id}"))
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))
@@ -221,6 +222,7 @@ def test_post_to_the_local_feed_and_see_it_on_the_public_feed(page, chromium, we
     h = web_server.store.get_highlight(web_server.seller_id, hid)
     assert h.product_title and h.product_title in card.inner_text()
     assert "$" in card.get_by_test_id("price").inner_text()
+    assert card.get_by_test_id("buy").get_attribute("href") == f"https://shop.example/p/{h.product_id}"
     video = item.get_by_test_id("feed-video")
     video.evaluate("v => { v.muted = true; return v.play(); }")
     anon.wait_for_function("(v) => v.currentTime > 0.3", arg=video.element_handle(), timeout=60_000)

@@ -252,3 +252,25 @@ def test_a_task_left_by_a_dead_runner_is_taken_again_and_errors_are_said(shop):
         assert get_task(shop.store, shop.b, b.id) is None, "another seller's task is not found"
     finally:
         live.close(wait=True)
+
+
+def test_remix_api_refuses_bad_requests_before_any_task(shop):
+    from livehighlights.web.tasks import recent_tasks
+
+    c, csrf = _client(shop, "pages-a")
+    hdr = {"X-CSRF-Token": csrf}
+    hid = shop.highlight_id
+    before = recent_tasks(shop.store, shop.a, "remix")
+    r = c.post(f"/api/highlights/{hid}/remixes", json={"style": "sparkly"}, headers=hdr)
+    assert r.status_code == 422 and "is not one of" in r.json()["detail"]
+    r = c.post(f"/api/highlights/{hid}/remixes", json={"style": "bold", "plan_id": "plan_nope"}, headers=hdr)
+    assert r.status_code == 422 and "no LIVE plan" in r.json()["detail"]
+    r = c.post("/api/highlights/h_0000000000000000/remixes", json={"style": "bold"}, headers=hdr)
+    assert r.status_code == 404
+    r = c.post(f"/api/highlights/{hid}/remixes", json={"style": "bold"})
+    assert r.status_code == 403, "a session without its CSRF header"
+    b, csrf_b = _client(shop, "pages-b")
+    r = b.post(f"/api/highlights/{hid}/remixes", json={"style": "bold"}, headers={"X-CSRF-Token": csrf_b})
+    assert r.status_code == 404 and b.get(f"/api/highlights/{hid}/remixes").status_code == 404
+    assert recent_tasks(shop.store, shop.a, "remix") == before
+    assert c.get(f"/api/highlights/{hid}/remixes").json() == []

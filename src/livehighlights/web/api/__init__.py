@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import events, feed, highlights, lives, plans, posts, settings, stream, tasks, tokens, uploads
+from . import events, feed, highlights, lives, plans, posts, remixes, settings, stream, tasks, tokens, uploads
 
 __all__ = ["routers"]
 
@@ -25,4 +25,5 @@ routers: list[APIRouter] = [
     uploads.router,
     stream.router,
     tasks.router,
+    remixes.router,
 ]
