@@ -274,3 +274,20 @@ def test_remix_api_refuses_bad_requests_before_any_task(shop):
     assert r.status_code == 404 and b.get(f"/api/highlights/{hid}/remixes").status_code == 404
     assert recent_tasks(shop.store, shop.a, "remix") == before
     assert c.get(f"/api/highlights/{hid}/remixes").json() == []
+
+
+def test_upload_api_answers_with_status_codes(shop, tmp_path):
+    c, csrf = _client(shop, "pages-a")
+    live = shop.short_live
+    before = sorted(p.name for p in (shop.media / "uploads").iterdir()) if (shop.media / "uploads").exists() else []
+    files = {"recording": ("clip.mp4", Path(live.catalog).read_bytes(), "video/mp4"),
+             "events": ("events.jsonl", Path(live.events).read_bytes(), "application/json")}
+    r = c.post("/api/uploads", files=files, headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 422 and "is not a video we can read" in r.json()["detail"]
+    r = c.post("/api/uploads", files=files)
+    assert r.status_code == 403, "a session without its CSRF header"
+    r = c.post("/api/uploads", files={"events": ("e.jsonl", b"{}", "application/json")},
+               headers={"X-CSRF-Token": csrf})
+    assert r.status_code == 422 and "recording" in r.json()["detail"]
+    after = sorted(p.name for p in (shop.media / "uploads").iterdir()) if (shop.media / "uploads").exists() else []
+    assert after == before, "nothing is left of a refused upload"
