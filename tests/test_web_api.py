@@ -6,6 +6,7 @@ settings, the public feed and its files, media served with range requests, and t
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -277,3 +278,39 @@ def test_openapi_documents_the_api_with_typed_answers(api):
     assert {"LiveOut", "LiveDetail", "HighlightDetail", "PostOut", "PostCreate", "AutoSettingsOut"} <= set(schemas)
     assert "privacy_level" in schemas["PostCreate"]["required"] and "consent" in schemas["PostCreate"]["required"]
     assert c.get("/docs").status_code == 200
+
+
+def test_serve_starts_uvicorn_over_the_store_and_says_a_bad_store_in_one_line(web_live, tmp_path):
+    import socket
+    import sys
+    import time
+
+    import httpx
+    from conftest import run_cli
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "livehighlights._cli.main", "serve", "--db", web_live.db,
+                             "--media-root", str(web_live.media_root), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/openapi.json", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "the server did not answer"
+                time.sleep(0.3)
+        assert r.status_code == 200 and "/api/lives" in r.json()["paths"]
+        assert httpx.get(f"http://127.0.0.1:{port}/api/lives").status_code == 401
+        feed = httpx.get(f"http://127.0.0.1:{port}/api/feed")
+        assert feed.status_code == 200 and "app;dur=" in feed.headers["server-timing"]
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    (tmp_path / "not-a-db").mkdir()
+    bad = run_cli("serve", "--db", f"sqlite:///{tmp_path / 'not-a-db'}", "--port", str(port))
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
