@@ -59,6 +59,8 @@ class ChartMark:
     label: str
     title: str
     href: str | None = None
+    muted: bool = False
+    """A moment that was not kept as a highlight: drawn grey, without a label."""
 
 
 def bucket_ms_for(length_ms: int) -> int:
@@ -185,12 +187,13 @@ def metrics_svg(series: MetricSeries, marks: Sequence[ChartMark] = (), *, width:
         mx = x(m.at_ms)
         link_open = f'<a href="{escape(m.href)}">' if m.href else ""
         link_close = "</a>" if m.href else ""
+        colour = "#adb2c2" if m.muted else "#7048e8"
+        badge = (f'<circle cx="{mx:.1f}" cy="{mark_top - 6}" r="4" fill="{colour}"/>' if m.muted else
+                 f'<circle cx="{mx:.1f}" cy="{mark_top - 6}" r="9" fill="{colour}"/>'
+                 f'<text x="{mx:.1f}" y="{mark_top - 2}" text-anchor="middle" class="mk">{escape(m.label)}</text>')
         out.append(f'<g class="mark" data-testid="chart-mark">{link_open}<title>{escape(m.title)}</title>'
-                   f'<line x1="{mx:.1f}" y1="{mark_top}" x2="{mx:.1f}" y2="{bottom}" stroke="#7048e8" '
-                   f'stroke-width="1.5" stroke-dasharray="3 3"/>'
-                   f'<circle cx="{mx:.1f}" cy="{mark_top - 6}" r="9" fill="#7048e8"/>'
-                   f'<text x="{mx:.1f}" y="{mark_top - 2}" text-anchor="middle" class="mk">{escape(m.label)}</text>'
-                   f'{link_close}</g>')
+                   f'<line x1="{mx:.1f}" y1="{mark_top}" x2="{mx:.1f}" y2="{bottom}" stroke="{colour}" '
+                   f'stroke-width="1.5" stroke-dasharray="3 3"/>{badge}{link_close}</g>')
     ticks = 3 if compact else 6
     for i in range(ticks + 1):
         ms = span * i / ticks

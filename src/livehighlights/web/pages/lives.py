@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ...publish.caption import load_product
-from ..charts import ChartMark, live_series, metrics_svg
+from ...store import LiveRecord, Store
+from ..charts import ChartMark, MetricSeries, live_series, metrics_svg
 from ..templates import render
 from .common import Seller, StoreDep, media_href, not_found_page, notice
 from .explain import reasons
 from .queries import LiveTotals, live_totals
 
-__all__ = ["router"]
+__all__ = ["cached_series", "router"]
 
 router = APIRouter(include_in_schema=False)
+
+_SERIES: OrderedDict[tuple[object, ...], MetricSeries] = OrderedDict()
+_SERIES_LOCK = threading.Lock()
+SERIES_CACHE = 64
+"""LIVEs whose series are kept in memory (a series changes only when the LIVE's events or length do)."""
+
+
+def cached_series(store: Store, live: LiveRecord) -> MetricSeries:
+    """The LIVE's per-bucket series, computed once per state of its events (a long LIVE has many)."""
+    key = (id(store), live.id, live.n_events, live.duration_ms, live.updated_at)
+    with _SERIES_LOCK:
+        got = _SERIES.get(key)
+        if got is not None:
+            _SERIES.move_to_end(key)
+            return got
+    series = live_series(store.events(live.id), live.duration_ms)
+    with _SERIES_LOCK:
+        _SERIES[key] = series
+        while len(_SERIES) > SERIES_CACHE:
+            _SERIES.popitem(last=False)
+    return series
 
 
 @router.get("/")
@@ -41,17 +66,20 @@ def live_page(request: Request, live_id: str, principal: Seller, store: StoreDep
     highlights = store.highlights(principal.seller_id, live.id)
     moments = store.moments(live.id)
     totals = live_totals(store, principal.seller_id, [live.id]).get(live.id, LiveTotals())
-    series = live_series(store.events(live.id), live.duration_ms)
+    series = cached_series(store, live)
     by_moment = {h.moment_id: h for h in highlights}
     marks = []
-    for n, m in enumerate(moments, 1):
+    for m in moments:
         h = by_moment.get(m.id)
-        label = str(h.rank) if h is not None and h.rank is not None else str(n)
-        what = f"{m.moment.kind} moment at {m.moment.start_ms // 1000 // 60}:{m.moment.start_ms // 1000 % 60:02d}"
+        ranked = h is not None and h.rank is not None
+        at = m.moment.start_ms // 1000
+        what = f"{m.moment.kind} moment at {at // 60}:{at % 60:02d}"
         if m.moment.product_id:
             what += f", product {m.moment.product_id}"
-        what += f", score {m.moment.score:.2f}" + (f" ({m.state}: {m.reason})" if m.reason else f" ({m.state})")
-        marks.append(ChartMark(m.moment.start_ms, label, what, f"/highlights/{h.id}" if h else None))
+        what += f", score {m.moment.score:.2f}"
+        what += f": highlight #{h.rank}" if ranked else (f" ({m.state}: {m.reason})" if m.reason else " (not kept)")
+        marks.append(ChartMark(m.moment.start_ms, str(h.rank) if ranked else "", what,
+                               f"/highlights/{h.id}" if h else None, muted=not ranked))
     cards = []
     for h in highlights:
         product = load_product(live, h.product_id)
