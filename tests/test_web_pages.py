@@ -291,3 +291,32 @@ def test_upload_api_answers_with_status_codes(shop, tmp_path):
     assert r.status_code == 422 and "recording" in r.json()["detail"]
     after = sorted(p.name for p in (shop.media / "uploads").iterdir()) if (shop.media / "uploads").exists() else []
     assert after == before, "nothing is left of a refused upload"
+
+
+def test_the_public_feed_shows_live_now_and_the_room_link_while_the_live_is_on(shop):
+    from sqlalchemy import update
+
+    from livehighlights.publish import Deliverer, Outbox, PostChoices, PostRequest
+    from livehighlights.publish.config import PublishConfig
+    from livehighlights.store.schema import LiveRow
+
+    st = shop.store
+    h = st.get_highlight(shop.a, shop.highlight_id)
+    cfg = PublishConfig(product_url="https://shop.example/p/{product_id}")
+    q = Outbox(st, cfg).create(shop.a, PostRequest(h.id, "local", choices=PostChoices("SELF_ONLY"), force=True))
+    assert Deliverer(st, cfg).deliver(q.post.id).state == "published"
+    anon = TestClient(_app(shop), base_url="http://127.0.0.1")
+    page = _text(anon.get("/feed"))
+    assert f'data-highlight-id="{h.id}"' in page and 'data-testid="live-now"' not in page
+    with st.session(write=True) as s, s.begin():
+        s.execute(update(LiveRow).where(LiveRow.id == shop.live_id)
+                  .values(status="live", room_url="https://live.example/room/42"))
+    try:
+        page = _text(anon.get("/feed"))
+        assert 'data-testid="live-now"' in page and 'href="https://live.example/room/42"' in page
+        assert "We're LIVE now" in page
+        assert anon.get(f"/feed/media/{q.post.id}/clip").status_code == 200, "the feed's clip is public"
+        assert anon.get(f"/highlights/{h.id}", follow_redirects=False).status_code == 303, "the rest is not"
+    finally:
+        with st.session(write=True) as s, s.begin():
+            s.execute(update(LiveRow).where(LiveRow.id == shop.live_id).values(status="ended", room_url=None))
