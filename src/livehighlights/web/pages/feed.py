@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ...models import Product
 from ...publish.local import FeedItem
 from ...sources import load_catalog
+from ...store import Store
 from ...store.schema import LiveRow
 from ..api.feed import public_feed
 from ..deps import get_store, resolve_principal
@@ -39,7 +40,7 @@ class FeedCard:
     """The price before the discount (``None`` without a discount)."""
 
 
-def _cards(store, seller: str | None) -> list[FeedCard]:  # noqa: ANN001
+def _cards(store: Store, seller: str | None) -> list[FeedCard]:
     items = public_feed(store, seller, 60)
     live_ids = {it.live_id for _, it in items}
     with store.session() as s:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from ...store.schema import utcnow
+from ..deps import Principal
 from ..templates import render
 from .common import Checked, Seller, StoreDep, back, notice
 
@@ -40,7 +41,7 @@ def parse_start(text: str, tz: str) -> datetime:
     return dt.astimezone(UTC)
 
 
-def _page(request: Request, principal, *, error: str | None = None, status: int = 200,  # noqa: ANN001
+def _page(request: Request, principal: Principal, *, error: str | None = None, status: int = 200,
           form: dict | None = None) -> Response:
     store = request.app.state.store
     now = utcnow()

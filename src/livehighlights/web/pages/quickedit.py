@@ -10,7 +10,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from ...remix.style import builtin_styles
+from ...store import HighlightRecord
 from ...store.schema import utcnow
+from ..deps import Principal
 from ..tasks import get_task
 from ..templates import render
 from ..work import task_runner
@@ -25,7 +27,7 @@ STYLE_NOTES = {"classic": "subtitles, product sticker, arrow to the LIVE button,
                "minimal": "clean subtitles and a small product card, soft music"}
 
 
-def _form(request: Request, principal, h, *, error: str | None = None, status: int = 200,  # noqa: ANN001
+def _form(request: Request, principal: Principal, h: HighlightRecord, *, error: str | None = None, status: int = 200,
           style: str | None = None, plan_id: str | None = None) -> Response:
     store = request.app.state.store
     now = utcnow()

@@ -6,7 +6,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from ..api.uploads import UploadRejected, check_length, receive
-from ..deps import csrf_checked, get_settings
+from ..deps import Principal, csrf_checked, get_settings
 from ..tasks import recent_tasks
 from ..templates import render
 from ..work import task_runner
@@ -17,7 +17,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-def _page(request: Request, principal, *, error: str | None = None, status: int = 200) -> Response:  # noqa: ANN001
+def _page(request: Request, principal: Principal, *, error: str | None = None, status: int = 200) -> Response:
     settings = get_settings(request)
     tasks = recent_tasks(request.app.state.store, principal.seller_id, "process", limit=10)
     return render(request, "upload.html", principal, status_code=status, error=error, tasks=tasks,
