@@ -320,3 +320,43 @@ def test_the_public_feed_shows_live_now_and_the_room_link_while_the_live_is_on(s
     finally:
         with st.session(write=True) as s, s.begin():
             s.execute(update(LiveRow).where(LiveRow.id == shop.live_id).values(status="ended", room_url=None))
+
+
+def test_the_posting_dialog_asks_tiktok_about_the_account(shop):
+    """With TikTok configured (a local stand-in of its Content Posting API), the dialog shows the account's nickname,
+    marks the privacy levels it does not offer, greys the interactions its settings turn off, and a post that asks
+    for what the account does not allow is refused in one line before anything is queued."""
+    import dataclasses
+
+    from publish_standins import TikTokStandIn
+
+    from livehighlights.publish.config import PublishConfig, TikTokConfig
+    from livehighlights.publish.schema import PostRow
+
+    with TikTokStandIn(privacy=("FOLLOWER_OF_CREATOR", "SELF_ONLY")) as tt:
+        pub = PublishConfig(db=shop.db, media=str(shop.media), queue=f"sqlite:///{shop.root / 'q.db'}",
+                            tiktok=TikTokConfig(base_url=tt.url, access_token="act.good"))
+        c, csrf = _client(shop, "pages-a", publish=pub)
+        hid = shop.highlight_id
+        page = _text(c.get(f"/highlights/{hid}/post"))
+        assert 'data-testid="nickname-tiktok">@Shopper<' in page
+        assert 'data-testid="not-offered-PUBLIC_TO_EVERYONE"' in page and 'not-offered-SELF_ONLY' not in page
+        assert re.search(r'name="allow_stitch"[^>]*disabled', page), "stitches are off in the account's settings"
+        assert any(e == "creator_info" for e, _ in tt.requests)
+        with shop.store.session() as s:
+            before = s.query(PostRow).filter(PostRow.destination == "tiktok").count()
+        r = c.post(f"/highlights/{hid}/post", data={"destination": "tiktok", "privacy_level": "PUBLIC_TO_EVERYONE",
+                                                    "consent": "on", "force": "on", "csrf_token": csrf})
+        assert r.status_code == 422 and "@Shopper does not offer 'Everyone'" in _text(r)
+        r = c.post(f"/highlights/{hid}/post", data={"destination": "tiktok", "privacy_level": "SELF_ONLY",
+                                                    "allow_stitch": "on", "consent": "on", "force": "on",
+                                                    "csrf_token": csrf})
+        assert r.status_code == 422 and "stitches turned off" in _text(r)
+        with shop.store.session() as s:
+            assert s.query(PostRow).filter(PostRow.destination == "tiktok").count() == before
+    down, _ = _client(shop, "pages-a", publish=dataclasses.replace(pub))  # the stand-in is gone now
+    from livehighlights.web.pages import creator
+
+    creator._cache.clear()
+    page = _text(down.get(f"/highlights/{shop.highlight_id}/post"))
+    assert 'data-testid="creator-problem"' in page and "could not be asked" in page

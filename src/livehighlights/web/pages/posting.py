@@ -26,6 +26,7 @@ from ..deps import Principal, get_outbox, get_settings
 from ..templates import render
 from ..work import task_runner
 from .common import Checked, Seller, StoreDep, back, media_href, not_found_page
+from .creator import CreatorInfo, creator_info
 from .highlight import highlight_context
 
 __all__ = ["Destination", "destinations", "retry_post", "router"]
@@ -64,13 +65,16 @@ def _nickname(request: Request, principal: Principal, destination: str) -> str |
     return None
 
 
-def destinations(request: Request, principal: Principal) -> list[Destination]:
+def destinations(request: Request, principal: Principal, creator: CreatorInfo | None = None) -> list[Destination]:
+    """Every publisher, ready or not, with the account's nickname (TikTok's own word for it when ``creator`` is
+    given, else what the destination said at the last post)."""
     config = get_settings(request).publish
     out = []
     for name in PUBLISHERS.names():
         cls = PUBLISHERS.get(name)
+        nick = creator.nickname if name == "tiktok" and creator is not None and creator.nickname else None
         out.append(Destination(name, DESTINATION_TITLES.get(name, cls.title or name), cls(config).missing(),
-                               _nickname(request, principal, name), bool(cls.needs_consent)))
+                               nick or _nickname(request, principal, name), bool(cls.needs_consent)))
     return out
 
 
@@ -88,10 +92,14 @@ def _dialog(request: Request, principal: Principal, h: HighlightRecord, live: Li
             seller = SellerRecord(row.id, row.name, row.created_at)
             caption = build_caption(h, product, live, links_for(get_settings(request).publish, seller, live,
                                                                 h.product_id))
+    creator = creator_info(get_settings(request).publish, store)
+    too_long = (creator is not None and creator.max_duration_s is not None
+                and (h.end_ms - h.start_ms) / 1000 > creator.max_duration_s)
     return render(request, "post.html", principal, status_code=status, error=error, h=h, live=live,
+                  creator=creator, too_long=too_long,
                   product=product, preview=preview, thumb=media_href(h.thumbnail),
                   remix=rendition.style if rendition else None, remixes=sorted(remixes),
-                  destinations=destinations(request, principal), privacy=[(p, PRIVACY_LABELS[p])
+                  destinations=destinations(request, principal, creator), privacy=[(p, PRIVACY_LABELS[p])
                                                                          for p in PRIVACY_LEVELS],
                   default_caption=caption, form=form or {})
 
@@ -144,6 +152,26 @@ async def post_submit(request: Request, highlight_id: str, principal: Seller, st
     return await run_in_threadpool(_post, request, principal, highlight_id, form, names)
 
 
+def _check_creator(request: Request, h: HighlightRecord, choices: PostChoices) -> None:
+    """What the TikTok account allows (its ``creator_info``): the privacy level, the interactions, the length."""
+    info = creator_info(get_settings(request).publish, request.app.state.store)
+    if info is None or info.problem is not None:
+        return  # not asked now: the worker asks again before it sends
+    who = f"@{info.nickname}" if info.nickname else "your TikTok account"
+    if info.privacy_options and choices.privacy_level not in info.privacy_options:
+        offered = ", ".join(PRIVACY_LABELS.get(p, p) for p in info.privacy_options)
+        raise _Refused(f"{who} does not offer '{PRIVACY_LABELS.get(choices.privacy_level or '', '?')}': choose one "
+                       f"of {offered}.")
+    for on, off, what in ((not choices.disable_comment, info.comment_disabled, "comments"),
+                          (not choices.disable_duet, info.duet_disabled, "duets"),
+                          (not choices.disable_stitch, info.stitch_disabled, "stitches")):
+        if on and off:
+            raise _Refused(f"{who} has {what} turned off in its TikTok settings: untick it.")
+    if info.max_duration_s is not None and (h.end_ms - h.start_ms) / 1000 > info.max_duration_s:
+        raise _Refused(f"The clip is {(h.end_ms - h.start_ms) / 1000:.0f} s, longer than {who}'s maximum of "
+                       f"{info.max_duration_s} s: trim it first.")
+
+
 def _post(request: Request, principal: Principal, highlight_id: str, form: dict, names: list[str]) -> Response:
     got = _load(request, principal, highlight_id)
     if got is None:
@@ -163,6 +191,8 @@ def _post(request: Request, principal: Principal, highlight_id: str, form: dict,
             d = missing[0]
             raise _Refused(f"{d.title} is not set up on this server: {d.missing}. Nothing was posted.")
         choices = _choices(form, chosen)
+        if "tiktok" in names:
+            _check_creator(request, h, choices)
         if form.get("consent") != "on":
             raise _Refused("Tick the box to confirm you want this clip posted (your consent is needed).")
         caption = form.get("caption", "").strip()
