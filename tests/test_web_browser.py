@@ -216,7 +216,7 @@ def test_post_to_the_local_feed_and_see_it_on_the_public_feed(page, chromium, we
     ctx = chromium.new_context(viewport={"width": 390, "height": 844})
     anon = ctx.new_page()
     anon.goto(f"{base}/feed")
-    item = anon.locator(f"[data-testid=feed-item][data-highlight-id={hid}]")
+    item = anon.locator(f"[data-testid=feed-item][data-highlight-id={hid}]").first
     assert item.count() == 1
     card = item.get_by_test_id("product-card")
     h = web_server.store.get_highlight(web_server.seller_id, hid)
@@ -266,6 +266,15 @@ def test_quick_post_edit_bound_to_a_live_plan(page, web_server):
     assert web_server.store.media.path(remix.path).stat().st_size > 10_000
     page.get_by_test_id("post-remix").click()
     assert "minimal remix" in page.locator("h1").inner_text()
+    page.get_by_test_id("dest-local").check()
+    page.get_by_test_id("privacy-SELF_ONLY").check()
+    page.get_by_test_id("consent").check()
+    if page.get_by_test_id("force").count():
+        page.get_by_test_id("force").check()
+    page.get_by_test_id("post-submit").click()
+    page.wait_for_url(f"{base}/highlights/{hid}?done=posted")
+    row = page.locator("[data-testid=post-row][data-destination=local]", has_text="remix:minimal")
+    assert row.count() == 1, "the remix is posted as its own rendition"
 
 
 def test_switch_auto_on_and_off(page, web_server):
