@@ -325,3 +325,25 @@ def test_a_moment_appears_on_the_live_view_while_the_page_is_open(page, web_serv
     page.get_by_test_id("stream-status").filter(has_text="Ended").wait_for(timeout=30_000)
     with sqlite3.connect(web_server.db.removeprefix("sqlite:///")) as db:
         assert db.execute("select count(*) from moments where live_id = ?", (live.id,)).fetchone()[0] == 1
+
+
+def test_every_page_fits_a_phone_screen(chromium, web_server):
+    """At 390 px wide nothing runs off the side (no sideways scrolling) and the navigation is all there."""
+    ctx = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    pg = ctx.new_page()
+    base, hid, lid = web_server.base, web_server.highlight_id, web_server.live_id
+    _sign_in(pg, base)
+    for path in ("/lives", f"/lives/{lid}", f"/highlights/{hid}", f"/highlights/{hid}/post",
+                 f"/highlights/{hid}/remix", "/plans", "/auto", "/upload", f"/lives/{lid}/live", "/feed"):
+        pg.goto(base + path)
+        width = pg.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= 391, f"{path} is {width} px wide on a 390 px phone"
+        for name in ("lives", "plans", "auto", "upload", "feed"):
+            assert pg.get_by_test_id(f"nav-{name}").is_visible(), (path, name)
+    pg.goto(f"{base}/lives/{lid}")
+    assert pg.locator("svg.chart.compact").is_visible() and not pg.locator("svg.chart.wide").is_visible()
+    # a tap on a card plays its clip
+    pg.get_by_test_id("highlight-card").first.get_by_test_id("card-play").tap()
+    pg.wait_for_function("""() => { const v = document.querySelector('[data-testid=highlight-card] video');
+                                   return v && v.currentTime > 0.3; }""", timeout=60_000)
+    ctx.close()
