@@ -9,6 +9,7 @@ headers); the client's time is the whole round trip. Prints a table.
 
     python bench/web.py                       # bench/engine.py's 60-minute LIVE (processed once, then cached)
     python bench/web.py --live DIR            # another simulated LIVE's folder
+    python bench/web.py --only api            # one of the two alone (they share the server's CPU when mixed)
     python bench/web.py --minutes 4 --resolution 720p --sessions 20 --rounds 5    # a quick look (few highlights)
 """
 
@@ -131,6 +132,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--resolution", default="1080p")
     ap.add_argument("--live", type=Path, help="a simulated LIVE's folder to use (default: bench/engine.py's)")
+    ap.add_argument("--only", choices=("api", "page"), help="load one of the two alone (default: both, mixed)")
     ap.add_argument("--sessions", type=int, default=50, help="signed-in sessions at once")
     ap.add_argument("--rounds", type=int, default=10, help="requests of each page per session")
     args = ap.parse_args()
@@ -140,6 +142,8 @@ def main() -> None:
     server = start_server(db, media, port)
     base = f"http://127.0.0.1:{port}"
     paths = [f"/api/lives/{live_id}/highlights", f"/lives/{live_id}"]
+    if args.only:
+        paths = paths[:1] if args.only == "api" else paths[1:]
     try:
         with httpx.Client(base_url=base) as c:  # the LIVE page exists once the pages are there
             c.post("/signin", data={"username": "bench", "password": PASSWORD})
