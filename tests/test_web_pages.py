@@ -360,3 +360,37 @@ def test_the_posting_dialog_asks_tiktok_about_the_account(shop):
     creator._cache.clear()
     page = _text(down.get(f"/highlights/{shop.highlight_id}/post"))
     assert 'data-testid="creator-problem"' in page and "could not be asked" in page
+
+
+def test_a_post_that_failed_is_shown_failed_and_retried_from_the_page(shop):
+    """A webhook that refuses the post (HTTP 400): the highlight page shows it failed, with the reason and a retry
+    button; the retry sends it again and it is published, once."""
+    from publish_helpers import config_for
+    from publish_standins import WebhookReceiver
+
+    from livehighlights.web.tasks import recent_tasks
+
+    hid = shop.highlight_id
+    with WebhookReceiver() as rcv:
+        rcv.script("post", "400")
+        c, csrf = _client(shop, "pages-a", publish=config_for(webhook=rcv.url + "/hook"))
+        r = c.post(f"/highlights/{hid}/post", data={"destination": "webhook", "consent": "on", "force": "on",
+                                                    "csrf_token": csrf}, follow_redirects=False)
+        assert r.status_code == 303, _text(r)[:2000]
+        outbox = c.app.state.outbox
+        (post,) = [p for p in outbox.posts(shop.a) if p.destination == "webhook"]
+        for t in recent_tasks(shop.store, shop.a, "deliver"):
+            _wait_task(shop, c, t.id, 60)
+        post = outbox.get(shop.a, post.id)
+        assert post.state == "failed", (post.state, post.reason)
+        page = _text(c.get(f"/highlights/{hid}"))
+        assert f'data-post-id="{post.id}" data-destination="webhook" data-state="failed"' in page
+        assert 'data-testid="retry"' in page and post.reason in page
+        r = c.post(f"/posts/{post.id}/retry", data={"csrf_token": csrf}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"/highlights/{hid}?done=retried"
+        for t in recent_tasks(shop.store, shop.a, "deliver"):
+            _wait_task(shop, c, t.id, 60)
+        assert outbox.get(shop.a, post.id).state == "published"
+        assert len(rcv.first) == 1, "delivered once"
+        r = c.post(f"/posts/{post.id}/retry", data={"csrf_token": csrf})
+        assert r.status_code == 409 and "only a failed post" in _text(r)
