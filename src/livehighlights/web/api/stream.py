@@ -81,12 +81,14 @@ def live_items(store: Store, seller_id: str, live_id: str) -> tuple[str, list[Li
         highlights = s.scalars(select(HighlightRow).where(HighlightRow.live_id == live_id)).all()
         posts = s.scalars(select(PostRow).where(PostRow.live_id == live_id, PostRow.seller_id == seller_id)).all()
     found_at = {m.id: m.created_at for m in moments}
+    titles = {h.product_id: h.product_title for h in highlights if h.product_id and h.product_title}
     clip_at = {h.id: h.created_at for h in highlights}
     start_of = {h.id: h.start_ms for h in highlights}
     items: list[LiveItem] = []
     for m in moments:
         delay = None if m.confirmed_at_ms is None else (m.confirmed_at_ms - m.peak_ms) / 1000
-        what = f"{m.kind} moment" + (f" · {m.product_id}" if m.product_id else "") + f" · score {m.score:.2f}"
+        product = titles.get(m.product_id, m.product_id) if m.product_id else None
+        what = f"{m.kind} moment" + (f" · {product}" if product else "") + f" · score {m.score:.2f}"
         if m.state in ("rejected", "failed") and m.reason:
             what += f" ({m.state}: {m.reason})"
         items.append(LiveItem("moment", m.id, m.start_ms, _clock(m.start_ms), "Moment", "st-unknown", what,
