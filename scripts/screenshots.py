@@ -23,6 +23,7 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--d
         "--disable-sync", "--no-first-run", "--hide-scrollbars"]
 WIDTHS = {"desktop": (1280, 860), "phone": (390, 844)}
 USER, PASSWORD = "demo-seller", "screenshots only"
+SHOP_URL = "https://shop.example/p/{product_id}"
 
 
 def _port() -> int:
@@ -52,7 +53,7 @@ def _prepare(root: Path, minutes: float) -> tuple[object, str, str, str]:
     create_user(store, seller.id, USER, PASSWORD)
     store.add_plan(seller.id, "Weekend flash sale", datetime.now(UTC) + timedelta(days=2))
     hs = store.highlights(seller.id, res.live_id)
-    config = PublishConfig()
+    config = PublishConfig(product_url=SHOP_URL)
     outbox = Outbox(store, config)
     d = Deliverer(store, config)
     for h in hs[:2]:
@@ -90,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         store, _sid, live_id, hid = _prepare(root, a.minutes)
         settings = WebSettings(signin_burst=1000, signin_per_min=1000,
-                               publish=PublishConfig(queue=f"sqlite:///{root / 'queue.db'}"))
+                               publish=PublishConfig(queue=f"sqlite:///{root / 'queue.db'}", product_url=SHOP_URL))
         port = _port()
         server = uvicorn.Server(uvicorn.Config(create_app(settings, store), host="127.0.0.1", port=port,
                                                log_level="warning"))
