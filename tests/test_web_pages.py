@@ -394,3 +394,24 @@ def test_a_post_that_failed_is_shown_failed_and_retried_from_the_page(shop):
         assert len(rcv.first) == 1, "delivered once"
         r = c.post(f"/posts/{post.id}/retry", data={"csrf_token": csrf})
         assert r.status_code == 409 and "only a failed post" in _text(r)
+
+
+def test_standing_consent_is_given_with_the_sellers_own_choices_and_withdrawn(shop):
+    c, csrf = _client(shop, "pages-a")
+    r = c.post("/auto/consent", data={"destination": "tiktok", "confirm": "on", "csrf_token": csrf})
+    assert r.status_code == 422 and "there is no default" in _text(r)
+    r = c.post("/auto/consent", data={"destination": "tiktok", "privacy_level": "SELF_ONLY", "csrf_token": csrf})
+    assert r.status_code == 422 and "Tick the box" in _text(r)
+    outbox = c.app.state.outbox
+    assert outbox.consent(shop.a, "tiktok") is None, "nothing given by a refused form"
+    r = c.post("/auto/consent", data={"destination": "tiktok", "privacy_level": "FOLLOWER_OF_CREATOR",
+                                      "allow_comment": "on", "commercial": "on", "brand_organic": "on",
+                                      "confirm": "on", "csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/auto?done=consent"
+    given = outbox.consent(shop.a, "tiktok")
+    assert given is not None and given.choices.privacy_level == "FOLLOWER_OF_CREATOR"
+    assert (given.choices.disable_comment, given.choices.disable_duet, given.choices.brand_organic) == \
+        (False, True, True)
+    assert 'data-testid="consent-tiktok"' in _text(c.get("/auto")) and "given " in _text(c.get("/auto"))
+    r = c.post("/auto/consent/revoke", data={"destination": "tiktok", "csrf_token": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and outbox.consent(shop.a, "tiktok") is None
