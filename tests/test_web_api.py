@@ -277,6 +277,8 @@ def test_openapi_documents_the_api_with_typed_answers(api):
     schemas = doc["components"]["schemas"]
     assert {"LiveOut", "LiveDetail", "HighlightDetail", "PostOut", "PostCreate", "AutoSettingsOut"} <= set(schemas)
     assert "privacy_level" in schemas["PostCreate"]["required"] and "consent" in schemas["PostCreate"]["required"]
+    assert set(doc["components"]["securitySchemes"]) == {"api token", "session"}
+    assert {"api token": []} in doc["paths"]["/api/lives"]["get"]["security"]
     assert c.get("/docs").status_code == 200
 
 

@@ -12,9 +12,10 @@ Add the check to a router with ``dependencies=[Depends(csrf_checked)]``; it lets
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import HTTPException, Request
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from ..publish import Outbox
@@ -101,12 +102,23 @@ async def resolve_principal(request: Request, *, tokens: bool) -> Principal | No
     return principal
 
 
-async def api_principal(request: Request) -> Principal:
-    """The principal of an API call; 401 when there is none."""
+_BEARER_DOC = HTTPBearer(auto_error=False, scheme_name="api token",
+                         description="An API token (livehighlights token add, or POST /api/tokens): lh_...")
+_COOKIE_DOC = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, scheme_name="session",
+                           description="A signed-in browser's session; changes also need the X-CSRF-Token header.")
+
+
+async def api_principal(request: Request,
+                        _bearer_doc: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER_DOC)] = None,
+                        _cookie_doc: Annotated[str | None, Depends(_COOKIE_DOC)] = None) -> Principal:
+    """The principal of an API call; 401 when there is none. (The two security schemes only document, in the
+    OpenAPI, how to authenticate; the checks are :func:`resolve_principal`'s.)"""
     p = await resolve_principal(request, tokens=True)
     if p is None:
-        why = ("the API token is not valid (unknown or revoked)" if _bearer(request) is not None
-               else "sign in, or send an API token as 'Authorization: Bearer <token>'")
+        sent = _bearer(request)
+        why = ("sign in, or send an API token as 'Authorization: Bearer <token>'" if sent is None
+               else "the Authorization header is not 'Bearer <token>'" if sent == ""
+               else "the API token is not valid (unknown or revoked)")
         raise HTTPException(401, why, headers={"WWW-Authenticate": "Bearer"})
     return p
 
