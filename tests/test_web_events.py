@@ -161,3 +161,38 @@ def test_pushing_needs_a_valid_token_and_the_sellers_own_live(web_live, token):
         assert r.status_code == 404
         bad_key = c.post("/api/lives", json={"key": "../etc"}, headers=token)
         assert bad_key.status_code == 422 and "key" in bad_key.text
+
+
+def test_the_same_on_postgresql(store_pg, web_live, short_live, tmp_path):
+    """Sign-in (rate buckets), tokens, opening a LIVE, pushing events and the per-minute metrics on PostgreSQL."""
+    from web_support import PASSWORD, sign_in
+
+    from livehighlights.publish.config import PublishConfig
+    from livehighlights.store import open_store
+    from livehighlights.web.accounts import create_user
+
+    url = store_pg.create_database("t_web_events")
+    with open_store(url, media_root=tmp_path / "media") as store:
+        create_user(store, store.seller("shop-pg").id, "pg-user@shop.example", PASSWORD)
+    app = make_app(web_live, db=url, media_root=tmp_path / "media", signin_burst=5, signin_per_min=1.0,
+                   publish=PublishConfig(db=url, media=str(tmp_path / "media"), queue=f"sqlite:///{tmp_path / 'q.db'}"))
+    with TestClient(app) as c:
+        csrf = {"X-CSRF-Token": sign_in(c, "pg-user@shop.example")}
+        tok = c.post("/api/tokens", json={"name": "pg follower"}, headers=csrf).json()["token"]
+        auth = {"Authorization": f"Bearer {tok}"}
+        live = _open(c, auth, "pg-live")
+        lines = _lines(short_live, 10_000)
+        r = c.post(f"/api/lives/{live['id']}/events", content="\n".join(lines), headers=auth)
+        assert r.status_code == 200 and r.json()["stored"] == len(lines), r.text
+        again = c.post(f"/api/lives/{live['id']}/events", content="\n".join(lines), headers=auth).json()
+        assert again["stored"] == 0 and again["duplicates"] == len(lines)
+        minutes = c.get(f"/api/lives/{live['id']}", headers=auth).json()["minutes"]
+        evs = [json.loads(x) for x in lines]
+        assert sum(m["orders"] for m in minutes) == sum(e["type"] == "order" for e in evs)
+        assert sum(m["comments"] for m in minutes) == sum(e["type"] == "comment" for e in evs)
+        assert round(sum(m["gmv"] for m in minutes), 2) == round(sum(e.get("amount", 0) for e in evs
+                                                                     if e["type"] == "order"), 2)
+    with TestClient(app, client=("10.1.2.3", 1)) as c:
+        codes = [c.post("/signin", data={"username": "pg-user@shop.example", "password": "nope nope nope"},
+                        follow_redirects=False).status_code for _ in range(6)]
+        assert codes == [401] * 4 + [429] * 2  # the username's 5 tries: one went on the sign-in above
