@@ -18,12 +18,13 @@ from web_support import make_app
 
 @pytest.fixture(scope="module")
 def token(web_live) -> dict[str, str]:
-    """An API token of seller shop-a, as the header that carries it."""
+    """An API token of a seller of these tests' own (shop-events), as the header that carries it."""
     from livehighlights.store import open_store
     from livehighlights.web.tokens import create_token
 
     with open_store(web_live.db, media_root=web_live.media_root) as store:
-        return {"Authorization": f"Bearer {create_token(store, web_live.seller_id, 'events follower').token}"}
+        sid = store.seller("shop-events").id
+        return {"Authorization": f"Bearer {create_token(store, sid, 'events follower').token}"}
 
 
 def _open(c: TestClient, token: dict[str, str], key: str, **extra) -> dict:
