@@ -207,3 +207,14 @@ def test_session_cookie_lasts_the_configured_time_and_is_secure_off_localhost(we
 
     assert WebSettings.from_env(host="shop.example").secure_cookies is True
     assert WebSettings.from_env(host="127.0.0.1").secure_cookies is False
+
+
+def test_a_sign_in_form_sent_from_another_site_is_refused(web_live):
+    add_user(web_live, "shop-a", "auth-a@shop.example")
+    with TestClient(make_app(web_live)) as c:
+        r = c.post("/signin", data={"username": "auth-a@shop.example", "password": PASSWORD},
+                   headers={"Origin": "https://evil.example"}, follow_redirects=False)
+        assert r.status_code == 403 and "another site" in r.text and "lh_session" not in r.headers.get("set-cookie", "")
+        ok = c.post("/signin", data={"username": "auth-a@shop.example", "password": PASSWORD},
+                    headers={"Origin": "http://testserver"}, follow_redirects=False)
+        assert ok.status_code == 303 and "lh_session" in ok.headers["set-cookie"]
