@@ -47,6 +47,9 @@ def create_app(settings: WebSettings | None = None, store: Store | None = None) 
         try:
             yield
         finally:
+            runner = getattr(app.state, "tasks", None)
+            if runner is not None:  # stop taking tasks; a running one keeps its lease and is taken up again later
+                runner.close(wait=False)
             if own:
                 app.state.store.close()
 
