@@ -118,3 +118,32 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
     return request.getfixturevalue("store_pg").create_database(f"t_{uuid.uuid4().hex[:12]}")
 # ---- end of store fixtures ------------------------------------------------------------------------------------
+
+
+# ---- web fixtures (owner: web; names start with ``web_``) ----------------------------------------------------
+@pytest.fixture(scope="session")
+def web_live(short_live, tmp_path_factory: pytest.TempPathFactory):
+    """``short_live`` processed (the real ``process``) into a store of its own for seller ``shop-a``, with one
+    remix of its best highlight: a :class:`types.SimpleNamespace` with ``db``, ``media_root``, ``queue`` (a queue
+    URL of its own), ``seller_id``, ``live_id``, ``highlight_id`` and ``remix_id``. Tests open their own app and
+    store on it; what they add (users, posts) stays for later tests, so they add under names of their own."""
+    from types import SimpleNamespace
+
+    from livehighlights.pipeline import ProcessOptions, process
+    from livehighlights.remix.batch import remix_records
+    from livehighlights.store import open_store
+
+    root = tmp_path_factory.mktemp("web")
+    db, media = f"sqlite:///{root / 'web.db'}", root / "media"
+    with open_store(db, media_root=media) as store:
+        process(short_live.recording, short_live.events, root / "out", catalog_path=short_live.catalog,
+                options=ProcessOptions(seller="shop-a"), store=store)
+        seller = store.seller("shop-a")
+        (live,) = store.lives(seller.id)
+        best = store.highlights(seller.id, live.id)[0]
+        assert best.clip and best.thumbnail, "the web tests need a highlight with its clip and thumbnail"
+        remix_records(store, [(best, "best")], "minimal", root / "remix", catalog=short_live.catalog)
+        (remix,) = store.remixes(seller.id, best.id)
+    return SimpleNamespace(db=db, media_root=media, queue=f"sqlite:///{root / 'queue.db'}", seller_id=seller.id,
+                           live_id=live.id, highlight_id=best.id, remix_id=remix.id, catalog=short_live.catalog)
+# ---- end of web fixtures --------------------------------------------------------------------------------------

@@ -253,6 +253,10 @@ from .post_cmd import register as _register_publishing  # noqa: E402
 
 _register_publishing(app)
 
+from .web_cmd import register as _register_web  # noqa: E402
+
+_register_web(app)
+
 
 def run() -> None:
     """Entry point: one-line errors and a non-zero exit instead of tracebacks."""

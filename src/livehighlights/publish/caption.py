@@ -6,8 +6,10 @@ public API posts TikTok's own "LIVE in progress" badge, so the link goes in the 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..models import Product
@@ -52,17 +54,31 @@ def links_for(config: PublishConfig, seller: SellerRecord, live: LiveRecord, pro
     return Links(product=product, room=room)
 
 
-def load_product(live: LiveRecord, product_id: str | None) -> Product | None:
-    """The product from the LIVE's catalog file, when both are known and readable (else ``None``)."""
-    if not product_id or not live.catalog:
-        return None
+@lru_cache(maxsize=32)
+def _catalog_products(path: str, _mtime_ns: int, _size: int) -> dict[str, Product] | None:
+    """A catalog's products, read once per version of the file (the key carries its time and size)."""
     from ..errors import LiveHighlightsError
     from ..sources import load_catalog
 
     try:
-        return load_catalog(live.catalog).products.get(product_id)
+        return dict(load_catalog(path).products)
     except (LiveHighlightsError, OSError):
         return None
+
+
+def load_product(live: LiveRecord, product_id: str | None) -> Product | None:
+    """The product from the LIVE's catalog file, when both are known and readable (else ``None``).
+
+    The catalog is read and checked once per version of its file (a page of 20 cards, or a follower posting
+    each moment, does not read it 20 times); a changed file is read again."""
+    if not product_id or not live.catalog:
+        return None
+    try:
+        st = os.stat(live.catalog)
+    except OSError:
+        return None
+    products = _catalog_products(str(live.catalog), st.st_mtime_ns, st.st_size)
+    return products.get(product_id) if products is not None else None
 
 
 def build_caption(h: HighlightRecord, product: Product | None, live: LiveRecord, links: Links) -> str:
