@@ -18,7 +18,7 @@ from ..media.probe import MediaInfo
 from ..media.source import FileSource, MediaSource
 from ..timebase import Ms
 
-__all__ = ["DEFAULT_LAG_MS", "LiveClock", "PacedFile", "Watermark"]
+__all__ = ["DEFAULT_LAG_MS", "LiveClock", "PacedFile", "Watermark", "play_events"]
 
 DEFAULT_LAG_MS: Ms = 2000
 """How long after a second ends the watermark closes it (events take a moment to arrive and be stored)."""
@@ -133,3 +133,29 @@ class PacedFile(MediaSource):
 
     def close(self) -> None:
         self._file.close()
+
+
+def play_events(src: Path, dst: Path, clock: LiveClock, stop: threading.Event | None = None) -> int:
+    """Write the lines of a recorded JSON Lines log (``ts`` in seconds from the LIVE's start) into ``dst`` as
+    their time comes on ``clock`` (a LIVE's events arriving as it runs); how many lines were written. Lines
+    without a readable relative ``ts`` are written at once."""
+    import json
+
+    stop = stop or threading.Event()
+    n = 0
+    with src.open(encoding="utf-8") as f, dst.open("a", encoding="utf-8") as out:
+        for line in f:
+            try:
+                ts = json.loads(line).get("ts")
+            except (ValueError, AttributeError):
+                ts = None
+            if isinstance(ts, (int, float)) and not isinstance(ts, bool):
+                wait = clock.seconds_until(round(ts * 1000))
+                if wait > 0:
+                    out.flush()
+                    if stop.wait(wait):
+                        break
+            out.write(line if line.endswith("\n") else line + "\n")
+            n += 1
+        out.flush()
+    return n

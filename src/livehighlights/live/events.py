@@ -22,7 +22,7 @@ import json
 import logging
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -259,6 +259,15 @@ class StoredEvents:
         if rows:
             self.after_seq = rows[-1][0]
         return [Event(r[1], r[2], r[3], *r[4:]) for r in rows]
+
+    def upto(self, last_seq: int) -> Iterator[Event]:
+        """The events stored up to ``last_seq``, in time order (ties in order of arrival), streamed."""
+        cols = [EventRow.ts_ms, EventRow.type, EventRow.event_id, *(getattr(EventRow, f) for f in _FIELDS)]
+        stmt = (select(*cols).where(EventRow.live_id == self.live_id, EventRow.seq <= last_seq)
+                .order_by(EventRow.ts_ms, EventRow.seq))
+        with self.store.engine.connect() as conn:
+            for r in conn.execution_options(stream_results=True, yield_per=self.chunk).execute(stmt):
+                yield Event(r[0], r[1], r[2], *r[3:])
 
     def last_seq(self) -> int:
         """The newest ``seq`` stored for the LIVE (0 when none)."""
