@@ -229,10 +229,20 @@ def moments(
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder for the simulated LIVE and its highlights.")] = Path(
         "livehighlights-demo"),
-    minutes: Annotated[float, typer.Option(help="Length of the simulated LIVE.")] = 6.0,
+    minutes: Annotated[float | None, typer.Option(help="Length of the simulated LIVE (default 6, with --live 3).")]
+    = None,
     seed: Annotated[int, typer.Option(help="Random seed (5: three pitches, two that sell, and a giveaway).")] = 5,
+    live_flow: Annotated[bool, typer.Option("--live", help="The automatic flow: stream the LIVE as if live, follow "
+                                            "it, auto-post to the local feed.")] = False,
+    speed: Annotated[float, typer.Option(help="With --live: stream this many times real time.")] = 1.0,
 ) -> None:
-    """Simulate a short LIVE, process it, and print its highlights."""
+    """Simulate a short LIVE, process it, and print its highlights (or, with --live, follow and auto-post it)."""
+    if live_flow:
+        from .live_cmd import demo_live
+
+        demo_live(out, minutes or 3.0, seed, speed)
+        return
+    minutes = minutes or 6.0
     live = out / "live"
     sim = _simulate(live, minutes, seed, "720p", "portrait", "default")
     from ..pipeline import ProcessOptions
@@ -252,6 +262,9 @@ app.command()(highlights)
 from .post_cmd import register as _register_publishing  # noqa: E402
 
 _register_publishing(app)
+from .live_cmd import register as _register_live  # noqa: E402
+
+_register_live(app)
 
 
 def run() -> None:
