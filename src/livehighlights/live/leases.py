@@ -89,11 +89,49 @@ def save_follow(store: Store, live_id: str, **values: Any) -> None:
         raise store.fail(e) from None
 
 
+def _dead_here(owner: str | None) -> bool:
+    """Whether ``owner`` is a follower process of this machine that is no longer running."""
+    if not owner:
+        return False
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def acquire(store: Store, live_id: str, owner: str, lease_s: float = LEASE_S) -> bool:
-    """Take the LIVE's lease for ``owner`` when it is free, expired or already ``owner``'s; whether it was."""
+    """Take the LIVE's lease for ``owner`` when it is free, expired or already ``owner``'s, or held by a follower
+    process of this machine that has died (a restart after a crash need not wait for the lease to run out);
+    whether it was taken."""
     now = utcnow()
     free = or_(LiveRow.lease_owner.is_(None), LiveRow.lease_owner == owner, LiveRow.lease_until.is_(None),
                LiveRow.lease_until < now)
+    try:
+        with store.session() as s:
+            holder = s.scalar(select(LiveRow.lease_owner).where(LiveRow.id == live_id))
+    except sa_exc.SQLAlchemyError as e:
+        raise store.fail(e) from None
+    if _dead_here(holder):
+        log.warning("LIVE %s: its follower %s is gone: taking the LIVE over", live_id, holder)
+        free = or_(free, LiveRow.lease_owner == holder)
     try:
         with store.session(write=True) as s, s.begin():
             n = s.execute(update(LiveRow).where(LiveRow.id == live_id, free)

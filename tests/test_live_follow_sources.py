@@ -1,0 +1,169 @@
+"""The live follower's parts that need no media: event sources stored before use, the wall clock and its
+watermark, late events, leases and their take-over."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from livehighlights.engine import Engine
+from livehighlights.live.clock import LiveClock, Watermark
+from livehighlights.live.events import EventSink, JsonLinesTail, StoredEvents, StreamLines, parse_record
+from livehighlights.live.leases import LeaseKeeper, acquire, follow_state, orphans, release, renew, save_follow
+from livehighlights.models import Event
+from livehighlights.store import open_store
+
+ORIGIN = datetime(2026, 5, 1, 12, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with open_store(f"sqlite:///{tmp_path / 'db.sqlite'}", media_root=tmp_path / "media") as st:
+        yield st
+
+
+@pytest.fixture
+def live_id(store) -> str:
+    seller = store.seller("shop")
+    return store.upsert_live(seller.id, "follow:test", status="live", started_at=ORIGIN).id
+
+
+def _wait(cond, timeout: float = 30.0) -> None:
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.05)
+
+
+def test_growing_file_is_followed_like_tail_and_every_line_stored(store, live_id, tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_text('{"ts": 1.5, "type": "like", "count": 3}\n{"ts": 2, "type": "comm')  # second line incomplete
+    sink = EventSink(store, live_id, ORIGIN)
+    stop = threading.Event()
+    t = JsonLinesTail(path, poll_s=0.05).start(sink, stop)
+    _wait(lambda: sink.stats.stored == 1)
+    with path.open("a") as f:  # the rest of line 2, a bad line 3, an ISO-timed line 4
+        f.write('ent", "text": "hi"}\nnot json\n{"ts": "2026-05-01T12:00:10.250Z", "type": "order", '
+                '"product_id": "p1", "amount": 9.5}\n{"ts": 3, "type": "like", "count": -1}\n')
+    _wait(lambda: sink.stats.stored == 3 and sink.stats.bad == 2)
+    stop.set()
+    t.join(5)
+    got = StoredEvents(store, live_id).poll()
+    assert [(e.ts_ms, e.type) for e in got] == [(1500, "like"), (2000, "comment"), (10250, "order")]
+    assert got[1].text == "hi"
+    assert sink.stats.problems[0].startswith("events.jsonl:3: ")
+    assert "events.jsonl:5" in sink.stats.problems[1] and "count" in sink.stats.problems[1]
+    # read again from the top (a follower restarted): nothing stored twice
+    sink2 = EventSink(store, live_id, ORIGIN)
+    stop2 = threading.Event()
+    t2 = JsonLinesTail(path, poll_s=0.05).start(sink2, stop2)
+    _wait(lambda: sink2.stats.duplicates == 3)
+    stop2.set()
+    t2.join(5)
+    assert sink2.stats.stored == 0
+    assert store.get_live(store.seller("shop").id, live_id).n_events == 3
+
+
+def test_stdin_and_tiktok_records_and_times_before_the_start(store, live_id) -> None:
+    lines = "\n".join([
+        json.dumps({"ts": (ORIGIN - timedelta(seconds=5)).isoformat(), "type": "join"}),
+        json.dumps({"event": "CommentEvent", "comment": "how much?", "user": {"unique_id": "ann"},
+                    "create_time": int((ORIGIN + timedelta(seconds=7)).timestamp() * 1000)}),
+    ]) + "\n"
+    sink = EventSink(store, live_id, ORIGIN)
+    StreamLines(io.StringIO(lines)).run(sink, threading.Event())
+    got = StoredEvents(store, live_id).poll()
+    assert [(e.ts_ms, e.type, e.text, e.user) for e in got] == [(0, "join", None, None),
+                                                                  (7000, "comment", "how much?", "ann")]
+    assert got[1].raw["event"] == "CommentEvent"  # the client's record is kept whole
+    assert sink.stats.before_start == 1
+
+
+def test_parse_record_names_the_field() -> None:
+    with pytest.raises(ValueError, match="ts"):
+        parse_record({"type": "like"}, ORIGIN, "x:1")
+    with pytest.raises(ValueError, match="product_id"):
+        parse_record({"ts": 1, "type": "product_pin"}, ORIGIN, "x:1")
+
+
+def test_stored_events_are_read_by_arrival_and_late_ones_still_count(store, live_id) -> None:
+    sink = EventSink(store, live_id, ORIGIN)
+    tail = StoredEvents(store, live_id)
+    engine = Engine.from_names()
+    sink.put([Event(5000, "like", count=1), Event(9000, "like", count=1)])
+    for ev in tail.poll():
+        engine.feed(ev)
+    engine.advance(9000)
+    sink.put([Event(3000, "comment", text="late"), Event(9500, "like", count=2)])
+    fresh = tail.poll()
+    assert [e.ts_ms for e in fresh] == [3000, 9500]  # arrival order, only the new ones
+    late = sum(1 for e in fresh if e.ts_ms < engine.closed_s * 1000)
+    assert late == 1
+    assert [e.ts_ms for e in tail.upto(tail.last_seq())] == [3000, 5000, 9000, 9500]  # a resume replays by time
+
+
+def test_clock_and_watermark() -> None:
+    clock = LiveClock.starting_now(speed=10.0, already_ms=5000)
+    assert 4900 <= clock.now_ms() <= 7000
+    wm = Watermark(clock, lag_ms=2000, at_ms=60_000)
+    assert wm.advance() == 60_000  # never moves back (a resumed follower starts from the stored watermark)
+    wm2 = Watermark(clock, lag_ms=2000)
+    time.sleep(0.2)
+    assert wm2.advance() >= 4000
+    assert abs(clock.live_ms(clock.wall(123_456)) - 123_456) <= 1
+    with pytest.raises(Exception, match="speed"):
+        LiveClock(ORIGIN, 0)
+
+
+def test_a_live_is_leased_to_one_follower_and_taken_over_after_expiry(store, live_id) -> None:
+    assert acquire(store, live_id, "host-a:1:x", lease_s=0.6)
+    assert not acquire(store, live_id, "host-b:2:y", lease_s=0.6)
+    renew(store, live_id, "host-a:1:x", lease_s=0.6, watermark_ms=42_000)
+    assert follow_state(store, store.seller("shop").id, live_id).watermark_ms == 42_000
+    save_follow(store, live_id, follow={"video": {"kind": "file"}})
+    assert orphans(store) == []
+    time.sleep(0.8)  # A died: its lease runs out
+    assert orphans(store) == [(store.seller("shop").id, live_id)]
+    assert acquire(store, live_id, "host-b:2:y", lease_s=5)
+    with pytest.raises(Exception, match="another follower"):
+        renew(store, live_id, "host-a:1:x")
+    release(store, live_id, "host-a:1:x")  # not A's any more: nothing happens
+    assert follow_state(store, store.seller("shop").id, live_id).lease_owner == "host-b:2:y"
+
+
+def test_a_dead_local_follower_is_taken_over_at_once(store, live_id) -> None:
+    import socket
+    import subprocess
+    import sys
+
+    p = subprocess.Popen([sys.executable, "-c", "pass"])
+    p.wait()
+    dead = f"{socket.gethostname()}:{p.pid}:abc"
+    assert acquire(store, live_id, dead, lease_s=600)
+    assert acquire(store, live_id, "someone-else:1:z")
+
+
+def test_lease_keeper_renews_and_notices_a_take_over(store, live_id) -> None:
+    assert acquire(store, live_id, "a:1:k", lease_s=1.0)
+    keeper = LeaseKeeper(store, live_id, "a:1:k", extra=lambda: {"watermark_ms": 7000}, lease_s=1.0,
+                         every_s=0.2).start()
+    time.sleep(1.5)
+    assert not acquire(store, live_id, "b:2:k")  # renewed: still A's
+    assert follow_state(store, store.seller("shop").id, live_id).watermark_ms == 7000
+    save_follow(store, live_id)  # nothing to set: harmless
+    from sqlalchemy import update
+
+    from livehighlights.store.schema import LiveRow
+
+    with store.session(write=True) as s, s.begin():  # B takes it by force (A was thought dead)
+        s.execute(update(LiveRow).where(LiveRow.id == live_id).values(lease_owner="b:2:k"))
+    assert keeper.lost.wait(5)
+    keeper.stop(give_back=True)
+    assert follow_state(store, store.seller("shop").id, live_id).lease_owner == "b:2:k"
