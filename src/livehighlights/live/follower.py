@@ -25,7 +25,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -130,6 +130,7 @@ class LiveFollower:
         self._stop = threading.Event()
         self._sources_stop = threading.Event()
         self._ended: tuple[str, int] | None = None
+        self._sources: list[threading.Thread] = []
 
     # ---- control ----------------------------------------------------------------------------------------------
     def stop(self, *_: object) -> None:
@@ -155,22 +156,20 @@ class LiveFollower:
             self.poster.posting = False
             self._note("the stream has no audio: following on, keeping moments for review, posting nothing "
                        "(a clip must keep the LIVE's own sound)")
+            self.ctx.options = replace(self.ctx.options, understand=None)  # no speech to hear: metrics only
         engine = Engine.from_names(options=self.ctx.options.detect, catalog=self.ctx.catalog)
         opts = self.ctx.options
         policy = OnlinePolicy(opts.plan, budget=opts.plan.max_per_live + opts.extra_candidates)
         job_key = options_key(opts)
         self.poster.start()
-        sources: list[threading.Thread] = []
         try:
             replayed = self._replay_stored(engine) if self.resumed_from_ms is not None else iter(())
             if self.events is not None:
-                sources.append(self.events.start(self.sink, self._sources_stop))
+                self._sources.append(self.events.start(self.sink, self._sources_stop))
             outcome = follow_moments(self.ctx, self._moments(engine, replayed), self.store, job_key, engine=engine,
                                      policy=policy, on_candidate=self.poster.submit)
         finally:
-            self._sources_stop.set()
-            for t in sources:
-                t.join(timeout=5)
+            self._stop_sources()
             self.poster.close()
             keeper.stop(give_back=True)
         result = FollowResult(self.ctx.live_id, outcome.moments, outcome.candidates, self.poster.reports,
@@ -186,6 +185,12 @@ class LiveFollower:
         else:
             save_follow(self.store, self.ctx.live_id, watermark_ms=self.watermark.at_ms)
         return result
+
+    def _stop_sources(self) -> None:
+        """Stop the event sources and wait for their last reads to be stored."""
+        self._sources_stop.set()
+        for t in self._sources:
+            t.join(timeout=10)
 
     def _has_audio(self) -> bool:
         has = getattr(self.video, "has_audio", None)
@@ -240,7 +245,8 @@ class LiveFollower:
                 self._stop.wait(self.options.poll_s)
         if self._ended is None:
             return  # stopped: the LIVE goes on without us; a resumed follower continues from the stored events
-        self._sources_stop.set()
+        time.sleep(min(5.0, self.options.lag_ms / 1000 / self.clock.speed))  # stragglers of the last seconds
+        self._stop_sources()
         for ev in self.tail.poll():  # what was stored up to the end
             self._note_event(ev)
             yield from self._ready(engine.feed(ev))
