@@ -156,7 +156,7 @@ class LiveFollower:
             self.poster.posting = False
             self._note("the stream has no audio: following on, keeping moments for review, posting nothing "
                        "(a clip must keep the LIVE's own sound)")
-            self.ctx.options = replace(self.ctx.options, understand=None)  # no speech to hear: metrics only
+            self.ctx.options = replace(self.ctx.options, understand=None, snap_to_pauses=False)  # nothing to hear
         engine = Engine.from_names(options=self.ctx.options.detect, catalog=self.ctx.catalog)
         opts = self.ctx.options
         policy = OnlinePolicy(opts.plan, budget=opts.plan.max_per_live + opts.extra_candidates)
