@@ -35,7 +35,7 @@ from ..media.source import MediaSource, register_source
 from ..timebase import Ms
 from .recorder import Recorder, RecorderRun, Segment
 from .stream_sources import StreamSource, parse_source
-from .tsfile import TS_HZ, TsRecording, probe_segment
+from .tsfile import TS_HZ, SegmentInfo, TsRecording, probe_segment, restamp
 
 __all__ = ["BUFFER_STATES", "BufferOptions", "BufferStatus", "LiveBuffer", "LiveIngestError", "open_live_video"]
 
@@ -115,6 +115,7 @@ class LiveBuffer(MediaSource):
         self._info: MediaInfo | None = None
         self._recorder: Recorder | None = None
         self._reconnects = 0
+        self._run_shift: dict[int, int] = {}
         self._status = BufferStatus("connecting", f"connecting to {self.source.describe()}", self._disk_bytes(),
                                     self._rec.available_until_ms(), 0, datetime.now(UTC))
         self._thread = threading.Thread(target=self._supervise, name="live-buffer", daemon=True)
@@ -261,11 +262,12 @@ class LiveBuffer(MediaSource):
         if self._rec.idx.origin is not None:  # continue the LIVE time: by the wall clock, never backwards
             started = self.started_at
             wall = (datetime.now(UTC) - started).total_seconds() if started else 0.0
-            offset = max(wall, self._rec.available_until_ms() / 1000 + 0.1)
+            offset = max(wall, self._rec.available_until_ms() / 1000 + 0.1)  # moved on arrival (_continue)
         run = RecorderRun(self._segdir, self._rec.idx.runs)
         self._rec.idx.runs += 1
+        io_timeout = self.options.end_after_s if self.source.kind == "growing" else self.options.stall_s
         self._recorder = Recorder(self.source, run, segment_s=self.options.segment_s, ts_offset_s=offset,
-                                  io_timeout_s=self.options.stall_s)
+                                  io_timeout_s=io_timeout)
         return self._recorder
 
     def _loop(self) -> None:
@@ -278,7 +280,7 @@ class LiveBuffer(MediaSource):
             self._reconnects += 1
             self._set("reconnecting", f"continuing the recording from {self._rec.available_until_ms() / 1000:.1f} s")
         rec = self._start_run()
-        seen_bytes = -1
+        seen_flow: float | None = None
         while True:
             if self._take(rec.new_segments()) and rec.poll() is None:
                 rec.stop()
@@ -286,12 +288,12 @@ class LiveBuffer(MediaSource):
                 self._reconnects += 1
                 self._set("reconnecting", "the stream's timestamps went back: its recording is restarted")
                 rec = self._start_run()
-                seen_bytes = -1
+                seen_flow = None
                 continue
             now = time.monotonic()
-            size = rec.writing_bytes()
-            if size != seen_bytes and size > 0:
-                seen_bytes, last_flow = size, now
+            flowed = rec.last_media_at()
+            if flowed is not None and flowed != seen_flow:
+                seen_flow, last_flow = flowed, max(last_flow, flowed)
                 received = received or rec.receiving
                 if rec.receiving and self._status.state != "receiving":
                     self._set("receiving", f"receiving {self.source.describe()}")
@@ -322,8 +324,11 @@ class LiveBuffer(MediaSource):
                 continue
             # FFmpeg stopped: the stream ended, dropped, or could not be opened
             self._take(rec.new_segments())
-            if code == 0 and self.source.finite:
-                self._set("ended", "the file played to its end")
+            log.debug("live buffer: FFmpeg run %d exited with %s: %s", rec.run.index, code,
+                      " | ".join(rec.last_lines()))
+            if self.source.finite and received:
+                self._set("ended", "the file played to its end" if self.source.kind == "file" else
+                          f"the file stopped growing ({rec.problem() if code else 'its end'})")
                 return
             problem = rec.problem() if code != 0 else "the stream closed"
             if not opts.reconnect:
@@ -344,7 +349,7 @@ class LiveBuffer(MediaSource):
                 self._set("ended", "stopped")
                 return
             rec = self._start_run()
-            seen_bytes = -1
+            seen_flow = None
 
     def _take(self, segments: list[Segment]) -> bool:
         """Move complete segments into the recording (in order). True when a segment went back in time (the
@@ -360,6 +365,13 @@ class LiveBuffer(MediaSource):
                 log.warning("live buffer: skipping a segment: %s", err)
                 seg.path.unlink(missing_ok=True)
                 continue
+            if self._rec.idx.origin is not None and seg.run not in self._run_shift:
+                self._run_shift[seg.run] = self._continue_at(seg.path, info)
+            shift = self._run_shift.get(seg.run, 0)
+            if shift:
+                seg.path.write_bytes(restamp(seg.path.read_bytes(), shift))
+                info = SegmentInfo(info.start + shift, info.end + shift, info.first_any + shift,
+                                   tuple(k + shift for k in info.keyframes), info.has_audio, info.frame_ticks)
             end_pts = self._rec.idx.end_pts
             if end_pts is not None and info.first_any < end_pts - info.frame_ticks:
                 log.warning("live buffer: %s goes back in time; the run is restarted", seg.path.name)
@@ -383,6 +395,18 @@ class LiveBuffer(MediaSource):
             self._status = replace(self._status, bytes=self._disk_bytes(),
                                    available_until_ms=self._rec.available_until_ms())
         return restart
+
+
+    def _continue_at(self, first: Path, info: SegmentInfo) -> int:
+        """The shift (90 kHz ticks) that puts a run that came back after a drop (or a restart of the process) at
+        the LIVE time its first frame arrived, by the wall clock; never before the end of what is recorded."""
+        started = self.started_at
+        end_pts = self._rec.idx.end_pts or 0
+        if started is None:
+            return 0
+        arrived = first.stat().st_mtime - (info.end - info.start) / TS_HZ
+        want = self._rec.to_pts((arrived - started.timestamp()) * 1000)
+        return max(0, want - info.start, end_pts - info.first_any)
 
 
 def open_live_video(source: str, workdir: Path, options: BufferOptions | None = None,

@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,8 @@ from .stream_sources import StreamSource
 __all__ = ["Recorder", "RecorderRun", "Segment", "recorder_command"]
 
 STDERR_KEEP = 40
+_INFO_LINES = (" ", "ffmpeg stats", "Input #", "Output #", "Stream mapping", "Press [q]", "frame=", "size=", "[segment",
+               "[out#", "[hls @", "[tcp @", "[https @", "[AVIOContext")
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,8 @@ class Segment:
 def recorder_command(source: StreamSource, run: RecorderRun, *, segment_s: float, ts_offset_s: float,
                      io_timeout_s: float) -> list[str]:
     """The FFmpeg command line of one run (see the module docs)."""
-    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info",
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-progress", "pipe:1",
+            "-stats_period", "0.5",
             *source.input_args(io_timeout_s),
             "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy", "-dn", "-sn",
             "-f", "segment", "-segment_format", "mpegts", "-segment_time", f"{segment_s:g}",
@@ -79,12 +83,29 @@ class Recorder:
         self._opened = threading.Event()
         self._disk_full = False
         self._listed = 0
+        self._media_us = -1
+        self._media_at: float | None = None
         run.folder.mkdir(parents=True, exist_ok=True)
         cmd = recorder_command(source, run, segment_s=segment_s, ts_offset_s=ts_offset_s, io_timeout_s=io_timeout_s)
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, start_new_session=True)
         self._reader = threading.Thread(target=self._read_stderr, name=f"ffmpeg-ingest-{run.index}", daemon=True)
         self._reader.start()
+        self._progress = threading.Thread(target=self._read_progress, name=f"ffmpeg-progress-{run.index}", daemon=True)
+        self._progress.start()
+
+    def _read_progress(self) -> None:
+        """FFmpeg's ``-progress`` report: ``out_time_us`` grows while media is written."""
+        assert self._proc.stdout is not None
+        for raw in self._proc.stdout:
+            key, _, value = raw.decode("ascii", "replace").strip().partition("=")
+            if key == "out_time_us":
+                try:
+                    us = int(value)
+                except ValueError:
+                    continue
+                if us > self._media_us:
+                    self._media_us, self._media_at = us, time.monotonic()
 
     def _read_stderr(self) -> None:
         assert self._proc.stderr is not None
@@ -134,16 +155,16 @@ class Recorder:
         self._listed = len(complete)
         return out
 
-    def writing_bytes(self) -> int:
-        """Size of the segment FFmpeg is writing now (grows while the stream flows)."""
-        sizes = [p.stat().st_size for p in self.run.folder.glob(f"run{self.run.index:03d}_*.ts") if p.exists()]
-        return max(sizes, default=0) + sum(sizes)
+    def last_media_at(self) -> float | None:
+        """When (``time.monotonic()``) FFmpeg last wrote media further, ``None`` before the first."""
+        return self._media_at
 
     def problem(self) -> str:
         """FFmpeg's last error said in our words (for a run that stopped)."""
-        if not self._lines:
+        lines = [ln for ln in self._lines if not ln.startswith(_INFO_LINES)]
+        if not lines:
             return "FFmpeg stopped without a message"
-        return explain("\n".join(self._lines).encode())
+        return explain("\n".join(lines).encode())
 
     def last_lines(self, n: int = 5) -> list[str]:
         return list(self._lines)[-n:]
@@ -161,4 +182,5 @@ class Recorder:
                     self._proc.kill()
                 self._proc.wait()
         self._reader.join(timeout=2.0)
+        self._progress.join(timeout=2.0)
         return self._proc.returncode

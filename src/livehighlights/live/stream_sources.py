@@ -8,6 +8,8 @@ Spec forms (``livehighlights live --video SPEC``):
 - ``rtmp-listen://127.0.0.1:1935/live/KEY`` (or ``listen:rtmp://...``): we listen, the encoder (OBS, FFmpeg)
   pushes to ``rtmp://127.0.0.1:1935/live/KEY``;
 - a local video file (or ``file:PATH``): played as if live, at ``speed`` times real time;
+- ``follow:PATH``: an MPEG-TS (or FLV) file that another program is still writing, read as it grows, from its
+  start (``simulate --live --serve file`` writes one); it has ended when it stops growing for ``end_after_s``;
 - ``hls:URL``, ``flv:URL``: the kind said explicitly when the URL does not show it.
 
 The stream key of an RTMP URL is a secret: :meth:`StreamSource.describe` masks it, and every message uses it.
@@ -24,8 +26,9 @@ from ..errors import InputError, Where
 
 __all__ = ["STREAM_KINDS", "StreamSource", "parse_source"]
 
-STREAM_KINDS = ("hls", "rtmp", "flv", "rtmp-listen", "file")
-"""``rtmp-listen``: pushed to us; ``file``: a recording played as if live; the others are pulled."""
+STREAM_KINDS = ("hls", "rtmp", "flv", "rtmp-listen", "file", "growing")
+"""``rtmp-listen``: pushed to us; ``file``: a recording played as if live; ``growing``: a file being written; the
+others are pulled."""
 DEFAULT_RTMP_PORT = 1935
 _FIELD = "--video"
 
@@ -52,8 +55,8 @@ class StreamSource:
 
     @property
     def finite(self) -> bool:
-        """The input's own clean end is the LIVE's end (a file; not a network stream that may come back)."""
-        return self.kind == "file"
+        """The input's own end is the LIVE's end (a file; not a network stream that may come back)."""
+        return self.kind in ("file", "growing")
 
     def input_args(self, io_timeout_s: float) -> list[str]:
         """FFmpeg arguments up to and including ``-i``. ``io_timeout_s``: a network read that waits longer
@@ -62,6 +65,8 @@ class StreamSource:
         if self.kind == "file":
             rate = ["-re"] if self.speed == 1.0 else ["-readrate", f"{self.speed:g}"]
             return [*rate, "-i", self.url]
+        if self.kind == "growing":
+            return ["-follow", "1", *rw, "-i", "file:" + self.url]
         if self.kind == "rtmp-listen":
             return ["-f", "flv", "-listen", "1", *rw, "-i", self.url]
         if self.kind == "hls":
@@ -101,6 +106,11 @@ def parse_source(spec: str, *, speed: float = 1.0) -> StreamSource:
     if not (isinstance(speed, (int, float)) and math.isfinite(speed) and 0 < speed <= 100):
         raise InputError(f"speed {speed!r}: must be more than 0 and at most 100", Where(field="--speed"))
     lower = text.lower()
+    if lower.startswith("follow:"):
+        p = Path(text[len("follow:"):]).expanduser()
+        if p.is_dir():
+            raise InputError("is a folder, not a growing media file", Where(p, field=_FIELD))
+        return StreamSource("growing", str(p.resolve()))
     for prefix in ("hls:", "flv:", "file:"):
         if lower.startswith(prefix) and not lower.startswith(prefix + "//"):
             kind = prefix[:-1]

@@ -25,10 +25,57 @@ import av
 from ..errors import MediaError, Where
 from ..timebase import Ms
 
-__all__ = ["SegmentInfo", "TsPart", "TsRecording", "probe_segment"]
+__all__ = ["SegmentInfo", "TsPart", "TsRecording", "probe_segment", "restamp"]
 
 TS_HZ = 90_000
 """MPEG-TS timestamps count 90 kHz ticks."""
+TS_PACKET = 188
+_WRAP = 1 << 33
+_NO_PES_HEADER = {0xBC, 0xBE, 0xBF, 0xF0, 0xF1, 0xF2, 0xF8, 0xFF}
+"""PES stream ids without the optional header (no timestamps): stream map, padding, private 2, ECM, EMM..."""
+
+
+def _get_ts(b: bytearray, i: int) -> int:
+    return ((b[i] >> 1) & 7) << 30 | b[i + 1] << 22 | (b[i + 2] >> 1) << 15 | b[i + 3] << 7 | b[i + 4] >> 1
+
+
+def _put_ts(b: bytearray, i: int, v: int) -> None:
+    v %= _WRAP
+    b[i] = (b[i] & 0xF0) | ((v >> 29) & 0x0E) | 1
+    b[i + 1] = (v >> 22) & 0xFF
+    b[i + 2] = ((v >> 14) & 0xFE) | 1
+    b[i + 3] = (v >> 7) & 0xFF
+    b[i + 4] = ((v << 1) & 0xFE) | 1
+
+
+def restamp(data: bytes, shift: int) -> bytes:
+    """MPEG-TS ``data`` with every timestamp (PES PTS and DTS, and the PCR) moved by ``shift`` 90 kHz ticks: a
+    segment of a run that came back after a drop is put at the LIVE time it arrived, without FFmpeg."""
+    b = bytearray(data)
+    for pos in range(0, len(b) - TS_PACKET + 1, TS_PACKET):
+        if b[pos] != 0x47:
+            continue
+        afc = (b[pos + 3] >> 4) & 3
+        payload = pos + 4
+        if afc & 2:
+            af_len = b[pos + 4]
+            if af_len and b[pos + 5] & 0x10 and af_len >= 7:  # a PCR: 33-bit base, 6 reserved bits, 9-bit extension
+                i = pos + 6
+                base = b[i] << 25 | b[i + 1] << 17 | b[i + 2] << 9 | b[i + 3] << 1 | b[i + 4] >> 7
+                base = (base + shift) % _WRAP
+                b[i:i + 4] = bytes((base >> 25 & 0xFF, base >> 17 & 0xFF, base >> 9 & 0xFF, base >> 1 & 0xFF))
+                b[i + 4] = (base & 1) << 7 | (b[i + 4] & 0x7F)
+            payload += 1 + af_len
+        if not (afc & 1) or not (b[pos + 1] & 0x40) or payload + 14 > pos + TS_PACKET:
+            continue
+        if b[payload:payload + 3] != b"\x00\x00\x01" or b[payload + 3] in _NO_PES_HEADER:
+            continue
+        flags = b[payload + 7] >> 6
+        if flags & 2:
+            _put_ts(b, payload + 9, _get_ts(b, payload + 9) + shift)
+        if flags == 3 and payload + 19 <= pos + TS_PACKET:
+            _put_ts(b, payload + 14, _get_ts(b, payload + 14) + shift)
+    return bytes(b)
 
 
 @dataclass(frozen=True)
