@@ -173,13 +173,16 @@ def test_sigkill_at_any_time_and_resume_loses_nothing_and_posts_nothing_twice(si
     store = open_store(db, media_root=media)
     sid = store.seller("shop").id
     Outbox(store, PublishConfig()).give_consent(sid, "local", PostChoices("PUBLIC_TO_EVERYONE"))
+    longer = tmp_path / "longer.mp4"  # the LIVE goes on for 3 more minutes after its moment (no events then)
+    media_ffmpeg("-stream_loop", "1", "-i", str(sim.recording), "-c", "copy", str(longer))
     events = tmp_path / "events.jsonl"
     events.write_text("")
-    clock = LiveClock.starting_now(SPEED)
+    speed = 6.0
+    clock = LiveClock.starting_now(speed)
     stop = threading.Event()
     threading.Thread(target=play_events, args=(sim.events, events, clock, stop), daemon=True).start()
     base = ["--seller", "shop"]
-    first = _cli("live", "--video", str(sim.recording), "--speed", str(SPEED), "--events", str(events),
+    first = _cli("live", "--video", str(longer), "--speed", str(speed), "--events", str(events),
                  "--catalog", str(sim.catalog), "--auto-post", "--to", "local", "--room-url", ROOM,
                  "--out", str(tmp_path / "review"), *base, env=env)
 
