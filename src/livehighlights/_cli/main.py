@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import InputError, LiveHighlightsError, Where
 from ..rules import DEFAULT_SPEECH_MODEL, MAX_CLIPS_PER_LIVE, MAX_CLIPS_PER_PRODUCT, MULTILINGUAL_SPEECH_MODEL
+from . import simulate_live_cmd as sl
 from .output import console, err_console, esc, highlights_table, moments_table, print_warnings
 from .store_cmd import DbOpt, MediaOpt, SellerOpt, cli_store
 
@@ -61,8 +62,17 @@ def simulate(
     resolution: Annotated[str, typer.Option(help="720p or 1080p.")] = "720p",
     orientation: Annotated[str, typer.Option(help="portrait (9:16) or landscape (16:9).")] = "portrait",
     difficulty: Annotated[str, typer.Option(help="default or hard.")] = "default",
+    live: sl.LiveOpt = False, speed: sl.SpeedOpt = 1.0, serve: sl.ServeOpt = "hls", port: sl.PortOpt = 0,
+    to: sl.ToOpt = None, rtmp_listen: sl.RtmpListenOpt = False, push: sl.PushOpt = None, token: sl.TokenOpt = None,
+    drop: sl.DropOpt = None, source: sl.FromOpt = None,
 ) -> None:
-    """Write a synthetic live-shopping LIVE: recording.mp4, events.jsonl, catalog.json, truth.json."""
+    """Write a synthetic live-shopping LIVE: recording.mp4, events.jsonl, catalog.json, truth.json (with --live,
+    then stream it in real time: HLS, RTMP or a growing file, and its events as their time comes)."""
+    if live:
+        sl.simulate_live(out, None if source else lambda d: _simulate(d, minutes, seed, resolution, orientation,
+                                                                      difficulty), source=source, speed=speed,
+                         serve=serve, port=port, to=to, rtmp_listen=rtmp_listen, push=push, token=token, drop=drop)
+        return
     _simulate(out, minutes, seed, resolution, orientation, difficulty)
 
 

@@ -27,6 +27,9 @@ from .stream_sources import StreamSource
 __all__ = ["Recorder", "RecorderRun", "Segment", "recorder_command"]
 
 STDERR_KEEP = 40
+PROBE_US = 1_000_000
+"""FFmpeg studies at most this much of the stream before copying it: the first segment is not held back longer
+(which would make the stream's start, estimated from when it is complete, look later than it was)."""
 _INFO_LINES = (" ", "ffmpeg stats", "Input #", "Output #", "Stream mapping", "Press [q]", "frame=", "size=", "[segment",
                "[out#", "[hls @", "[tcp @", "[https @", "[AVIOContext")
 
@@ -64,7 +67,7 @@ def recorder_command(source: StreamSource, run: RecorderRun, *, segment_s: float
     """The FFmpeg command line of one run (see the module docs)."""
     return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-progress", "pipe:1",
             "-stats_period", "0.5",
-            *source.input_args(io_timeout_s),
+            "-analyzeduration", str(PROBE_US), *source.input_args(io_timeout_s),
             "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy", "-dn", "-sn",
             "-f", "segment", "-segment_format", "mpegts", "-segment_time", f"{segment_s:g}",
             "-segment_list", str(run.listing), "-segment_list_type", "csv", "-segment_list_flags", "live",
