@@ -172,6 +172,7 @@ class LiveFollower:
             self._stop_sources()
             self.poster.close()
             keeper.stop(give_back=True)
+            self.video.close()  # a stream's buffer stops taking it in (a resumed follower opens it again)
         result = FollowResult(self.ctx.live_id, outcome.moments, outcome.candidates, self.poster.reports,
                               self.sink.stats, self.late_events, stopped=self._ended is None, warnings=self.warnings,
                               failures=self.poster.failures)
@@ -234,7 +235,8 @@ class LiveFollower:
             if avail > last_video:
                 last_video, last_growth = avail, time.monotonic()
             if getattr(self.video, "ended", False):
-                self._ended = ("recording ended" if self.video.duration_ms() is not None else "stream ended",
+                status = getattr(self.video, "status", None)
+                self._ended = (f"stream ended: {status.message}" if status is not None else "recording ended",
                                self.video.duration_ms() or avail)
                 break
             if time.monotonic() - last_growth > self.options.end_after_s:

@@ -1,8 +1,9 @@
 """Starting a followed LIVE, or taking one up again: the video opened, the LIVE recorded in the store with how to
 follow it (``lives.follow``), the event source opened, the :class:`~.follower.LiveFollower` built.
 
-The video is a local recording played as if live at ``speed`` (:class:`~.clock.PacedFile`), or a stream (HLS, RTMP,
-FLV, a playlist) taken into the rolling buffer of :mod:`livehighlights.live.buffer`.
+The video is a stream (HLS, RTMP pulled or pushed to us, HTTP-FLV, a growing file, a recording played as if live)
+taken into the video buffer of :mod:`livehighlights.live.buffer`, or a recording paced by the clock alone
+(``paced:PATH``).
 """
 
 from __future__ import annotations
@@ -23,30 +24,50 @@ from .events import EventSource, open_event_source
 from .follower import FollowOptions, LiveFollower, live_key
 from .leases import follow_state, save_follow
 
-__all__ = ["open_video", "resume_follow", "start_follow"]
+__all__ = ["PACED", "open_video", "resume_follow", "start_follow"]
 
-_STREAM_SUFFIXES = (".m3u8", ".flv", ".sdp")
+PACED = "paced:"
+"""``paced:PATH``: a recording played as if live by the clock alone (no FFmpeg copy; tests and benchmarks)."""
+CONNECT_S = 60.0
+"""How long to wait for the first media of a stream before giving up."""
 
 
-def open_video(spec: str, *, speed: float = 1.0, origin: datetime | None = None,
-               buffer_dir: Path | None = None) -> tuple[MediaSource, LiveClock, dict[str, Any]]:
-    """The LIVE's video, the clock it runs on and how to open it again. A local recording is played as if live
-    at ``speed``; anything else is a stream taken into the video buffer."""
-    path = Path(spec)
-    if "://" not in spec and path.is_file() and path.suffix.lower() not in _STREAM_SUFFIXES:
+def open_video(spec: str, *, speed: float = 1.0, origin: datetime | None = None, workdir: Path | None = None,
+               end_after_s: float = 60.0) -> tuple[MediaSource, LiveClock, dict[str, Any]]:
+    """The LIVE's video, the clock it runs on and how to open it again.
+
+    ``paced:PATH`` is a recording paced by the clock (:class:`~.clock.PacedFile`); anything else is a stream spec
+    of :mod:`livehighlights.live.stream_sources` (HLS, RTMP pulled or pushed to us, HTTP-FLV, a growing file, a
+    local file played as if live at ``speed``) taken into the video buffer in ``workdir``, which a resumed
+    follower opens again (the buffer continues its recording)."""
+    if spec.startswith(PACED):
+        path = Path(spec[len(PACED):])
+        if not path.is_file():
+            raise InputError("no such recording", Where(path, field="--video"))
         clock = LiveClock(origin, speed) if origin is not None else LiveClock.starting_now(speed)
-        return PacedFile(path, clock), clock, {"kind": "file", "location": str(path.resolve()), "speed": speed}
-    if "://" not in spec and not path.exists():
-        raise InputError("no such file, and not a stream URL (hls, rtmp, http...)", Where(path, field="--video"))
+        return PacedFile(path, clock), clock, {"kind": "paced", "location": str(path.resolve()), "speed": speed}
+    from .buffer import BufferOptions, open_live_video
+    from .stream_sources import parse_source
+
+    source = parse_source(spec, speed=speed)
+    if workdir is None:
+        raise InputError("a stream needs a folder for its buffer", Where(field="--buffer"))
+    buf = open_live_video(source, workdir, BufferOptions(end_after_s=end_after_s))  # type: ignore[arg-type]
     try:
-        from .buffer import BufferOptions, open_live_video
-    except ImportError:
-        raise InputError("this installation cannot take in live streams (livehighlights.live.buffer is missing)",
-                         Where(field="--video")) from None
-    opts = BufferOptions() if buffer_dir is None else BufferOptions(root=buffer_dir)  # type: ignore[call-arg]
-    buf: Any = open_live_video(spec, opts)
-    clock = LiveClock(buf.started_at, 1.0)
-    return buf, clock, {"kind": "stream", "location": spec, "buffer": str(buffer_dir) if buffer_dir else None}
+        started = buf.wait_started(CONNECT_S)
+    except BaseException:
+        buf.close()
+        raise
+    clock = LiveClock(started, source.speed if source.kind == "file" else 1.0)
+    return buf, clock, {"kind": "stream", "location": spec, "speed": speed, "buffer": str(workdir.resolve())}
+
+
+def _buffer_dir(store: Store, seller_id: str, video: str) -> Path:
+    import hashlib
+    import time
+
+    tag = hashlib.sha256(f"{seller_id}|{video}|{time.time_ns()}".encode()).hexdigest()[:16]
+    return store.media.root / "live-buffers" / tag
 
 
 def _process_options(store: Store, seller_id: str, live_id: str, name: str) -> Any:
@@ -77,7 +98,8 @@ def start_follow(store: Store, config: PublishConfig, *, video: str, events: str
     seller_rec = store.seller(seller)
     if options.mode == "auto":
         set_auto_settings(store, seller_rec.id, auto_post=True)
-    media, clock, video_spec = open_video(video, speed=speed)
+    media, clock, video_spec = open_video(video, speed=speed, workdir=_buffer_dir(store, seller_rec.id, video),
+                                          end_after_s=options.end_after_s)
     live = store.upsert_live(seller_rec.id, live_key(video, clock.origin), title=title or Path(video).stem,
                              started_at=clock.origin, status="live", recording=str(media.path), events=events,
                              catalog=str(catalog.resolve()) if catalog else None)
@@ -106,11 +128,13 @@ def resume_follow(store: Store, config: PublishConfig, live_id: str, *, seller: 
     spec = state.follow
     options = FollowOptions.from_json(spec.get("options") or {})
     vs = spec.get("video") or {}
-    if vs.get("kind") == "file":
-        media, clock, _ = open_video(str(vs["location"]), speed=float(vs.get("speed", 1.0)), origin=state.started_at)
+    speed = float(vs.get("speed", 1.0))
+    if vs.get("kind") == "paced":
+        media, clock, _ = open_video(PACED + str(vs["location"]), speed=speed, origin=state.started_at)
     else:
-        media, clock, _ = open_video(str(vs.get("location")),
-                                     buffer_dir=Path(vs["buffer"]) if vs.get("buffer") else None)
+        media, clock, _ = open_video(str(vs.get("location")), speed=speed,
+                                     workdir=Path(vs["buffer"]) if vs.get("buffer") else None,
+                                     end_after_s=options.end_after_s)
     src = event_source if event_source is not None else open_event_source(spec.get("events") or {"kind": "store"})
     catalog = Path(spec["catalog"]) if spec.get("catalog") else None
     ctx = LiveContext(live_id, seller_rec.id, media, _process_options(store, seller_rec.id, live_id, seller),
