@@ -365,8 +365,8 @@ class LiveBuffer(MediaSource):
                 log.warning("live buffer: skipping a segment: %s", err)
                 seg.path.unlink(missing_ok=True)
                 continue
-            if self._rec.idx.origin is not None and seg.run not in self._run_shift:
-                self._run_shift[seg.run] = self._continue_at(seg.path, info)
+            if seg.run not in self._run_shift:  # the run's first segment: the LIVE's first, or one that came back
+                self._run_shift[seg.run] = 0 if self._rec.idx.origin is None else self._continue_at(seg.path, info)
             shift = self._run_shift.get(seg.run, 0)
             if shift:
                 seg.path.write_bytes(restamp(seg.path.read_bytes(), shift))
@@ -387,7 +387,7 @@ class LiveBuffer(MediaSource):
                     self._rec.idx.has_audio = info.has_audio
                     self._rec.save()
                 if not self.options.keep_recording:
-                    slack = max(30_000, int(self.options.retention_s * 250))
+                    slack = int(max(4 * self.options.segment_s, self.options.retention_s / 4) * 1000)
                     self._rec.trim(int(self.options.retention_s * 1000), slack)
                 self._cond.notify_all()
             seg.path.unlink(missing_ok=True)

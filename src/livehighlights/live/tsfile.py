@@ -13,6 +13,7 @@ segments (byte ranges, times) is saved beside it as JSON, so a new process can c
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -217,8 +218,8 @@ class TsRecording:
                 out.flush()
                 os.fsync(out.fileno())
         except OSError:
-            with self.path.open("r+b") as fh:
-                fh.truncate(offset)
+            with contextlib.suppress(OSError), self.path.open("r+b") as fh:
+                fh.truncate(offset)  # the file as it was: a reader never sees half a segment for long
             raise
         size = self.size_on_disk() - offset
         part = TsPart(offset, size, self.to_ms(info.start), self.to_ms(info.end),
