@@ -224,3 +224,67 @@ def test_sigkill_at_any_time_and_resume_loses_nothing_and_posts_nothing_twice(si
     feed = json.loads(media.joinpath(f"feed/{sid}/feed.json").read_text())
     assert [i["post_id"] for i in feed["items"]] == [posts[0].id]
     store.close()
+
+
+def test_follower_workers_take_over_a_dead_followers_live_within_30_s(sim, store_pg, tmp_path: Path) -> None:
+    """On PostgreSQL: a follower dies; of two worker processes exactly one takes its LIVE over once the lease runs
+    out; that worker dies too; the other takes over and finishes: the moment posted once, every event stored."""
+    import uuid
+
+    from livehighlights.live.leases import follow_state
+
+    db = store_pg.create_database(f"t_{uuid.uuid4().hex[:12]}")
+    media = tmp_path / "media"
+    env = {**os.environ, "LIVEHIGHLIGHTS_DB": db, "LIVEHIGHLIGHTS_MEDIA": str(media),
+           "LIVEHIGHLIGHTS_CONFIG": str(tmp_path / "none.toml"), "PYTHONPATH": os.pathsep.join(sys.path)}
+    store = open_store(db, media_root=media)
+    sid = store.seller("shop").id
+    Outbox(store, PublishConfig()).give_consent(sid, "local", PostChoices("PUBLIC_TO_EVERYONE"))
+    longer = tmp_path / "longer.mp4"
+    media_ffmpeg("-stream_loop", "1", "-i", str(sim.recording), "-c", "copy", str(longer))
+    events = tmp_path / "events.jsonl"
+    events.write_text("")
+    speed = 6.0
+    stop = threading.Event()
+    threading.Thread(target=play_events, args=(sim.events, events, LiveClock.starting_now(speed), stop),
+                     daemon=True).start()
+    procs = [_cli("live", "--video", f"paced:{longer}", "--speed", str(speed), "--events", str(events),
+                  "--catalog", str(sim.catalog), "--auto-post", "--to", "local", "--seller", "shop", env=env)]
+
+    def holder(live_id: str) -> str | None:
+        st = follow_state(store, sid, live_id)
+        return st.lease_owner if st is not None else None
+
+    try:
+        _wait_for(lambda: store.lives(sid) and holder(store.lives(sid)[0].id), 120, procs[0])
+        live_id = store.lives(sid)[0].id
+        first_owner = holder(live_id)
+        procs[0].send_signal(signal.SIGKILL)
+        procs[0].wait(30)
+        killed_at = time.monotonic()
+        workers = {p.pid: p for p in (_cli("live", "--worker", env=env), _cli("live", "--worker", env=env))}
+        procs += list(workers.values())
+        _wait_for(lambda: holder(live_id) not in (None, first_owner), 120)
+        took_s = time.monotonic() - killed_at
+        assert took_s < 45, f"taken over after {took_s:.0f} s"  # lease 20 s + a look every 5 s (+ start-up)
+        (second_pid,) = [pid for pid in workers if f":{pid}:" in (holder(live_id) or "")]
+        workers[second_pid].send_signal(signal.SIGKILL)
+        workers[second_pid].wait(30)
+        (other,) = [p for pid, p in workers.items() if pid != second_pid]
+        _wait_for(lambda: f":{other.pid}:" in (holder(live_id) or "") or store.get_live(sid, live_id).status
+                  == "ended", 120, other)
+        _wait_for(lambda: store.get_live(sid, live_id).status == "ended", 300, other)
+        other.send_signal(signal.SIGTERM)
+        out, _ = other.communicate(timeout=120)
+        assert other.returncode == 0, out
+        assert f"following LIVE {live_id}" in out
+    finally:
+        stop.set()
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    posts = Outbox(store, PublishConfig()).posts(sid, live_id)
+    assert [(p.state, p.destination) for p in posts] == [("published", "local")]
+    assert [h.product_id for h in store.highlights(sid, live_id)] == ["p01"]
+    assert store.get_live(sid, live_id).n_events == _lines(sim.events)
+    store.close()

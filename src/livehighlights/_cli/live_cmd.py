@@ -141,6 +141,10 @@ def live(
                                              "has ended.")] = 60.0,
     no_deliver: Annotated[bool, typer.Option("--no-deliver", help="Leave delivery to the workers "
                                              "(livehighlights worker).")] = False,
+    worker: Annotated[bool, typer.Option("--worker", help="Be a follower worker: take up every LIVE that needs a "
+                                         "follower (new ones, and those of a worker that died) until stopped.")]
+    = False,
+    max_lives: Annotated[int, typer.Option("--max-lives", help="--worker: LIVEs followed at once.")] = 4,
     config: ConfigOpt = None,
 ) -> None:
     """Follow a LIVE while it runs: each moment found, cut, checked, remixed with LIVE cues and auto-posted."""
@@ -148,6 +152,12 @@ def live(
     from ..live.session import resume_follow, start_follow
     from ..publish.base import PUBLISHERS
 
+    if worker:
+        if video or events or resume:
+            raise InputError("--worker takes up the LIVEs that need a follower: leave out --video, --events and "
+                             "--resume", Where(field="--worker"))
+        _work(config, max_lives)
+        return
     if auto_post and review:
         raise InputError("--auto-post and --review contradict each other", Where(field="--review"))
     dests = [d.strip() for d in to.split(",") if d.strip()] if to else None
@@ -181,6 +191,25 @@ def live(
                         f"({'auto-posting' if auto_post else 'review only' if review else 'per the settings'})")
         res = _run(follower, printer)
         _summary(res, printer)
+
+
+def _work(config: Path | None, capacity: int) -> None:
+    from ..live.workers import FollowerPool
+
+    if capacity < 1:
+        raise InputError(f"must be at least 1, got {capacity}", Where(field="--max-lives"))
+    printer = _Printer()
+    cfg, store = _open(config)
+    with store:
+        pool = FollowerPool(store, cfg, capacity=capacity, on_event=printer.say)
+        before = signal.signal(signal.SIGINT, pool.request_stop)
+        before_term = signal.signal(signal.SIGTERM, pool.request_stop)
+        printer.say(f"follower worker {esc(pool.owner)}: taking up LIVEs that need a follower (Ctrl-C stops)")
+        try:
+            pool.run()
+        finally:
+            signal.signal(signal.SIGINT, before)
+            signal.signal(signal.SIGTERM, before_term)
 
 
 def auto(
