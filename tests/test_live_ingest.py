@@ -8,7 +8,7 @@ import json
 import socket
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np

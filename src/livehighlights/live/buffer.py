@@ -223,10 +223,7 @@ class LiveBuffer(MediaSource):
         changed = (state, message) != (self._status.state, self._status.message)
         with self._cond:
             self._status = status
-            if state in ("ended", "failed"):
-                self._ended = True
-            self._cond.notify_all()
-        if changed:
+        if changed:  # the listener hears of it before anyone waiting is woken
             (log.warning if state in ("failed", "stalled", "reconnecting") else log.info)(
                 "live buffer %s: %s", state, message)
             if self._on_status is not None:
@@ -234,6 +231,10 @@ class LiveBuffer(MediaSource):
                     self._on_status(status)
                 except Exception:  # noqa: BLE001 - a listener's bug must not stop the recording
                     log.exception("live buffer status listener failed")
+        with self._cond:
+            if state in ("ended", "failed"):
+                self._ended = True
+            self._cond.notify_all()
 
     def _supervise(self) -> None:
         try:
@@ -265,6 +266,11 @@ class LiveBuffer(MediaSource):
             offset = max(wall, self._rec.available_until_ms() / 1000 + 0.1)  # moved on arrival (_continue)
         run = RecorderRun(self._segdir, self._rec.idx.runs)
         self._rec.idx.runs += 1
+        if self._segdir.is_dir():  # what an earlier process left half-written (it was killed) is gone with it
+            for stale in self._segdir.glob("run*"):
+                stale.unlink(missing_ok=True)
+        if self._rec.idx.origin is not None:
+            self._rec.save()
         io_timeout = self.options.end_after_s if self.source.kind == "growing" else self.options.stall_s
         self._recorder = Recorder(self.source, run, segment_s=self.options.segment_s, ts_offset_s=offset,
                                   io_timeout_s=io_timeout)

@@ -191,6 +191,8 @@ class ServedLive:
         if o.kind == "hls":
             flags = "delete_segments+program_date_time+independent_segments" + ("+append_list+discont_start"
                                                                               if append else "")
+            if until_s is not None:  # the stream drops here and comes back: it has not ended
+                flags += "+omit_endlist"
             return [*head, *inp, *body, "-f", "hls", "-hls_time", "2", "-hls_list_size", "8", "-hls_flags", flags,
                     "-hls_segment_filename", str(self.out / "hls" / "seg%05d.ts"),
                     *(["-start_number", str(int(seek_s))] if append else []), str(self.out / "hls" / "index.m3u8")]
