@@ -92,7 +92,7 @@ def _run(follower: Any, printer: _Printer) -> Any:
 
 
 def _summary(res: Any, printer: _Printer) -> None:
-    posted = sum(1 for r in res.reports for p in r.posts if p.state == "published")
+    posted = sum(1 for p in res.posts if p.state == "published")
     ing = res.ingest
     printer.say(f"LIVE {esc(res.live_id)}: {len(res.moments)} moment(s), {len(res.candidates)} kept, "
                 f"{posted} post(s) published; events: {ing.stored} stored, {ing.duplicates} repeated, "

@@ -101,6 +101,8 @@ class FollowResult:
     end: EndReport | None = None
     warnings: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    posts: list[PostRecord] = field(default_factory=list)
+    """The LIVE's posts as they are when the follower returns."""
 
 
 class LiveFollower:
@@ -185,6 +187,9 @@ class LiveFollower:
                                   candidates=outcome.candidates, out_dir=out, job_key=job_key)
         else:
             save_follow(self.store, self.ctx.live_id, watermark_ms=self.watermark.at_ms)
+        from ..publish import Outbox
+
+        result.posts = Outbox(self.store, self.config).posts(self.ctx.seller_id, self.ctx.live_id)
         return result
 
     def _stop_sources(self) -> None:
