@@ -167,3 +167,43 @@ def test_lease_keeper_renews_and_notices_a_take_over(store, live_id) -> None:
     assert keeper.lost.wait(5)
     keeper.stop(give_back=True)
     assert follow_state(store, store.seller("shop").id, live_id).lease_owner == "b:2:k"
+
+
+def test_an_end_event_ends_the_live_and_hours_late_events_are_stored_not_counted(tmp_path: Path) -> None:
+    """A tiny follower on a synthetic 90-second video paced at 30x: an event an hour late is stored and counted as
+    late but never fed to the engine; the LIVE ends on its end event, before the video runs out."""
+    from conftest import media_ffmpeg
+
+    from livehighlights.live.follower import FollowOptions
+    from livehighlights.live.session import start_follow
+    from livehighlights.publish.config import PublishConfig
+
+    video = tmp_path / "v.mp4"
+    media_ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x284:rate=10:duration=90", "-f", "lavfi", "-i",
+                 "sine=frequency=300:duration=90", "-c:v", "libx264", "-preset", "ultrafast", "-g", "20",
+                 "-c:a", "aac", "-shortest", str(video))
+    events = tmp_path / "events.jsonl"
+    events.write_text("".join(json.dumps({"ts": t, "type": "like", "count": 1}) + "\n" for t in range(0, 40)))
+    with open_store(f"sqlite:///{tmp_path / 'db.sqlite'}", media_root=tmp_path / "media") as st:
+        notes: list[str] = []
+        f = start_follow(st, PublishConfig(), video=f"paced:{video}", events=str(events), catalog=None,
+                         seller="shop", options=FollowOptions(mode="review", poll_s=0.05), speed=30.0,
+                         on_note=notes.append)
+
+        def late_then_end() -> None:
+            _wait(lambda: f.watermark.at_ms > 70_000, 60)
+            with events.open("a") as out:
+                out.write(json.dumps({"ts": (f.clock.origin - timedelta(hours=1)).isoformat(), "type": "order",
+                                      "product_id": "p1", "amount": 5.0}) + "\n")
+                out.write(json.dumps({"ts": 1.0, "type": "order", "product_id": "p1", "amount": 9.0}) + "\n")
+                out.write(json.dumps({"ts": 86.0, "type": "live_end"}) + "\n")
+
+        threading.Thread(target=late_then_end, daemon=True).start()
+        res = f.run()
+        assert res.end is not None and res.end.ended_by == "end event"
+        assert res.end.end_ms < 90_000
+        assert res.ingest.stored == 43 and res.ingest.before_start == 1
+        assert res.late_events == 2 and f.too_late == 2
+        assert any("not counted toward moments" in w for w in res.warnings)
+        assert st.get_live(st.seller("shop").id, res.live_id).n_events == 43
+        assert st.get_live(st.seller("shop").id, res.live_id).status == "ended"

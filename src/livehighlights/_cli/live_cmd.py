@@ -46,6 +46,7 @@ class _Printer:
     def __init__(self) -> None:
         self.t0 = time.monotonic()
         self.lock = threading.Lock()
+        self.noted: set[str] = set()
 
     def say(self, text: str) -> None:
         with self.lock:
@@ -69,6 +70,7 @@ class _Printer:
         self.say(f"post    {esc(p.id)} to {esc(p.destination)}: [bold]{esc(p.state)}[/bold]{where}{reason}")
 
     def note(self, text: str) -> None:
+        self.noted.add(text)
         self.say(f"[yellow]warning[/yellow] {esc(text)}")
 
     def callbacks(self) -> dict[str, Any]:
@@ -97,7 +99,7 @@ def _summary(res: Any, printer: _Printer) -> None:
     printer.say(f"LIVE {esc(res.live_id)}: {len(res.moments)} moment(s), {len(res.candidates)} kept, "
                 f"{posted} post(s) published; events: {ing.stored} stored, {ing.duplicates} repeated, "
                 f"{ing.bad} unreadable, {res.late_events} late")
-    for p in ing.problems:
+    for p in [*ing.problems, *(w for w in res.warnings if w not in printer.noted)]:
         err_console.print(f"[yellow]warning:[/yellow] {esc(p)}", soft_wrap=True)
     for f in res.failures:
         err_console.print(f"[red]failed:[/red] {esc(f)}", soft_wrap=True)

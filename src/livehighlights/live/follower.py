@@ -45,10 +45,13 @@ from .end import EndReport, end_live
 from .events import END_TYPES, EventSink, EventSource, IngestStats, StoredEvents
 from .leases import LeaseKeeper, acquire, new_owner, save_follow
 
-__all__ = ["FollowOptions", "FollowResult", "LiveFollower"]
+__all__ = ["TOO_LATE_MS", "FollowOptions", "FollowResult", "LiveFollower"]
 
 log = logging.getLogger(__name__)
 
+TOO_LATE_MS = 60_000
+"""An event this much older than the seconds already closed is stored and counted, but not fed to the engine (a
+late event is counted into the open second: an hour-old order would make a moment of now)."""
 _WAIT_AFTER_MS = 3000 + 8000
 """How far past a moment's end the buffer should hold before its window is placed (the understanding's margin
 after the window, and the clip's time after the strongest interest)."""
@@ -128,6 +131,7 @@ class LiveFollower:
                                  style=options.style, room_url=options.room_url, deliver=options.deliver,
                                  on_report=on_report, on_post=on_post)
         self.late_events = 0
+        self.too_late = 0
         self.warnings: list[str] = []
         self._stop = threading.Event()
         self._sources_stop = threading.Event()
@@ -176,9 +180,12 @@ class LiveFollower:
             keeper.stop(give_back=True)
             self.video.close()  # a stream's buffer stops taking it in (a resumed follower opens it again)
         result = FollowResult(self.ctx.live_id, outcome.moments, outcome.candidates, self.poster.reports,
-                              self.sink.stats, self.late_events, stopped=self._ended is None, warnings=self.warnings,
-                              failures=self.poster.failures)
+                              self.sink.stats, self.late_events, stopped=self._ended is None,
+                              warnings=list(self.warnings), failures=self.poster.failures)
         result.warnings += [str(w) for w in engine.warnings()]
+        if self.too_late:
+            result.warnings.append(f"{self.too_late} event(s) came more than {TOO_LATE_MS // 1000} s after their "
+                                   "second had closed: stored, not counted toward moments")
         if self._ended is not None:
             ended_by, end_ms = self._ended
             save_follow(self.store, self.ctx.live_id, watermark_ms=end_ms)
@@ -229,6 +236,9 @@ class LiveFollower:
                 self._note_event(ev)
                 if ev.ts_ms < engine.closed_s * 1000:
                     self.late_events += 1
+                    if ev.ts_ms < engine.closed_s * 1000 - TOO_LATE_MS:
+                        self.too_late += 1  # stored, kept for the review; too old to count toward a moment now
+                        continue
                 if ev.type in END_TYPES and self._ended is None:
                     self._ended = ("end event", ev.ts_ms)
                 confirmed += engine.feed(ev)
