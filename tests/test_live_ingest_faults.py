@@ -64,6 +64,18 @@ def test_source_specs(tmp_path: Path) -> None:
         open_live_video(str(video), tmp_path / "b", BufferOptions(retention_s=2.0))
 
 
+def test_media_playlist_dates() -> None:
+    from livehighlights.live.hls_clock import parse_media_playlist
+
+    text = ("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\n#EXT-X-PROGRAM-DATE-TIME:2026-12-03T11:29:03.857+0000\n"
+            "a.ts\n#EXTINF:2.5,\nb.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:2.0,\nc.ts\n")
+    a, b, c = parse_media_playlist(text, "https://cdn.example.com/live/index.m3u8")
+    assert a.uri == "https://cdn.example.com/live/a.ts" and a.date is not None
+    assert b.date is not None and (b.date - a.date).total_seconds() == 2.0 and b.duration_s == 2.5
+    assert c.date is None  # after a discontinuity only a new date says when
+    assert parse_media_playlist("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1\nlow.m3u8\n", "https://x/") == []
+
+
 def test_restamp_moves_every_timestamp(live_dir: Path, tmp_path: Path) -> None:
     seg = tmp_path / "seg.ts"
     subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(live_dir / "recording.mp4"), "-t", "4", "-c", "copy",

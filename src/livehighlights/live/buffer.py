@@ -33,6 +33,7 @@ from ..errors import InputError, LiveHighlightsError, MediaError, Where
 from ..media.probe import MediaInfo, probe
 from ..media.source import MediaSource, register_source
 from ..timebase import Ms
+from .hls_clock import hls_started_at
 from .recorder import Recorder, RecorderRun, Segment
 from .stream_sources import StreamSource, parse_source
 from .tsfile import TS_HZ, SegmentInfo, TsRecording, probe_segment, restamp
@@ -259,11 +260,14 @@ class LiveBuffer(MediaSource):
             self._set("failed", f"cannot write the buffer in {self.workdir}: {err.strerror or err}")
 
     def _start_run(self) -> Recorder:
-        offset = 0.0
+        offset = start = 0.0
         if self._rec.idx.origin is not None:  # continue the LIVE time: by the wall clock, never backwards
             started = self.started_at
-            wall = (datetime.now(UTC) - started).total_seconds() if started else 0.0
-            offset = max(wall, self._rec.available_until_ms() / 1000 + 0.1)  # moved on arrival (_continue)
+            reached = self._rec.available_until_ms() / 1000
+            wall = (datetime.now(UTC) - started).total_seconds() * self.source.rate if started else 0.0
+            offset = max(wall, reached + 0.1)  # moved on arrival (_continue_at)
+            if self.source.finite:  # a file is taken up where the LIVE is (played) or where its recording ends
+                start = max(wall, reached) if self.source.kind == "file" else reached
         run = RecorderRun(self._segdir, self._rec.idx.runs)
         self._rec.idx.runs += 1
         if self._segdir.is_dir():  # what an earlier process left half-written (it was killed) is gone with it
@@ -273,7 +277,7 @@ class LiveBuffer(MediaSource):
             self._rec.save()
         io_timeout = self.options.end_after_s if self.source.kind == "growing" else self.options.stall_s
         self._recorder = Recorder(self.source, run, segment_s=self.options.segment_s, ts_offset_s=offset,
-                                  io_timeout_s=io_timeout)
+                                  io_timeout_s=io_timeout, start_s=start)
         return self._recorder
 
     def _loop(self) -> None:
@@ -389,7 +393,9 @@ class LiveBuffer(MediaSource):
                 self._rec.append(seg.path, info)
                 if first:
                     done = datetime.fromtimestamp(seg.path.stat().st_mtime, UTC)
-                    self._rec.idx.started_at = (done - timedelta(seconds=(info.end - info.start) / TS_HZ)).isoformat()
+                    played = (info.end - info.start) / TS_HZ / self.source.rate
+                    dated = hls_started_at(self.source.url, seg.path) if self.source.kind == "hls" else None
+                    self._rec.idx.started_at = (dated or done - timedelta(seconds=played)).isoformat()
                     self._rec.idx.has_audio = info.has_audio
                     self._rec.save()
                 if not self.options.keep_recording:
@@ -410,12 +416,12 @@ class LiveBuffer(MediaSource):
         end_pts = self._rec.idx.end_pts or 0
         if started is None:
             return 0
-        arrived = first.stat().st_mtime - (info.end - info.start) / TS_HZ
-        want = self._rec.to_pts((arrived - started.timestamp()) * 1000)
+        arrived = first.stat().st_mtime - (info.end - info.start) / TS_HZ / self.source.rate
+        want = self._rec.to_pts((arrived - started.timestamp()) * 1000 * self.source.rate)
         return max(0, want - info.start, end_pts - info.first_any)
 
 
-def open_live_video(source: str, workdir: Path, options: BufferOptions | None = None,
+def open_live_video(source: str | StreamSource, workdir: Path, options: BufferOptions | None = None,
                     on_status: Callable[[BufferStatus], None] | None = None) -> LiveBuffer:
     """Start ingesting the video ``source`` (a spec, see :mod:`livehighlights.live.stream_sources`) into
     ``workdir``; returns at once. A ``workdir`` that holds a recording of an earlier run (a follower killed and

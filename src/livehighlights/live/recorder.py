@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..media.ffmpeg import explain, ffmpeg_exe
+from ..scratch import tied
 from .stream_sources import StreamSource
 
 __all__ = ["Recorder", "RecorderRun", "Segment", "recorder_command"]
@@ -63,11 +64,11 @@ class Segment:
 
 
 def recorder_command(source: StreamSource, run: RecorderRun, *, segment_s: float, ts_offset_s: float,
-                     io_timeout_s: float) -> list[str]:
+                     io_timeout_s: float, start_s: float = 0.0) -> list[str]:
     """The FFmpeg command line of one run (see the module docs)."""
     return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-loglevel", "info", "-progress", "pipe:1",
             "-stats_period", "0.5",
-            "-analyzeduration", str(PROBE_US), *source.input_args(io_timeout_s),
+            "-analyzeduration", str(PROBE_US), *source.input_args(io_timeout_s, start_s),
             "-map", "0:v:0", "-map", "0:a:0?", "-c", "copy", "-dn", "-sn",
             "-f", "segment", "-segment_format", "mpegts", "-segment_time", f"{segment_s:g}",
             "-segment_list", str(run.listing), "-segment_list_type", "csv", "-segment_list_flags", "live",
@@ -78,7 +79,7 @@ class Recorder:
     """One running FFmpeg ingest process (a run). Not restarted: the buffer starts a new one."""
 
     def __init__(self, source: StreamSource, run: RecorderRun, *, segment_s: float, ts_offset_s: float,
-                 io_timeout_s: float) -> None:
+                 io_timeout_s: float, start_s: float = 0.0) -> None:
         self.source = source
         self.run = run
         self.ts_offset_s = ts_offset_s
@@ -89,8 +90,9 @@ class Recorder:
         self._media_us = -1
         self._media_at: float | None = None
         run.folder.mkdir(parents=True, exist_ok=True)
-        cmd = recorder_command(source, run, segment_s=segment_s, ts_offset_s=ts_offset_s, io_timeout_s=io_timeout_s)
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+        cmd = recorder_command(source, run, segment_s=segment_s, ts_offset_s=ts_offset_s, io_timeout_s=io_timeout_s,
+                               start_s=start_s)
+        self._proc = subprocess.Popen(tied(cmd), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, start_new_session=True)
         self._reader = threading.Thread(target=self._read_stderr, name=f"ffmpeg-ingest-{run.index}", daemon=True)
         self._reader.start()

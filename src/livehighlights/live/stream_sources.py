@@ -58,15 +58,22 @@ class StreamSource:
         """The input's own end is the LIVE's end (a file; not a network stream that may come back)."""
         return self.kind in ("file", "growing")
 
-    def input_args(self, io_timeout_s: float) -> list[str]:
+    @property
+    def rate(self) -> float:
+        """Seconds of media per second of wall clock (``speed`` for a file played as if live, else 1)."""
+        return self.speed if self.kind == "file" else 1.0
+
+    def input_args(self, io_timeout_s: float, start_s: float = 0.0) -> list[str]:
         """FFmpeg arguments up to and including ``-i``. ``io_timeout_s``: a network read that waits longer
-        than this fails (FFmpeg exits; the buffer reconnects)."""
+        than this fails (FFmpeg exits; the buffer reconnects). ``start_s``: where a file is taken up again (a
+        follower started again after a crash does not record the file's beginning twice)."""
         rw = ["-rw_timeout", str(max(1, int(io_timeout_s * 1_000_000)))]
+        seek = ["-ss", f"{start_s:.3f}"] if start_s > 0 and self.finite else []
         if self.kind == "file":
             rate = ["-re"] if self.speed == 1.0 else ["-readrate", f"{self.speed:g}"]
-            return [*rate, "-i", self.url]
+            return [*rate, "-readrate_initial_burst", "0", *seek, "-i", self.url]
         if self.kind == "growing":
-            return ["-follow", "1", *rw, "-i", "file:" + self.url]
+            return ["-follow", "1", *rw, *seek, "-i", "file:" + self.url]
         if self.kind == "rtmp-listen":
             return ["-f", "flv", "-listen", "1", *rw, "-i", self.url]
         if self.kind == "hls":
