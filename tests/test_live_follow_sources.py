@@ -207,3 +207,28 @@ def test_an_end_event_ends_the_live_and_hours_late_events_are_stored_not_counted
         assert any("not counted toward moments" in w for w in res.warnings)
         assert st.get_live(st.seller("shop").id, res.live_id).n_events == 43
         assert st.get_live(st.seller("shop").id, res.live_id).status == "ended"
+
+
+def test_cli_auto_switch_and_bad_input_get_one_line_messages(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    r = run_cli("auto", "on", "--seller", "shop")
+    assert r.returncode == 0 and "Auto LIVE Highlights for shop: on" in r.stdout
+    r = run_cli("auto", "--seller", "shop")
+    assert "on" in r.stdout
+    r = run_cli("auto", "off", "--seller", "shop")
+    assert r.returncode == 0 and ": off" in r.stdout
+    bad = [
+        (("live", "--events", "e.jsonl"), "--video"),
+        (("live", "--video", "paced:x.mp4"), "--events"),
+        (("live", "--video", "a.mp4", "--events", "e.jsonl", "--auto-post", "--review"), "contradict"),
+        (("live", "--video", "a.mp4", "--events", "e.jsonl", "--to", "nowhere"), "nowhere"),
+        (("live", "--video", str(tmp_path / "missing.mp4"), "--events", "e.jsonl"), "missing.mp4"),
+        (("live", "--video", f"paced:{tmp_path / 'missing.mp4'}", "--events", "e.jsonl"), "no such recording"),
+        (("live", "--resume", "live_000000000000"), "no LIVE with id"),
+        (("auto", "maybe"), "not on, off or status"),
+    ]
+    for args, words in bad:
+        r = run_cli(*args, cwd=tmp_path)
+        assert r.returncode == 2, (args, r.stdout, r.stderr)
+        assert words in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
