@@ -232,3 +232,43 @@ def test_cli_auto_switch_and_bad_input_get_one_line_messages(tmp_path: Path) -> 
         r = run_cli(*args, cwd=tmp_path)
         assert r.returncode == 2, (args, r.stdout, r.stderr)
         assert words in r.stderr and "Traceback" not in r.stderr, (args, r.stderr)
+
+
+def test_ctrl_c_stops_cleanly_and_the_live_can_be_resumed(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import media_ffmpeg
+
+    video = tmp_path / "v.mp4"
+    media_ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x284:rate=10:duration=60", "-f", "lavfi", "-i",
+                 "sine=frequency=300:duration=60", "-c:v", "libx264", "-preset", "ultrafast", "-g", "20",
+                 "-c:a", "aac", "-shortest", str(video))
+    events = tmp_path / "events.jsonl"
+    events.write_text("".join(json.dumps({"ts": t, "type": "like", "count": 2}) + "\n" for t in range(0, 60, 2)))
+    db = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    env = {**os.environ, "LIVEHIGHLIGHTS_DB": db, "LIVEHIGHLIGHTS_MEDIA": str(tmp_path / "media"),
+           "PYTHONPATH": os.pathsep.join(sys.path)}
+    p = subprocess.Popen([sys.executable, "-m", "livehighlights._cli.main", "live", "--video", f"paced:{video}",
+                          "--events", str(events), "--review", "--seller", "shop"], env=env, text=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with open_store(db, media_root=tmp_path / "media") as st:
+        sid = st.seller("shop").id
+
+        def held() -> bool:
+            lives = st.lives(sid)
+            return bool(lives) and (follow_state(st, sid, lives[0].id).watermark_ms or 0) > 0
+
+        try:
+            _wait(held, 120)  # following, and the watermark saved once
+        finally:
+            p.send_signal(signal.SIGINT)
+        out, _ = p.communicate(timeout=120)
+        assert p.returncode == 0, out
+        (live,) = st.lives(sid)
+        assert f"livehighlights live --resume {live.id}" in out
+        state = follow_state(st, sid, live.id)
+        assert state.status == "live" and state.lease_owner is None and state.ended_at is None
+        assert state.follow["video"]["kind"] == "paced" and state.follow["options"]["mode"] == "review"
