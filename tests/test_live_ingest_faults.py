@@ -18,7 +18,7 @@ from conftest import run_cli
 from test_live_ingest import QUICK, WAIT_S, Statuses, free_port, matching_source_ms, window_frames
 
 from livehighlights.errors import InputError
-from livehighlights.live.buffer import BufferOptions, LiveIngestError, open_live_video
+from livehighlights.live.buffer import BufferOptions, LiveBuffer, LiveIngestError, open_live_video
 from livehighlights.live.serve import ServeOptions, serve_live
 from livehighlights.live.stream_sources import parse_source
 from livehighlights.live.tsfile import probe_segment, restamp
@@ -112,6 +112,40 @@ def test_url_that_does_not_answer_is_a_clear_error(tmp_path: Path) -> None:
             assert buf.status.state == "failed" and buf.ended
             assert buf.wait_until(1_000, 1.0) is False
             buf.close()
+
+
+def test_stream_without_video_is_refused(tmp_path: Path) -> None:
+    sound = tmp_path / "sound.m4a"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=6", "-c:a", "aac",
+                    str(sound)], check=True)
+    buf = open_live_video(str(sound), tmp_path / "buf", QUICK)
+    with pytest.raises(LiveIngestError, match="the stream has no video"):
+        buf.wait_started(WAIT_S)
+    assert buf.status.state == "failed"
+    buf.close()
+
+
+def test_file_taken_up_again_after_a_restart(live_dir: Path, tmp_path: Path) -> None:
+    """A file played as if live, its follower stopped and started again: the file is taken up where the LIVE
+    is by then (not from its beginning), at the LIVE times it plays at."""
+    src = live_dir / "recording.mp4"
+    first = LiveBuffer(parse_source(str(src), speed=2.0), tmp_path / "buf", QUICK)
+    assert first.wait_until(8_000, WAIT_S)
+    first.close()
+    had = first.available_until_ms()
+    time.sleep(3.0)
+    again = LiveBuffer(parse_source(str(src), speed=2.0), tmp_path / "buf", QUICK)
+    try:
+        assert again.started_at == first.started_at
+        assert again.wait_until(had + 12_000, WAIT_S)
+        keys = again.keyframes_ms()
+        assert keys == sorted(keys) and len(keys) == len(set(keys))
+        resumed = [k for k in keys if k > had][0]
+        assert resumed > had + 2_000  # it went on while the follower was away
+        (t, image), *_ = window_frames(again.path, resumed, resumed + 100)
+        assert abs(matching_source_ms(src, image, t) - t) < 3_000
+    finally:
+        again.close()
 
 
 def test_hls_stall_is_reported_then_resumed(live_dir: Path, tmp_path: Path) -> None:

@@ -341,11 +341,16 @@ class LiveBuffer(MediaSource):
                           f"the file stopped growing ({rec.problem() if code else 'its end'})")
                 return
             problem = rec.problem() if code != 0 else "the stream closed"
+            if not received and any("matches no streams" in ln for ln in rec.last_lines(10)):
+                self._set("failed", f"{self.source.describe()}: the stream has no video")
+                return
             if not opts.reconnect:
                 self._set("ended" if received else "failed", f"{self.source.describe()}: {problem}")
                 return
-            if not received and time.monotonic() - t0 > wait_first:
-                self._set("failed", f"no answer from {self.source.describe()} within {wait_first:g} s: {problem}")
+            if not received and (time.monotonic() - t0 > wait_first or self.source.kind == "file"):
+                what = "cannot read" if self.source.kind == "file" else "no answer from"
+                self._set("failed", f"{what} {self.source.describe()} within {wait_first:g} s: {problem}"
+                          if what == "no answer from" else f"{what} {self.source.describe()}: {problem}")
                 return
             if received and time.monotonic() - last_flow > opts.end_after_s:
                 self._set("ended", f"no stream for {opts.end_after_s:g} s: the LIVE has ended ({problem})")
