@@ -154,6 +154,7 @@ def main() -> None:
                 pass
 
     threading.Thread(target=sample, daemon=True).start()
+    load0 = os.getloadavg()[0]
     cpu0, t0 = cpu_s(), time.monotonic()
     results: list[Any] = [None] * len(followers)
 
@@ -178,6 +179,11 @@ def main() -> None:
         "failures": [f for r in results if r is not None for f in r.failures],
         "review_export_s": [r.end.review_s for r in results if r is not None and r.end is not None],
         "cores": os.cpu_count(),
+        "load_average_start_end": [round(load0, 2), round(os.getloadavg()[0], 2)],
+        "analysis_s": {k: round(v, 1) for k, v in sorted(
+            ((k, sum(f.ctx.analysis.seconds.get(k, 0.0) for f in followers))
+             for k in {k for f in followers for k in f.ctx.analysis.seconds}), key=lambda kv: -kv[1])[:10]},
+        "steps_s": [r.seconds for res in results if res is not None for r in res.reports],
     }
     store.close()
     (out / "live.json").write_text(json.dumps(doc, indent=2))

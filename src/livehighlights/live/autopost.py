@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -53,6 +54,8 @@ class MomentReport:
     posts: list[PostRecord] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Why nothing was posted, or what a destination refused."""
+    seconds: dict[str, float] = field(default_factory=dict)
+    """Wall-clock seconds of this follower's steps (``cut``, ``remix``, ``outbox``)."""
 
 
 class AutoPoster:
@@ -125,8 +128,10 @@ class AutoPoster:
         rec = self.store.get_highlight(self.ctx.seller_id, hid)
         if rec is None:
             raise LiveHighlightsError(f"highlight {hid} is not in the store")
+        t0 = time.monotonic()
         if self.ctx.options.render:
             rec = self._cut(cand, rec)
+            rep.seconds["cut"] = round(time.monotonic() - t0, 2)
         if rec.clip:
             rep.clip = self.store.media.path(rec.clip)
         rep.tier = rec.tier
@@ -141,12 +146,16 @@ class AutoPoster:
         if not rec.clip:
             rep.notes.append("kept for review: no clip was cut")
             return rep
+        t0 = time.monotonic()
         style, remix_path = self._remix(rec, settings)
         rep.remix = remix_path
+        rep.seconds["remix"] = round(time.monotonic() - t0, 2)
+        t0 = time.monotonic()
         outbox = Outbox(self.store, self.config, max_per_live=settings.max_per_live,
                         max_per_product=settings.max_per_product)
         for dest in self.destinations or settings.destinations or ["local"]:
             self._post(outbox, rep, PostRequest(hid, dest, remix=style, auto=True))
+        rep.seconds["outbox"] = round(time.monotonic() - t0, 2)
         return rep
 
     def _why_not_post(self, postable: bool, tier: str | None, blocked: list[str]) -> str | None:
