@@ -25,7 +25,7 @@ from ..errors import LiveHighlightsError
 from ..jobs import Candidate, LiveContext, cut_candidate
 from ..publish import Outbox, PostRecord, PostRequest
 from ..publish.config import PublishConfig
-from ..store import Store
+from ..store import HighlightRecord, Store
 from ..store.settings import AutoSettings, auto_settings
 
 __all__ = ["AutoPoster", "Mode", "MomentReport"]
@@ -168,10 +168,7 @@ class AutoPoster:
             return f"kept for review: below Basic ({rules}), never auto-posted"
         return None
 
-    def _cut(self, cand: Candidate, rec: object) -> object:
-        from ..store import HighlightRecord
-
-        assert isinstance(rec, HighlightRecord)
+    def _cut(self, cand: Candidate, rec: HighlightRecord) -> HighlightRecord:
         w = cand.window
         if rec.clip and rec.start_ms == w.start_ms and rec.end_ms == w.end_ms \
                 and self.store.media.path(rec.clip).is_file():
@@ -192,13 +189,11 @@ class AutoPoster:
                "seconds": done.seconds}
         return self.store.save_highlight(replace(rec, clip=clip, thumbnail=thumb, cut=cut))
 
-    def _remix(self, rec: object, settings: AutoSettings) -> tuple[str, Path]:
+    def _remix(self, rec: HighlightRecord, settings: AutoSettings) -> tuple[str, Path]:
         """The highlight's remix with the LIVE cues (made once; a stored one is reused)."""
         from ..remix import Encoder, RemixOptions, remix, resolve_source
         from ..remix.batch import keep_remix
-        from ..store import HighlightRecord
 
-        assert isinstance(rec, HighlightRecord)
         style = self.style or settings.style or "classic"
         for r in self.store.remixes(self.ctx.seller_id, rec.id):
             if r.style == Path(style).stem or r.style == style:

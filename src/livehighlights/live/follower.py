@@ -45,7 +45,7 @@ from .end import EndReport, end_live
 from .events import END_TYPES, EventSink, EventSource, IngestStats, StoredEvents
 from .leases import LeaseKeeper, acquire, new_owner, save_follow
 
-__all__ = ["TOO_LATE_MS", "FollowOptions", "FollowResult", "LiveFollower"]
+__all__ = ["TOO_LATE_MS", "FollowOptions", "FollowResult", "LiveFollower", "live_key"]
 
 log = logging.getLogger(__name__)
 
