@@ -234,6 +234,51 @@ def test_killed_and_started_again_continues_the_recording(live_dir: Path, tmp_pa
         served.stop()
 
 
+def test_events_pushed_in_batches_with_the_token(live_dir: Path, tmp_path: Path) -> None:
+    """Events POSTed to a stand-in of the push endpoint (a JSON array per batch, ``Authorization: Bearer``): a
+    batch answered 503 (the endpoint is full) is sent again, none is lost or sent twice."""
+    import http.server
+    import threading
+
+    got: list[dict] = []
+    auth: list[str | None] = []
+    refused = [0]
+
+    class Endpoint(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the base class's name
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            auth.append(self.headers.get("Authorization"))
+            if refused[0] < 2:
+                refused[0] += 1
+                self.send_response(503)
+                self.send_header("Retry-After", "0.2")
+                self.end_headers()
+                return
+            got.extend(json.loads(body))
+            self.send_response(202)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Endpoint)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/api/lives/7/events"
+    try:
+        served = serve_live(live_dir / "recording.mp4", live_dir / "events.jsonl", tmp_path / "serve",
+                            ServeOptions(kind="file", speed=8.0, push_url=url, token="s3cret", batch_s=0.5))
+        assert served.wait(WAIT_S)
+        served.stop()
+    finally:
+        server.shutdown()
+        server.server_close()
+    original = [json.loads(line) for line in (live_dir / "events.jsonl").read_text().splitlines()]
+    assert sorted(e["id"] for e in got) == sorted(e["id"] for e in original)
+    assert refused[0] == 2 and served.pushed == len(original)
+    assert set(auth) == {"Bearer s3cret"}
+    assert all(isinstance(e["ts"], str) and e["ts"].endswith("Z") for e in got)
+
+
 # ---- the command line ------------------------------------------------------------------------------------------
 def test_simulate_live_cli_streams_and_says_where(live_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"

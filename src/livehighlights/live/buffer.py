@@ -209,7 +209,8 @@ class LiveBuffer(MediaSource):
     def close(self) -> None:
         """Stop FFmpeg cleanly, take in what it wrote, end the buffer. Idempotent."""
         self._closing.set()
-        self._thread.join(timeout=30)
+        if threading.current_thread() is not self._thread:  # a status listener may close it, too
+            self._thread.join(timeout=30)
 
     # ---- the supervisor ------------------------------------------------------------------------------
     def _disk_bytes(self) -> int:
