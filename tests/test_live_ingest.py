@@ -83,7 +83,14 @@ def live_dir(short_live) -> Path:
 
 
 def test_buffer_is_a_registered_media_source() -> None:
+    import subprocess
+    import sys
+
     assert MEDIA_SOURCES.get("buffer") is LiveBuffer
+    fresh = subprocess.run([sys.executable, "-c", "from livehighlights.media.source import MEDIA_SOURCES as M; "
+                            "print(M.get('buffer').__module__, M.get('file').__name__)"],
+                           capture_output=True, text=True, check=True)
+    assert fresh.stdout.split() == ["livehighlights.live.buffer", "FileSource"]
 
 
 def test_hls_over_http_and_local_playlist_read_while_growing(live_dir: Path, tmp_path: Path) -> None:

@@ -394,14 +394,17 @@ class LiveBuffer(MediaSource):
                 seg.path.unlink(missing_ok=True)
                 restart = True
                 continue
+            first = self._rec.idx.origin is None
+            started: datetime | None = None
+            if first:  # LIVE time 0 on the wall clock: the playlist's date, else when it came (read before locking)
+                done = datetime.fromtimestamp(seg.path.stat().st_mtime, UTC)
+                played = (info.end - info.start) / TS_HZ / self.source.rate
+                dated = hls_started_at(self.source.url, seg.path) if self.source.kind == "hls" else None
+                started = dated or done - timedelta(seconds=played)
             with self._cond:
-                first = self._rec.idx.origin is None
                 self._rec.append(seg.path, info)
-                if first:
-                    done = datetime.fromtimestamp(seg.path.stat().st_mtime, UTC)
-                    played = (info.end - info.start) / TS_HZ / self.source.rate
-                    dated = hls_started_at(self.source.url, seg.path) if self.source.kind == "hls" else None
-                    self._rec.idx.started_at = (dated or done - timedelta(seconds=played)).isoformat()
+                if started is not None:
+                    self._rec.idx.started_at = started.isoformat()
                     self._rec.idx.has_audio = info.has_audio
                     self._rec.save()
                 if not self.options.keep_recording:
