@@ -87,6 +87,7 @@ class Recorder:
         self._opened = threading.Event()
         self._disk_full = False
         self._listed = 0
+        """Bytes of the CSV list read so far."""
         self._media_us = -1
         self._media_at: float | None = None
         run.folder.mkdir(parents=True, exist_ok=True)
@@ -142,22 +143,25 @@ class Recorder:
         return self._proc.poll()
 
     def new_segments(self) -> list[Segment]:
-        """Segments completed since the last call, in order (from the run's CSV list)."""
+        """Segments completed since the last call, in order (the lines added to the run's CSV list since then;
+        a line is taken once it is complete)."""
         try:
-            lines = self.run.listing.read_text(encoding="utf-8", errors="replace").splitlines()
+            with self.run.listing.open("rb") as fh:
+                fh.seek(self._listed)
+                chunk = fh.read()
         except FileNotFoundError:
             return []
+        end = chunk.rfind(b"\n") + 1
+        self._listed += end
         out: list[Segment] = []
-        complete = [ln for ln in lines if ln.count(",") >= 2]
-        for ln in complete[self._listed:]:
-            name = ln.split(",", 1)[0].strip().strip('"')
+        for raw in chunk[:end].decode("utf-8", "replace").splitlines():
+            name = raw.split(",", 1)[0].strip().strip('"')
             path = self.run.folder / name
             try:
                 number = int(path.stem.rsplit("_", 1)[1])
             except (IndexError, ValueError):
                 continue
             out.append(Segment(path, self.run.index, number))
-        self._listed = len(complete)
         return out
 
     def last_media_at(self) -> float | None:
