@@ -272,3 +272,35 @@ def test_ctrl_c_stops_cleanly_and_the_live_can_be_resumed(tmp_path: Path) -> Non
         state = follow_state(st, sid, live.id)
         assert state.status == "live" and state.lease_owner is None and state.ended_at is None
         assert state.follow["video"]["kind"] == "paced" and state.follow["options"]["mode"] == "review"
+
+
+def test_events_pushed_into_the_store_are_followed_by_seq(tmp_path: Path) -> None:
+    """``--events store``: events arrive in the events table (the web API's push endpoint writes there); the
+    follower reads them by arrival, and an end event pushed that way ends the LIVE."""
+    from conftest import media_ffmpeg
+
+    from livehighlights.live.follower import FollowOptions
+    from livehighlights.live.session import start_follow
+    from livehighlights.publish.config import PublishConfig
+
+    video = tmp_path / "v.mp4"
+    media_ffmpeg("-f", "lavfi", "-i", "testsrc2=size=160x284:rate=10:duration=60", "-f", "lavfi", "-i",
+                 "sine=frequency=300:duration=60", "-c:v", "libx264", "-preset", "ultrafast", "-g", "20",
+                 "-c:a", "aac", "-shortest", str(video))
+    with open_store(f"sqlite:///{tmp_path / 'db.sqlite'}", media_root=tmp_path / "media") as st:
+        f = start_follow(st, PublishConfig(), video=f"paced:{video}", events="store", catalog=None, seller="shop",
+                         options=FollowOptions(mode="review", poll_s=0.05), speed=20.0)
+        assert f.events is None
+
+        def push() -> None:
+            for t in range(0, 30):
+                st.ingest_events(f.ctx.live_id, [Event(t * 1000, "comment", text=f"hi {t}", source=f"api:{t}")])
+                time.sleep(0.02)
+            _wait(lambda: f.watermark.at_ms > 35_000, 60)
+            st.ingest_events(f.ctx.live_id, [Event(45_000, "live_end", source="api:end")])
+
+        threading.Thread(target=push, daemon=True).start()
+        res = f.run()
+        assert res.end is not None and res.end.ended_by == "end event" and res.end.end_ms < 60_000
+        assert st.get_live(st.seller("shop").id, res.live_id).n_events == 31
+        assert follow_state(st, st.seller("shop").id, res.live_id).follow["events"] == {"kind": "store"}
