@@ -202,7 +202,9 @@ class AutoPoster:
                              product_id=rec.product_id)
         src.language = (rec.transcript or {}).get("language")
         out = self.store.media.tmp() / f"{rec.id}.remix.mp4"
-        result = remix(src, out, RemixOptions(style=style, size="720x1280", live_on=True,
+        info = self.ctx.source.info
+        size = "1080x1920" if min(info.width, info.height) >= 1080 else "720x1280"  # never upscaled for nothing
+        result = remix(src, out, RemixOptions(style=style, size=size, live_on=True,
                                               encoder=Encoder(preset="ultrafast")))
         kept = keep_remix(self.store, rec.id, result)
         for p in (result.output, result.sidecar, result.contact_sheet):
