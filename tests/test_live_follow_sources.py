@@ -170,7 +170,7 @@ def test_lease_keeper_renews_and_notices_a_take_over(store, live_id) -> None:
 
 
 def test_an_end_event_ends_the_live_and_hours_late_events_are_stored_not_counted(tmp_path: Path) -> None:
-    """A tiny follower on a synthetic 90-second video paced at 30x: an event an hour late is stored and counted as
+    """A tiny follower on a synthetic 90-second video paced at 10x: an event an hour late is stored and counted as
     late but never fed to the engine; the LIVE ends on its end event, before the video runs out."""
     from conftest import media_ffmpeg
 
@@ -187,7 +187,7 @@ def test_an_end_event_ends_the_live_and_hours_late_events_are_stored_not_counted
     with open_store(f"sqlite:///{tmp_path / 'db.sqlite'}", media_root=tmp_path / "media") as st:
         notes: list[str] = []
         f = start_follow(st, PublishConfig(), video=f"paced:{video}", events=str(events), catalog=None,
-                         seller="shop", options=FollowOptions(mode="review", poll_s=0.05), speed=30.0,
+                         seller="shop", options=FollowOptions(mode="review", poll_s=0.05), speed=10.0,
                          on_note=notes.append)
 
         def late_then_end() -> None:
@@ -203,7 +203,8 @@ def test_an_end_event_ends_the_live_and_hours_late_events_are_stored_not_counted
         assert res.end is not None and res.end.ended_by == "end event"
         assert res.end.end_ms < 90_000
         assert res.ingest.stored == 43 and res.ingest.before_start == 1
-        assert res.late_events == 2 and f.too_late == 2
+        assert f.too_late == 2  # the two old orders (a slow start may make a few first likes late, not too late)
+        assert res.late_events >= 2
         assert any("not counted toward moments" in w for w in res.warnings)
         assert st.get_live(st.seller("shop").id, res.live_id).n_events == 43
         assert st.get_live(st.seller("shop").id, res.live_id).status == "ended"

@@ -276,13 +276,26 @@ class LiveFollower:
             need = m.end_ms + _WAIT_AFTER_MS
             end = self.video.duration_ms()
             if end is None or need < end:
-                wait = getattr(self.video, "wait_until", None)
-                if wait is not None and not wait(need, self.options.window_wait_s):
+                if not self._wait_video(need):
                     self._note(f"moment at {m.start_ms / 1000:.1f} s: the video reached only "
                                f"{self.video.available_until_ms() / 1000:.1f} s; its window is placed within that")
             if self.on_moment is not None:
                 self.on_moment(m)
             yield m
+
+
+    def _wait_video(self, ms: int) -> bool:
+        """Wait (in short steps, so that a stop is heard) until the video holds ``ms``; whether it does."""
+        wait = getattr(self.video, "wait_until", None)
+        deadline = time.monotonic() + self.options.window_wait_s
+        while True:
+            left = deadline - time.monotonic()
+            if wait is None:
+                return self.video.available_until_ms() >= ms
+            if wait(ms, max(0.0, min(1.0, left))):
+                return True
+            if left <= 0 or self._stop.is_set() or getattr(self.video, "ended", False):
+                return False
 
 
 def live_key(video: str, started_at: datetime) -> str:
