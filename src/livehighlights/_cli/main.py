@@ -12,6 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..errors import InputError, LiveHighlightsError, Where
 from ..rules import DEFAULT_SPEECH_MODEL, MAX_CLIPS_PER_LIVE, MAX_CLIPS_PER_PRODUCT, MULTILINGUAL_SPEECH_MODEL
+from . import simulate_live_cmd as sl
 from .output import console, err_console, esc, highlights_table, moments_table, print_warnings
 from .store_cmd import DbOpt, MediaOpt, SellerOpt, cli_store
 
@@ -61,8 +62,17 @@ def simulate(
     resolution: Annotated[str, typer.Option(help="720p or 1080p.")] = "720p",
     orientation: Annotated[str, typer.Option(help="portrait (9:16) or landscape (16:9).")] = "portrait",
     difficulty: Annotated[str, typer.Option(help="default or hard.")] = "default",
+    live: sl.LiveOpt = False, speed: sl.SpeedOpt = 1.0, serve: sl.ServeOpt = "hls", port: sl.PortOpt = 0,
+    to: sl.ToOpt = None, rtmp_listen: sl.RtmpListenOpt = False, push: sl.PushOpt = None, token: sl.TokenOpt = None,
+    drop: sl.DropOpt = None, source: sl.FromOpt = None,
 ) -> None:
-    """Write a synthetic live-shopping LIVE: recording.mp4, events.jsonl, catalog.json, truth.json."""
+    """Write a synthetic live-shopping LIVE: recording.mp4, events.jsonl, catalog.json, truth.json (with --live,
+    then stream it in real time: HLS, RTMP or a growing file, and its events as their time comes)."""
+    if live:
+        sl.simulate_live(out, None if source else lambda d: _simulate(d, minutes, seed, resolution, orientation,
+                                                                      difficulty), source=source, speed=speed,
+                         serve=serve, port=port, to=to, rtmp_listen=rtmp_listen, push=push, token=token, drop=drop)
+        return
     _simulate(out, minutes, seed, resolution, orientation, difficulty)
 
 
@@ -229,10 +239,20 @@ def moments(
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Folder for the simulated LIVE and its highlights.")] = Path(
         "livehighlights-demo"),
-    minutes: Annotated[float, typer.Option(help="Length of the simulated LIVE.")] = 6.0,
+    minutes: Annotated[float | None, typer.Option(help="Length of the simulated LIVE (default 6, with --live 3).")]
+    = None,
     seed: Annotated[int, typer.Option(help="Random seed (5: three pitches, two that sell, and a giveaway).")] = 5,
+    live_flow: Annotated[bool, typer.Option("--live", help="The automatic flow: stream the LIVE as if live, follow "
+                                            "it, auto-post to the local feed.")] = False,
+    speed: Annotated[float, typer.Option(help="With --live: stream this many times real time.")] = 1.0,
 ) -> None:
-    """Simulate a short LIVE, process it, and print its highlights."""
+    """Simulate a short LIVE, process it, and print its highlights (or, with --live, follow and auto-post it)."""
+    if live_flow:
+        from .live_cmd import demo_live
+
+        demo_live(out, minutes or 3.0, seed, speed)
+        return
+    minutes = minutes or 6.0
     live = out / "live"
     sim = _simulate(live, minutes, seed, "720p", "portrait", "default")
     from ..pipeline import ProcessOptions
@@ -252,6 +272,9 @@ app.command()(highlights)
 from .post_cmd import register as _register_publishing  # noqa: E402
 
 _register_publishing(app)
+from .live_cmd import register as _register_live  # noqa: E402
+
+_register_live(app)
 
 from .web_cmd import register as _register_web  # noqa: E402
 

@@ -9,9 +9,9 @@ recording through it as fast as the machine allows, the live follower runs it on
 from .context import Analysis, LiveContext, Progress
 from .moment import Candidate, CutOutcome, check_window, cut_candidate, place, understand_window
 from .records import options_key, recording_key
-from .replay import FollowOutcome, follow
+from .replay import FollowOutcome, OnCandidate, follow, follow_moments, noting_products
 from .runner import JobRunner, WorkerConfig
 
 __all__ = ["Analysis", "Candidate", "CutOutcome", "FollowOutcome", "JobRunner", "LiveContext", "Progress",
-           "WorkerConfig", "check_window", "cut_candidate", "follow", "options_key", "place", "recording_key",
-           "understand_window"]
+           "OnCandidate", "WorkerConfig", "check_window", "cut_candidate", "follow", "follow_moments",
+           "noting_products", "options_key", "place", "recording_key", "understand_window"]

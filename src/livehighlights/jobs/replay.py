@@ -7,7 +7,7 @@ re-run (or a run restarted after a crash) finds the jobs already done and does n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,7 +23,11 @@ from .runner import JobRunner
 if TYPE_CHECKING:
     from ..store import Store
 
-__all__ = ["FollowOutcome", "follow"]
+__all__ = ["FollowOutcome", "OnCandidate", "follow", "follow_moments", "noting_products"]
+
+OnCandidate = Callable[[Candidate, str], None]
+"""``on_candidate(candidate, action)``: a kept moment's job is done (or was found done) and its record saved;
+``action`` is the online policy's (``take`` or ``hold``). Called in the job's thread: keep it short."""
 
 
 @dataclass
@@ -41,7 +45,8 @@ class FollowOutcome:
     engine: Engine | None = None
 
 
-def _noting_products(events: Iterable[Event], ctx: LiveContext) -> Iterator[Event]:
+def noting_products(events: Iterable[Event], ctx: LiveContext) -> Iterator[Event]:
+    """The events as they are, each product that shows up in them noted in ``ctx.in_live``."""
     for ev in events:
         if ev.product_id and ev.type in PRODUCT_EVENTS:
             ctx.in_live.add(ev.product_id)
@@ -52,25 +57,38 @@ def follow(ctx: LiveContext, events: Iterable[Event], end_ms: int, engine: Engin
            job_key: str) -> FollowOutcome:
     """Run the LIVE's events through ``engine``; each confirmed moment is stored, placed, decided on by the
     online policy and, when kept, understood by its job (or taken from the store when already done)."""
+    return follow_moments(ctx, replay(noting_products(events, ctx), end_ms, engine), store, job_key, engine=engine)
+
+
+def follow_moments(ctx: LiveContext, moments: Iterable[Moment], store: Store, job_key: str, *,
+                   engine: Engine | None = None, policy: OnlinePolicy | None = None,
+                   on_candidate: OnCandidate | None = None) -> FollowOutcome:
+    """The per-moment path of moments as they are confirmed (by a replay, or by the live follower on the wall
+    clock): each is stored, placed, decided on by ``policy`` (default: the online policy of ``ctx.options``)
+    and, when kept, understood by its job or taken from the store when already done; ``on_candidate`` hears of
+    each kept candidate once its record is saved."""
     from ..store import highlight_id
 
     opts = ctx.options
-    policy = OnlinePolicy(opts.plan, budget=opts.plan.max_per_live + opts.extra_candidates)
+    if policy is None:
+        policy = OnlinePolicy(opts.plan, budget=opts.plan.max_per_live + opts.extra_candidates)
     done = {h.id: h for h in store.highlights(ctx.seller_id, ctx.live_id)}
     out = FollowOutcome([], [], [], engine=engine)
     pending: list[Future[Candidate]] = []
     saving_errors: list[BaseException] = []
 
-    def save(fut: Future[Candidate]) -> None:
+    def save(fut: Future[Candidate], action: str) -> None:
         if fut.cancelled() or fut.exception() is not None:
             return
         try:
             store.save_highlight(candidate_record(ctx.live_id, fut.result(), job_key, ctx.catalog))
+            if on_candidate is not None:
+                on_candidate(fut.result(), action)
         except BaseException as err:  # noqa: BLE001 - reported below, in the main thread
             saving_errors.append(err)
 
     with JobRunner(ctx) if opts.understand is not None else _NoRunner() as runner:
-        for moment in replay(_noting_products(events, ctx), end_ms, engine):
+        for moment in moments:
             out.moments.append(moment)
             rec = store.upsert_moment(ctx.live_id, moment)
             win = place(ctx, moment)
@@ -83,16 +101,21 @@ def follow(ctx: LiveContext, events: Iterable[Event], end_ms: int, engine: Engin
                 out.taken.append(rec.id)
             prev = done.get(highlight_id(rec.id))
             if prev is not None and (prev.content or {}).get(JOB_KEY) == job_key:
-                out.candidates.append(candidate_from_record(prev))
+                cand = candidate_from_record(prev)
+                out.candidates.append(cand)
                 out.reused += 1
+                if on_candidate is not None:
+                    on_candidate(cand, decision.action)
                 continue
             if opts.understand is None:
                 cand = Candidate(rec.id, win)
                 store.save_highlight(candidate_record(ctx.live_id, cand, job_key, ctx.catalog))
                 out.candidates.append(cand)
+                if on_candidate is not None:
+                    on_candidate(cand, decision.action)
                 continue
             fut = runner.submit(rec.id, win)
-            fut.add_done_callback(save)
+            fut.add_done_callback(lambda f, a=decision.action: save(f, a))
             pending.append(fut)
         out.candidates += [f.result() for f in pending]
     if saving_errors:

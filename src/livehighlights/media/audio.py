@@ -15,6 +15,7 @@ import numpy as np
 from ..errors import InputError, MediaError, Where
 from ..timebase import Ms
 from .probe import open_media, video_origin_s
+from .seeking import seek_at_or_before
 
 ANALYSIS_RATE = 16_000
 SILENCE_DBFS = -120.0
@@ -53,7 +54,7 @@ def read_mono(path: str | Path, start_ms: Ms, end_ms: Ms, rate: int = ANALYSIS_R
         t0 = origin + Fraction(start_ms, 1000)
         t1 = origin + Fraction(end_ms, 1000)
         resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
-        container.seek(max(0, int(t0 / stream.time_base)), stream=stream, backward=True)
+        seek_at_or_before(container, stream, max(0, int(t0 / stream.time_base)), keyframe=False)
         chunks: list[np.ndarray] = []
         first_t: Fraction | None = None
         got = 0

@@ -70,7 +70,7 @@ class MediaSource(ABC):
         self.close()
 
 
-MEDIA_SOURCES: Registry[type[MediaSource]] = Registry("media source")
+MEDIA_SOURCES: Registry[type[MediaSource]] = Registry("media source", builtins=("livehighlights.live.buffer",))
 """Registered media sources by name (the project's one registry style: ``@MEDIA_SOURCES.register``)."""
 
 

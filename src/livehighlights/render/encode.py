@@ -16,6 +16,7 @@ import av
 import numpy as np
 
 from ..media.probe import stream_fps, video_origin_s
+from ..media.seeking import seek_at_or_before
 from ..timebase import MS_PER_S, Ms
 
 X264_PRESET = "veryfast"
@@ -159,7 +160,7 @@ def encode_audio(container: Any, out_stream: Any, t0: Fraction, t1: Fraction) ->
     rate = src.codec_context.sample_rate
     layout = out_stream.codec_context.layout.name
     resampler = av.AudioResampler(format="fltp", layout=layout, rate=rate)
-    container.seek(max(0, int(t0 / src.time_base)), stream=src, backward=True)
+    seek_at_or_before(container, src, max(0, int(t0 / src.time_base)), keyframe=False)
     chunks: list[np.ndarray] = []
     first_t: Fraction | None = None
     got = 0

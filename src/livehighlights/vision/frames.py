@@ -27,6 +27,7 @@ import numpy as np
 
 from ..errors import MediaError, Where
 from ..media.probe import frame_rotation, open_media, stream_fps, video_origin_s
+from ..media.seeking import seek_at_or_before
 from ..timebase import Ms
 
 ANALYSIS_SHORT_SIDE = 360
@@ -164,7 +165,7 @@ class _Decoder:
         try:
             if self.start_ms > 0:
                 target = int((self.origin + Fraction(self.start_ms, 1000)) / self.tb)
-                self.container.seek(target, stream=self.stream, backward=True, any_frame=False)
+                seek_at_or_before(self.container, self.stream, target, keyframe=True)
             # exact integer ms: floor((pts * tb - origin) * 1000), without a Fraction per frame
             num, den = self.tb.numerator * 1000, self.tb.denominator
             origin = self.origin * den / self.tb.numerator  # the origin in time-base units (exact)
