@@ -11,6 +11,11 @@ headers); the client's time is the whole round trip. Prints a table.
     python bench/web.py --live DIR            # another simulated LIVE's folder
     python bench/web.py --only api            # one of the two alone (they share the server's CPU when mixed)
     python bench/web.py --minutes 4 --resolution 720p --sessions 20 --rounds 5    # a quick look (few highlights)
+    python bench/web.py --only remix          # quick post edit: click to playable preview, highlights of ~30 s
+
+``--only remix`` times a quick post edit as a seller sees it: from the click (``POST
+/api/highlights/{id}/remixes``) to a playable preview (the task done and its remix file served), for the
+highlights whose clips are closest to 30 s, one at a time on an otherwise idle server.
 """
 
 from __future__ import annotations
@@ -114,6 +119,32 @@ async def session(base: str, paths: list[str], rounds: int, start: asyncio.Event
                 out[path].append((float(m.group(1)) if m else float("nan"), wall))
 
 
+def quick_edits(base: str, live_id: str, count: int, style: str) -> list[tuple[str, float, float]]:
+    """(highlight id, clip seconds, click-to-playable seconds) of ``count`` quick post edits, one at a time."""
+    out = []
+    with httpx.Client(base_url=base, timeout=300) as c:
+        c.post("/signin", data={"username": "bench", "password": PASSWORD})
+        csrf = c.get("/api/me").json()["csrf_token"]
+        hl = c.get(f"/api/lives/{live_id}/highlights").json()
+        hl = sorted(hl, key=lambda h: abs((h["end_ms"] - h["start_ms"]) / 1000 - 30))[:count]
+        for h in hl:
+            t0 = time.perf_counter()
+            r = c.post(f"/api/highlights/{h['id']}/remixes", json={"style": style}, headers={"X-CSRF-Token": csrf})
+            if r.status_code != 202:
+                raise SystemExit(f"remix of {h['id']}: HTTP {r.status_code} {r.text[:200]}")
+            task = r.json()
+            while task["state"] not in ("done", "failed", "cancelled"):
+                time.sleep(0.25)
+                task = c.get(f"/api/tasks/{task['id']}").json()
+            if task["state"] != "done":
+                raise SystemExit(f"remix of {h['id']}: {task['state']}: {task.get('error')}")
+            path = task["result"]["path"]
+            if c.get(f"/media/{path}", headers={"Range": "bytes=0-1023"}).status_code not in (200, 206):
+                raise SystemExit(f"remix of {h['id']}: its file is not served")
+            out.append((h["id"], (h["end_ms"] - h["start_ms"]) / 1000, time.perf_counter() - t0))
+    return out
+
+
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -136,7 +167,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--resolution", default="1080p")
     ap.add_argument("--live", type=Path, help="a simulated LIVE's folder to use (default: bench/engine.py's)")
-    ap.add_argument("--only", choices=("api", "page"), help="load one of the two alone (default: both, mixed)")
+    ap.add_argument("--only", choices=("api", "page", "remix"),
+                    help="load one of the two pages alone (default: both, mixed), or time quick post edits")
+    ap.add_argument("--edits", type=int, default=3, help="--only remix: quick post edits to time")
+    ap.add_argument("--style", default="classic", help="--only remix: the style")
     ap.add_argument("--sessions", type=int, default=50, help="signed-in sessions at once")
     ap.add_argument("--rounds", type=int, default=10, help="requests of each page per session")
     args = ap.parse_args()
@@ -148,6 +182,17 @@ def main() -> None:
     paths = [f"/api/lives/{live_id}/highlights", f"/lives/{live_id}"]
     if args.only:
         paths = paths[:1] if args.only == "api" else paths[1:]
+    if args.only == "remix":
+        try:
+            edits = quick_edits(base, live_id, args.edits, args.style)
+        finally:
+            server.terminate()
+            server.wait(10)
+        print(f"\nQuick post edit (style {args.style}), click to playable preview, one Uvicorn process, idle server:")
+        print(f"{'highlight':<22} {'clip s':>7} {'ready in s':>11}")
+        for hid, clip_s, took in edits:
+            print(f"{hid:<22} {clip_s:>7.1f} {took:>11.1f}")
+        return
     try:
         with httpx.Client(base_url=base) as c:  # the LIVE page exists once the pages are there
             c.post("/signin", data={"username": "bench", "password": PASSWORD})

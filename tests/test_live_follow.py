@@ -284,7 +284,8 @@ def test_follower_workers_take_over_a_dead_followers_live_within_30_s(sim, store
             if p.poll() is None:
                 p.kill()
     posts = Outbox(store, PublishConfig()).posts(sid, live_id)
-    assert [(p.state, p.destination) for p in posts] == [("published", "local")]
+    moments = [(m.state, m.reason) for m in store.moments(live_id)]
+    assert [(p.state, p.destination) for p in posts] == [("published", "local")], (moments, out)
     assert [h.product_id for h in store.highlights(sid, live_id)] == ["p01"]
     assert store.get_live(sid, live_id).n_events == _lines(sim.events)
     store.close()

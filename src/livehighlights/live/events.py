@@ -140,6 +140,17 @@ class EventSource(ABC):
     """A source of a LIVE's events, run in its own thread until stopped or exhausted."""
 
     kind: str = ""
+    has_backlog = False
+    """Whether the source may hold events from before the follower started (a file written while no follower
+    ran): a resumed follower waits for :attr:`caught_up` before it replays what is stored."""
+
+    @property
+    def caught_up(self) -> threading.Event:
+        """Set once the source has stored what it held when it started (at once for a source with no backlog)."""
+        ev = self.__dict__.get("_caught_up")
+        if ev is None:
+            ev = self.__dict__["_caught_up"] = threading.Event()
+        return ev
 
     @abstractmethod
     def run(self, sink: EventSink, stop: threading.Event) -> None:
@@ -151,6 +162,8 @@ class EventSource(ABC):
 
     def start(self, sink: EventSink, stop: threading.Event) -> threading.Thread:
         """Run the source in a daemon thread."""
+        if not self.has_backlog:
+            self.caught_up.set()
         t = threading.Thread(target=self._guarded, args=(sink, stop), name=f"events-{self.kind}", daemon=True)
         t.start()
         return t
@@ -160,6 +173,8 @@ class EventSource(ABC):
             self.run(sink, stop)
         except Exception as e:  # noqa: BLE001 - a source that fails is reported; the follower goes on
             sink.problem(f"{self.kind} source stopped: {type(e).__name__}: {e}")
+        finally:
+            self.caught_up.set()
 
 
 @dataclass
@@ -169,6 +184,7 @@ class JsonLinesTail(EventSource):
     path: Path
     poll_s: float = 0.2
     kind: str = "file"
+    has_backlog = True
 
     def spec(self) -> dict[str, Any]:
         return {"kind": self.kind, "path": str(self.path.resolve())}
@@ -198,6 +214,7 @@ class JsonLinesTail(EventSource):
                             sink.problem(f"{label}:{n}: not UTF-8 text")
                     sink.put_lines(lines, label)
                     continue
+                self.caught_up.set()  # the end of what the file held: a resumed follower may replay now
                 if stop.wait(self.poll_s):
                     break
             if rest.strip():  # a last line without its newline, complete by the time we stop

@@ -213,7 +213,13 @@ class LiveFollower:
 
     def _replay_stored(self, engine: Engine) -> Iterator[Moment]:
         """A resumed follower: the events stored before it started, in time order, through the new engine, and
-        the watermark back where the last follower had it."""
+        the watermark back where the last follower had it.
+
+        The event source is first let catch up: events written while no follower ran (a file that went on
+        growing) are stored before the replay, so they count toward moments instead of arriving "too late"
+        behind the wall clock's watermark."""
+        if self.events is not None and not self.events.caught_up.wait(CATCH_UP_S):
+            self._note(f"the event source has not caught up in {CATCH_UP_S:g} s: replaying what is stored")
         upto = self.tail.last_seq()
         self.tail.after_seq = upto
         for ev in self.tail.upto(upto):
@@ -296,6 +302,10 @@ class LiveFollower:
                 return True
             if left <= 0 or self._stop.is_set() or getattr(self.video, "ended", False):
                 return False
+
+
+CATCH_UP_S = 30.0
+"""How long a resumed follower waits for its event source to store its backlog before it replays."""
 
 
 def live_key(video: str, started_at: datetime) -> str:
