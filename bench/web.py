@@ -79,11 +79,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db: str, media: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(db: str, media: Path, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {**os.environ, "LIVEHIGHLIGHTS_SIGNIN_PER_MIN": "100000", "LIVEHIGHLIGHTS_SIGNIN_BURST": "100000",
            "LIVEHIGHLIGHTS_QUEUE": f"sqlite:///{tempfile.mkdtemp(prefix='lh-bench-web-')}/queue.db"}
     cmd = [sys.executable, "-m", "livehighlights._cli.main", "serve", "--db", db, "--media-root", str(media),
-           "--port", str(port)]
+           "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -126,7 +126,8 @@ def quick_edits(base: str, live_id: str, count: int, style: str) -> list[tuple[s
         c.post("/signin", data={"username": "bench", "password": PASSWORD})
         csrf = c.get("/api/me").json()["csrf_token"]
         hl = c.get(f"/api/lives/{live_id}/highlights").json()
-        hl = sorted(hl, key=lambda h: abs((h["end_ms"] - h["start_ms"]) / 1000 - 30))[:count]
+        hl = sorted((h for h in hl if h["clip_url"]), key=lambda h: abs((h["end_ms"] - h["start_ms"]) / 1000 - 30))
+        hl = hl[:count]
         for h in hl:
             t0 = time.perf_counter()
             r = c.post(f"/api/highlights/{h['id']}/remixes", json={"style": style}, headers={"X-CSRF-Token": csrf})
@@ -169,6 +170,7 @@ def main() -> None:
     ap.add_argument("--live", type=Path, help="a simulated LIVE's folder to use (default: bench/engine.py's)")
     ap.add_argument("--only", choices=("api", "page", "remix"),
                     help="load one of the two pages alone (default: both, mixed), or time quick post edits")
+    ap.add_argument("--workers", type=int, default=1, help="server processes (livehighlights serve --workers)")
     ap.add_argument("--edits", type=int, default=3, help="--only remix: quick post edits to time")
     ap.add_argument("--style", default="classic", help="--only remix: the style")
     ap.add_argument("--sessions", type=int, default=50, help="signed-in sessions at once")
@@ -177,7 +179,7 @@ def main() -> None:
     live_dir = args.live or get_live(args.minutes, args.seed, args.resolution, "default")[0]
     db, media, live_id, n = prepare(live_dir)
     port = free_port()
-    server = start_server(db, media, port)
+    server = start_server(db, media, port, args.workers)
     base = f"http://127.0.0.1:{port}"
     paths = [f"/api/lives/{live_id}/highlights", f"/lives/{live_id}"]
     if args.only:
@@ -202,7 +204,8 @@ def main() -> None:
         server.terminate()
         server.wait(10)
     total = sum(len(v) for v in out.values())
-    print(f"\nSeller Center, one Uvicorn process on 127.0.0.1: LIVE {live_id} with {n} highlights"
+    procs = "one Uvicorn process" if args.workers == 1 else f"{args.workers} Uvicorn processes"
+    print(f"\nSeller Center, {procs} on 127.0.0.1: LIVE {live_id} with {n} highlights"
           + ("" if n >= WANT else f" (fewer than {WANT}: use a longer --minutes)")
           + f", {args.sessions} sessions at once, {args.rounds} rounds each; {total} requests in {wall:.1f} s "
           f"({total / wall:.0f}/s)")
