@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -117,6 +120,38 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     import uuid
 
     return request.getfixturevalue("store_pg").create_database(f"t_{uuid.uuid4().hex[:12]}")
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real redis-server of the tests' own, on a Unix socket in a temporary folder. Fails (no skip) when
+    redis-server is not installed (scripts/install.sh --dev installs it)."""
+    exe = shutil.which("redis-server")
+    if exe is None:
+        pytest.fail("the distributed worker tests need redis-server (apt-get install redis-server)")
+    d = tmp_path_factory.mktemp("redis")
+    sock = d / "redis.sock"
+    proc = subprocess.Popen([exe, "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700", "--save", "",
+                             "--appendonly", "no", "--dir", str(d)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    import redis
+
+    url = f"unix://{sock}"
+    for _ in range(100):
+        try:
+            if sock.exists() and redis.Redis.from_url(url).ping():
+                break
+        except redis.ConnectionError:
+            pass
+        time.sleep(0.05)
+    else:
+        proc.kill()
+        pytest.fail("redis-server did not start")
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
 # ---- end of store fixtures ------------------------------------------------------------------------------------
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,38 +24,6 @@ CLI = [sys.executable, "-m", "livehighlights._cli.main"]
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_clip(tmp_path_factory.mktemp("clip") / "clip.mp4")
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real redis-server of the tests' own, on a Unix socket in a temporary folder. Fails (no skip) when
-    redis-server is not installed (scripts/install.sh --dev installs it)."""
-    exe = shutil.which("redis-server")
-    if exe is None:
-        pytest.fail("the distributed worker tests need redis-server (apt-get install redis-server)")
-    d = tmp_path_factory.mktemp("redis")
-    sock = d / "redis.sock"
-    proc = subprocess.Popen([exe, "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700", "--save", "",
-                             "--appendonly", "no", "--dir", str(d)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    import redis
-
-    url = f"unix://{sock}"
-    for _ in range(100):
-        try:
-            if sock.exists() and redis.Redis.from_url(url).ping():
-                break
-        except redis.ConnectionError:
-            pass
-        time.sleep(0.05)
-    else:
-        proc.kill()
-        pytest.fail("redis-server did not start")
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def _env(tmp: Path, db: str, queue: str, **settings: object) -> dict[str, str]:

@@ -9,7 +9,7 @@ cut into the media root, and the export written. Problems we can go on with beco
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from .detect.priors import summarise
 from .engine import Engine, detect
 from .errors import MediaError, Warning_, Where
 from .jobs import Candidate, Progress
+from .jobs.priors import with_store_priors
 from .models import Moment
 from .plan import ClipWindow, PlanOptions, Rejected
 from .timebase import Ms, ms_to_s
@@ -166,7 +167,7 @@ def _process(recording: Path, events_path: Path, out_dir: Path, catalog_path: Pa
                                  recording=str(recording.resolve()), events=str(events_path.resolve()),
                                  catalog=str(catalog_path.resolve()) if catalog_path else None)
         store.ingest_events(live.id, log.events)  # stored before they are acted on
-        opts = _with_store_priors(opts, store, seller.id, live.id)
+        opts = with_store_priors(opts, store, seller.id, live.id)
     ctx = LiveContext(live.id, seller.id, source, opts, catalog, catalog_path, progress=progress)
     job_key = options_key(opts)
     engine = Engine.from_names(options=opts.detect, catalog=catalog)
@@ -200,21 +201,6 @@ def _process(recording: Path, events_path: Path, out_dir: Path, catalog_path: Pa
     with _timed(timings, "write"):
         write_report(result, recording=recording, events=events_path, catalog=catalog, catalog_path=catalog_path)
     return result
-
-
-def _with_store_priors(opts: ProcessOptions, store: Store, seller_id: str, live_id: str) -> ProcessOptions:
-    """Without a priors file, the detector's priors are the seller's past LIVEs in the store (their summaries),
-    else the population defaults (:mod:`livehighlights.detect.priors`)."""
-    from .detect.priors import past_live, priors_from
-
-    if not opts.detect.priors.source.startswith("population defaults"):
-        return opts  # a priors file was given: it wins
-    past = [lv for x in store.lives(seller_id) if x.id != live_id and x.summary
-            if (lv := past_live(x.summary)) is not None]
-    if not past:
-        return opts
-    priors = priors_from(past, f"the seller's {len(past)} past LIVE{'s' if len(past) != 1 else ''} in the store")
-    return replace(opts, detect=replace(opts.detect, priors=priors))
 
 
 def _transcript(c: Candidate) -> dict[str, Any] | None:

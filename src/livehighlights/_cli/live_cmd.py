@@ -147,6 +147,8 @@ def live(
                                          "follower (new ones, and those of a worker that died) until stopped.")]
     = False,
     max_lives: Annotated[int, typer.Option("--max-lives", help="--worker: LIVEs followed at once.")] = 4,
+    detach: Annotated[bool, typer.Option("--detach", help="Register the LIVE for a follower worker (livehighlights "
+                                         "worker --follow, or live --worker) and return at once.")] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Follow a LIVE while it runs: each moment found, cut, checked, remixed with LIVE cues and auto-posted."""
@@ -155,9 +157,9 @@ def live(
     from ..publish.base import PUBLISHERS
 
     if worker:
-        if video or events or resume:
-            raise InputError("--worker takes up the LIVEs that need a follower: leave out --video, --events and "
-                             "--resume", Where(field="--worker"))
+        if video or events or resume or detach:
+            raise InputError("--worker takes up the LIVEs that need a follower: leave out --video, --events, "
+                             "--resume and --detach", Where(field="--worker"))
         _work(config, max_lives)
         return
     if auto_post and review:
@@ -169,6 +171,9 @@ def live(
     cfg, store = _open(config)
     with store:
         if resume is not None:
+            if detach:
+                raise InputError("--detach registers a new LIVE: a worker resumes LIVEs by itself",
+                                 Where(field="--detach"))
             if video is not None or catalog is not None:
                 raise InputError("--resume takes the LIVE's own video and catalog: leave out --video and --catalog",
                                  Where(field="--resume"))
@@ -187,6 +192,14 @@ def live(
             opts = FollowOptions(mode="auto" if auto_post else "review" if review else "settings",
                                  destinations=dests, style=style, room_url=room_url, end_after_s=end_after,
                                  deliver=not no_deliver, out_dir=str(out.resolve()) if out else None)
+            if detach:
+                from ..live.session import register_follow
+
+                live_id = register_follow(store, video=video, events=events, catalog=catalog, seller=seller,
+                                          title=title, options=opts, speed=speed)
+                printer.say(f"LIVE [bold]{esc(live_id)}[/bold] registered: a follower worker takes it up "
+                            f"(livehighlights worker --follow)")
+                return
             follower = start_follow(store, cfg, video=video, events=events, catalog=catalog, seller=seller,
                                     title=title, options=opts, speed=speed, **printer.callbacks())
             printer.say(f"following LIVE [bold]{esc(follower.ctx.live_id)}[/bold] "

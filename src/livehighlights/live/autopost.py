@@ -235,14 +235,9 @@ class AutoPoster:
 
     def _enqueue(self, post_id: str) -> None:
         """Hand the post to the workers' queue (a worker's sweep finds it in the outbox anyway)."""
-        from ..publish.ledger import Ledger
-        from ..publish.queue import _enqueue, make_queue
+        from ..publish.queue import hand_over, make_queue
 
-        try:
-            _enqueue(make_queue(self.config.queue), post_id)
-            Ledger(self.store, self.config).mark_enqueued(post_id)
-        except Exception as e:  # noqa: BLE001 - the queue is down: a worker's sweep finds the post later
-            log.warning("post %s: queue message failed (%s); a worker will find it", post_id, type(e).__name__)
+        hand_over(make_queue(self.config.queue), Outbox(self.store, self.config), post_id)
 
     def _deliver_loop(self) -> None:
         from ..publish.deliver import Deliverer

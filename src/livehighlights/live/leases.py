@@ -78,7 +78,8 @@ def follow_state(store: Store, seller_id: str, live_id: str) -> FollowState | No
 
 def save_follow(store: Store, live_id: str, **values: Any) -> None:
     """Set follow columns of the LIVE (``follow``, ``watermark_ms``, ``room_url``, ``ended_at``...)."""
-    allowed = {"follow", "watermark_ms", "room_url", "ended_at", "status", "duration_ms", "started_at"}
+    allowed = {"follow", "watermark_ms", "room_url", "ended_at", "status", "duration_ms", "started_at",
+               "recording"}
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"not follow columns: {', '.join(sorted(unknown))}")

@@ -24,7 +24,7 @@ from .events import EventSource, open_event_source
 from .follower import FollowOptions, LiveFollower, live_key
 from .leases import follow_state, save_follow
 
-__all__ = ["PACED", "open_video", "resume_follow", "start_follow"]
+__all__ = ["PACED", "open_video", "register_follow", "resume_follow", "start_follow"]
 
 PACED = "paced:"
 """``paced:PATH``: a recording played as if live by the clock alone (no FFmpeg copy; tests and benchmarks)."""
@@ -71,12 +71,13 @@ def _buffer_dir(store: Store, seller_id: str, video: str) -> Path:
 
 
 def _process_options(store: Store, seller_id: str, live_id: str, name: str) -> Any:
-    from ..pipeline import ProcessOptions, _with_store_priors
+    from ..jobs.priors import with_store_priors
+    from ..pipeline import ProcessOptions
 
     settings = auto_settings(store, seller_id)
     opts = ProcessOptions(seller=name)
     opts.plan = replace(opts.plan, max_per_live=settings.max_per_live, max_per_product=settings.max_per_product)
-    return _with_store_priors(opts, store, seller_id, live_id)
+    return with_store_priors(opts, store, seller_id, live_id)
 
 
 def _catalog(path: Path | None) -> Any:
@@ -111,6 +112,42 @@ def start_follow(store: Store, config: PublishConfig, *, video: str, events: str
     return LiveFollower(store, ctx, video=media, clock=clock, events=src, config=config, options=options, **callbacks)
 
 
+def register_follow(store: Store, *, video: str, events: str, catalog: Path | None, seller: str = "default",
+                    title: str | None = None, options: FollowOptions | None = None, speed: float = 1.0) -> str:
+    """Register a new LIVE for a follower worker to take up (``live --detach``) and return its id at once: the
+    sources are checked (a bad spec, a missing file, standard input fail here, naming the option), nothing is
+    opened; the first worker that looks (``livehighlights worker --follow`` or ``live --worker``) follows it."""
+    from .stream_sources import parse_source
+
+    options = options or FollowOptions()
+    if events.strip() == "-":
+        raise InputError("a worker cannot read this terminal's standard input: give a file, store, tiktok:@USER "
+                         "or analytics:URL", Where(field="--events"))
+    src = open_event_source(events)  # checks the spec; nothing is read until a follower runs it
+    if catalog is not None:
+        _catalog(catalog)  # a catalog that cannot be read fails now, not on the worker
+    seller_rec = store.seller(seller)
+    if options.mode == "auto":
+        set_auto_settings(store, seller_rec.id, auto_post=True)
+    origin = LiveClock.starting_now(speed).origin
+    if video.startswith(PACED):
+        path = Path(video[len(PACED):])
+        if not path.is_file():
+            raise InputError("no such recording", Where(path, field="--video"))
+        video_spec: dict[str, Any] = {"kind": "paced", "location": str(path.resolve()), "speed": speed}
+    else:
+        parse_source(video, speed=speed)
+        video_spec = {"kind": "stream", "location": video, "speed": speed,
+                      "buffer": str(_buffer_dir(store, seller_rec.id, video).resolve())}
+    live = store.upsert_live(seller_rec.id, live_key(video, origin), title=title or Path(video).stem,
+                             started_at=origin, status="live", events=events,
+                             catalog=str(catalog.resolve()) if catalog else None)
+    spec = {"video": video_spec, "events": src.spec() if src is not None else {"kind": "store"},
+            "catalog": str(catalog.resolve()) if catalog else None, "options": options.to_json()}
+    save_follow(store, live.id, follow=spec, room_url=options.room_url, ended_at=None)
+    return live.id
+
+
 def resume_follow(store: Store, config: PublishConfig, live_id: str, *, seller: str = "default",
                   event_source: EventSource | None = None, owner: str | None = None,
                   **callbacks: Any) -> LiveFollower:
@@ -135,6 +172,8 @@ def resume_follow(store: Store, config: PublishConfig, live_id: str, *, seller: 
         media, clock, _ = open_video(str(vs.get("location")), speed=speed,
                                      workdir=Path(vs["buffer"]) if vs.get("buffer") else None,
                                      end_after_s=options.end_after_s)
+    if state.watermark_ms is None:  # registered by ``live --detach``: the first follower sets when and where
+        save_follow(store, live_id, started_at=clock.origin, recording=str(media.path))
     src = event_source if event_source is not None else open_event_source(spec.get("events") or {"kind": "store"})
     catalog = Path(spec["catalog"]) if spec.get("catalog") else None
     ctx = LiveContext(live_id, seller_rec.id, media, _process_options(store, seller_rec.id, live_id, seller),

@@ -29,7 +29,7 @@ from .deliver import Deliverer, Progress
 from .outbox import Outbox, Queued
 from .records import PostRequest
 
-__all__ = ["QUEUE_NAME", "TASK", "IdleInfo", "Worker", "default_queue_url", "make_queue", "submit"]
+__all__ = ["QUEUE_NAME", "TASK", "IdleInfo", "Worker", "default_queue_url", "hand_over", "make_queue", "submit"]
 
 log = logging.getLogger(__name__)
 
@@ -86,20 +86,28 @@ def _enqueue(q: Huey, post_id: str) -> None:
     _tasks[id(q)](post_id)
 
 
+def hand_over(q: Huey, outbox: Outbox, post_id: str) -> bool:
+    """Send "deliver ``post_id``" (a post already in the outbox) to the workers' queue and note it in the ledger.
+    ``False`` when the queue is down: the post stays in the outbox and a worker's sweep finds it later."""
+    from .ledger import Ledger
+
+    try:
+        _enqueue(q, post_id)
+        Ledger(outbox.store, outbox.config).mark_enqueued(post_id)
+    except Exception as e:  # noqa: BLE001 - the queue is down: a worker's sweep finds the post in the outbox later
+        log.warning("post %s is in the outbox but its queue message failed (%s); a worker will find it",
+                    post_id, type(e).__name__)
+        return False
+    return True
+
+
 def submit(outbox: Outbox, q: Huey, seller_id: str, req: PostRequest) -> Queued:
     """Queue a post in the outbox and, when it is due now, send its message to the queue (a scheduled post's
     message is sent by a worker's sweep when its time comes)."""
     queued = outbox.create(seller_id, req)
     post = queued.post
     if queued.new and post.not_before <= utcnow() + timedelta(seconds=1):
-        from .ledger import Ledger
-
-        try:
-            _enqueue(q, post.id)
-            Ledger(outbox.store, outbox.config).mark_enqueued(post.id)
-        except Exception as e:  # the queue is down: a worker's sweep finds the post in the outbox later
-            log.warning("post %s is in the outbox but its queue message failed (%s); a worker will find it",
-                        post.id, type(e).__name__)
+        hand_over(q, outbox, post.id)
     return queued
 
 
