@@ -324,3 +324,24 @@ def test_worker_processes_follow_several_lives_and_take_over_a_dead_workers_live
         assert [h.product_id for h in store.highlights(sid, lid)] == ["p01"], name
         assert store.get_live(sid, lid).n_events == _lines(sim.events), name
     store.close()
+
+
+def test_demo_live_streams_follows_and_posts_to_the_local_feed(tmp_path: Path) -> None:
+    """``demo --live`` (the README's command, here at 6x): a new user sees a post appear on the local feed and the
+    review list written when the LIVE ends."""
+    out = tmp_path / "demo"
+    env = {**os.environ, "LIVEHIGHLIGHTS_DB": f"sqlite:///{tmp_path / 'db.sqlite'}",
+           "LIVEHIGHLIGHTS_MEDIA": str(tmp_path / "media"), "LIVEHIGHLIGHTS_CONFIG": str(tmp_path / "none.toml"),
+           "PYTHONPATH": os.pathsep.join(sys.path), "COLUMNS": "200"}
+    done = subprocess.run([sys.executable, "-m", "livehighlights._cli.main", "demo", "--live", "--speed", "6",
+                           "--out", str(out)], env=env, text=True, capture_output=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = done.stdout
+    assert "to local: published" in text, text
+    assert "review list:" in text and (out / "highlights" / "highlights.json").is_file(), text
+    feed = json.loads(next((tmp_path / "media" / "feed").glob("*/feed.json")).read_text())
+    assert len(feed["items"]) >= 1
+    item = feed["items"][0]
+    assert item["product_id"] == "p01" and item["clip"].startswith("remixes/"), item
+    assert "LIVE now" in item["caption"], item  # posted while the LIVE ran, leading viewers into the room
+    assert item["live_now"] is False and item["room_url"] is None, item  # updated when the LIVE ended
