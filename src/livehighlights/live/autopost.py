@@ -28,7 +28,7 @@ from ..publish.config import PublishConfig
 from ..store import HighlightRecord, Store
 from ..store.settings import AutoSettings, auto_settings
 
-__all__ = ["AutoPoster", "Mode", "MomentReport"]
+__all__ = ["SAME_MOMENT", "AutoPoster", "Mode", "MomentReport", "posted_twin"]
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +145,10 @@ class AutoPoster:
             return rep
         if not rec.clip:
             rep.notes.append("kept for review: no clip was cut")
+            return rep
+        twin = posted_twin(self.store, Outbox(self.store, self.config), self.ctx.seller_id, rec)
+        if twin is not None:
+            rep.notes.append(f"kept for review: the same moment as {twin}, already auto-posted (not posted twice)")
             return rep
         t0 = time.monotonic()
         style, remix_path = self._remix(rec, settings)
@@ -267,3 +271,27 @@ class AutoPoster:
         timer = threading.Timer(min(delay, 300.0), lambda: deliveries.put(post_id))
         timer.daemon = True
         timer.start()
+
+
+SAME_MOMENT = 0.5
+"""Two clips of one LIVE that share more than this part of the shorter one are the same moment."""
+
+
+def posted_twin(store: Store, outbox: Outbox, seller_id: str, rec: HighlightRecord) -> str | None:
+    """The id of another highlight of ``rec``'s LIVE, already auto-posted (not cancelled or failed), whose window
+    is mostly ``rec``'s: a follower taken over after a crash replays the stored events in time order and can
+    confirm the same moment with slightly other bounds; it is posted once. ``None`` when there is none."""
+    length = max(1, rec.end_ms - rec.start_ms)
+    seen: set[str] = set()
+    for post in outbox.posts(seller_id, rec.live_id):
+        hid = post.highlight_id
+        if hid == rec.id or hid in seen or not post.auto or post.state in ("cancelled", "failed"):
+            continue
+        seen.add(hid)
+        other = store.get_highlight(seller_id, hid)
+        if other is None:
+            continue
+        shared = min(rec.end_ms, other.end_ms) - max(rec.start_ms, other.start_ms)
+        if shared > SAME_MOMENT * min(length, max(1, other.end_ms - other.start_ms)):
+            return hid
+    return None
