@@ -1,5 +1,6 @@
 """Runs the per-moment jobs of one LIVE as moments are confirmed: speech recognition ahead in its own
-thread, the vision work and the checks of a few candidates at once.
+thread, the vision work and the checks of a few candidates at once (each through the process's
+:func:`~.gate.heavy_gate`, so that many LIVEs followed in one process take turns, oldest moment first).
 
 Thread settings are worker configuration (:class:`WorkerConfig`), applied when the runner starts and
 restored when it closes, never changed in the middle of a job.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from ..plan import ClipWindow
 from ..understand import start_listening, understanding_range
 from .context import LiveContext
+from .gate import heavy_gate
 from .moment import Candidate, understand_window
 
 __all__ = ["JobRunner", "WorkerConfig"]
@@ -58,7 +60,14 @@ class JobRunner:
         with self._lock:
             self.submitted += 1
             self._report()
-        fut = self._workers.submit(understand_window, self.ctx, moment_id, win, heard)
+        gate = heavy_gate()
+        gate.seen(moment_id)  # its place in the line: when it was confirmed, whatever waits before it
+
+        def job() -> Candidate:
+            with gate.slot(moment_id):
+                return understand_window(self.ctx, moment_id, win, heard)
+
+        fut = self._workers.submit(job)
         fut.add_done_callback(self._finished)
         return fut
 

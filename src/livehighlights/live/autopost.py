@@ -23,6 +23,7 @@ from typing import Literal
 
 from ..errors import LiveHighlightsError
 from ..jobs import Candidate, LiveContext, cut_candidate
+from ..jobs.gate import heavy_gate
 from ..publish import Outbox, PostRecord, PostRequest
 from ..publish.config import PublishConfig
 from ..store import HighlightRecord, Store
@@ -129,8 +130,10 @@ class AutoPoster:
         if rec is None:
             raise LiveHighlightsError(f"highlight {hid} is not in the store")
         t0 = time.monotonic()
+        gate = heavy_gate()
         if self.ctx.options.render:
-            rec = self._cut(cand, rec)
+            with gate.slot(cand.moment_id):
+                rec = self._cut(cand, rec)
             rep.seconds["cut"] = round(time.monotonic() - t0, 2)
         if rec.clip:
             rep.clip = self.store.media.path(rec.clip)
@@ -151,7 +154,8 @@ class AutoPoster:
             rep.notes.append(f"kept for review: the same moment as {twin}, already auto-posted (not posted twice)")
             return rep
         t0 = time.monotonic()
-        style, remix_path = self._remix(rec, settings)
+        with gate.slot(cand.moment_id):
+            style, remix_path = self._remix(rec, settings)
         rep.remix = remix_path
         rep.seconds["remix"] = round(time.monotonic() - t0, 2)
         t0 = time.monotonic()
