@@ -209,9 +209,9 @@ def test_two_runs_into_one_folder_at_once(short_live, tmp_path):
            str(short_live.events), "--catalog", str(short_live.catalog), "--out", str(out), *store, "--no-analysis"]
     first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lock = tmp_path / ".out.lock"
-    for _ in range(600):  # until the first run holds the folder
-        if lock.exists() and lock.read_text().startswith("pid"):
-            break
+    deadline = time.monotonic() + 300  # until the first run holds the folder (slow on a loaded machine)
+    while not (lock.exists() and lock.read_text().startswith("pid")):
+        assert first.poll() is None and time.monotonic() < deadline, "the first run never took the folder"
         time.sleep(0.05)
     second = run_cli("process", short_live.recording, "--events", short_live.events, "--out", out, *store,
                      "--no-analysis")
