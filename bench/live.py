@@ -14,6 +14,10 @@ auto-posts them to the local feed. Prints (and writes ``live.json`` under ``--ou
     python bench/live.py                      # one 20-minute LIVE at 1x (about 25 minutes)
     python bench/live.py --minutes 3          # a quick check
     python bench/live.py --minutes 5 --lives 4   # four LIVEs followed at once
+    python bench/live.py --minutes 10 --lives 10 --out /tmp/bl   # the capacity question (sims cached in --out)
+
+Where the time goes: ``analysis_s`` (the jobs' analysis stages, summed), ``steps_s`` (cut, remix, outbox per
+moment), ``gate`` (heavy steps take turns, one per core, oldest moment first: the seconds they waited).
 """
 
 from __future__ import annotations
@@ -93,6 +97,26 @@ def figures(store: Any, sellers: list[tuple[str, Any]]) -> dict[str, Any]:
         "planted_moments": planted,
         "mean_confirmation_to_post_s": round(statistics.fmean(confirm_to_post), 2) if confirm_to_post else None,
     }
+
+
+def _steps(results: list[Any]) -> dict[str, dict[str, float | None]]:
+    """Each step of the posting path (cut, remix, outbox) over every moment: p50, p95, total seconds."""
+    steps: dict[str, list[float]] = {}
+    for res in results:
+        for rep in (res.reports if res is not None else []):
+            for k, v in rep.seconds.items():
+                steps.setdefault(k, []).append(float(v))
+    return {k: {"p50": pct(v, 50), "p95": pct(v, 95), "total": round(sum(v), 1), "n": len(v)}
+            for k, v in steps.items()}
+
+
+def _gate() -> dict[str, Any]:
+    """How long heavy steps waited for a turn (the process's gate: one step per core, oldest moment first)."""
+    from livehighlights.jobs.gate import heavy_gate
+
+    g = heavy_gate()
+    return {"slots": g.slots, "steps": g.stats.steps, "waited_s": round(g.stats.waited_s, 1),
+            "longest_wait_s": round(g.stats.longest_wait_s, 1)}
 
 
 def main() -> None:
@@ -183,7 +207,8 @@ def main() -> None:
         "analysis_s": {k: round(v, 1) for k, v in sorted(
             ((k, sum(f.ctx.analysis.seconds.get(k, 0.0) for f in followers))
              for k in {k for f in followers for k in f.ctx.analysis.seconds}), key=lambda kv: -kv[1])[:10]},
-        "steps_s": [r.seconds for res in results if res is not None for r in res.reports],
+        "steps_s": _steps(results),
+        "gate": _gate(),
     }
     store.close()
     (out / "live.json").write_text(json.dumps(doc, indent=2))
