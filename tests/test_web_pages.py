@@ -289,6 +289,19 @@ def test_upload_api_answers_with_status_codes(shop, tmp_path):
     r = c.post("/api/uploads", files={"events": ("e.jsonl", b"{}", "application/json")},
                headers={"X-CSRF-Token": csrf})
     assert r.status_code == 422 and "recording" in r.json()["detail"]
+    small, csrf_small = _client(shop, "pages-a", max_video_bytes=10_000, max_events_bytes=10_000)
+    boundary = "lh-test-boundary"
+
+    def chunked():  # no Content-Length: the body is refused once it passes the limit, not spooled whole
+        yield (f'--{boundary}\r\nContent-Disposition: form-data; name="recording"; filename="big.mp4"\r\n'
+               f"Content-Type: video/mp4\r\n\r\n").encode()
+        for _ in range(1152):
+            yield b"\0" * 65536  # 72 MiB in all, against a limit of 51 MiB (the catalog's 50 MiB included)
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    r = small.post("/api/uploads", content=chunked(),
+                   headers={"X-CSRF-Token": csrf_small, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 413 and "over the limit" in r.json()["detail"]
     after = sorted(p.name for p in (shop.media / "uploads").iterdir()) if (shop.media / "uploads").exists() else []
     assert after == before, "nothing is left of a refused upload"
 

@@ -23,6 +23,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
+from starlette.types import Message
 
 from ...errors import LiveHighlightsError
 from ...store import Store
@@ -114,9 +115,31 @@ def check_upload(folder: Path, names: dict[str, str], rec: str, events: str, cat
         raise UploadRejected(422, f"the event log {names[events]} holds no events")
 
 
+def _total_limit(settings: WebSettings) -> int:
+    """The most an upload's body may hold: every file at its limit, plus room for the form's own parts."""
+    return settings.max_video_bytes + settings.max_events_bytes + CATALOG_MAX_BYTES + 1024**2
+
+
+def _bounded(request: Request, limit: int) -> Request:
+    """``request`` whose body stops with a 413 once more than ``limit`` bytes came in: a body sent without a
+    Content-Length (chunked) or with a false one is never spooled to disk past the limit."""
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise UploadRejected(413, f"the upload is over the limit of {limit / 1024**2:,.0f} MB")
+        return message
+
+    return Request(request.scope, receive)
+
+
 def check_length(request: Request, settings: WebSettings) -> None:
     """413 before anything is read when the request says it is over the limits of all the files together."""
-    limit = settings.max_video_bytes + settings.max_events_bytes + CATALOG_MAX_BYTES + 1024**2
+    limit = _total_limit(settings)
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limit:
         raise UploadRejected(413, f"the upload is {int(length) / 1024**2:,.0f} MB, over the limit of "
@@ -128,7 +151,9 @@ async def receive(request: Request, store: Store, settings: WebSettings) -> Uplo
     first."""
     check_length(request, settings)
     try:
-        form = await request.form(max_files=3, max_fields=10)
+        form = await _bounded(request, _total_limit(settings)).form(max_files=3, max_fields=10)
+    except UploadRejected:
+        raise
     except Exception as e:  # noqa: BLE001 - a malformed body: say so in one line
         raise UploadRejected(400, f"the upload is not a readable form ({type(e).__name__})") from None
     rec_up, ev_up, cat_up = form.get("recording"), form.get("events"), form.get("catalog")
