@@ -16,7 +16,8 @@ import numpy as np
 from ..models import Moment
 from ..signals.timeline import Second
 from .base import Detector, register
-from .baseline import log_lift, median_rate, poisson_z, window_stats, window_z
+from .baseline import log_lift, median_rate, window_z
+from .expect import expected_orders
 from .history import SeriesStore
 from .options import DetectOptions
 from .segments import Segment, Segmenter
@@ -28,8 +29,6 @@ _LEAD_IN_S = 5
 _ORDER_CHECK_S = 5
 """How often the orders of the last :data:`_ORDER_WINDOW_S` seconds are checked for a burst no segment holds."""
 _ORDER_WINDOW_S = 60
-_STREAM_LEVEL = 0.3
-"""Quantile of the stream's windowed orders taken as its baseline when no product is known."""
 
 
 @register
@@ -50,7 +49,6 @@ class ShoppingMomentDetector(Detector):
         """Windows (pitch and its order lag) of the product moments emitted so far."""
         self._order_seg_until: dict[str, int] = {}
         """Per product ('' for the stream): orders before this second belong to a segment already made."""
-        self._order_base: dict[str, tuple[int, float]] = {}
 
     @classmethod
     def from_options(cls, options: DetectOptions | None = None) -> ShoppingMomentDetector:
@@ -119,7 +117,7 @@ class ShoppingMomentDetector(Detector):
             else:
                 ts = [t for t in range(lo, now) if t in rows and rows[t].get("orders", 0.0) > 0]
                 orders = st.product_total(pid, "orders", lo, now) if ts else 0.0
-            if orders < 2 or poisson_z(orders, self._order_baseline(pid, lo, now)) < o.product_min_z:
+            if orders < 2 or expected_orders(st, orders, pid, lo, now, self._sold, o.priors).z < o.product_min_z:
                 continue
             first = ts[0]
             span = (max(0, first - o.order_lag_s), first)
@@ -134,23 +132,6 @@ class ShoppingMomentDetector(Detector):
             out.append(Segment(a, b, pid, "orders"))
             self._order_seg_until[key] = now + o.order_lag_s
         return out
-
-    def _order_baseline(self, pid: str | None, lo: int, now: int) -> float:
-        """Usual orders of ``pid`` (the stream's for ``None``) in :data:`_ORDER_WINDOW_S` seconds: the median
-        window of the trailing baseline span, refreshed once a minute; priors before there is history."""
-        st, o = self.store, self.opts
-        key = pid or ""
-        cached = self._order_base.get(key)
-        if cached is not None and now - cached[0] < _ORDER_WINDOW_S:
-            return cached[1]
-        hist_lo = max(0, lo - o.baseline_span_s)
-        hist = st.array("orders", hist_lo, lo) if pid is None else self._product_hist(pid, "orders", [(hist_lo, lo)])
-        if len(hist) >= 2 * _ORDER_WINDOW_S:
-            med = window_stats(hist, _ORDER_WINDOW_S)[0]
-        else:
-            med = o.priors.orders_per_viewer_s * float(st.array("viewers", lo, now).sum())
-        self._order_base[key] = (now, med)
-        return med
 
     # -- scoring -------------------------------------------------------------------------------
 
@@ -169,8 +150,8 @@ class ShoppingMomentDetector(Detector):
         product = self._attribute(seg, w_end)
         evidence: dict[str, Any] = {"segment": seg.source, "window_s": [a, w_end]}
 
-        # Conversion: the product's orders and GMV over the lag window, against its own history,
-        # with the expectation raised in proportion to traffic (a raid buys at the usual rate).
+        # Conversion: the product's orders and GMV over the lag window; traffic (joins) kept as evidence,
+        # the expectation follows the concurrent viewers (a raid buys at the usual rate per viewer).
         views_hist = hist_arr("views")
         view_rate = median_rate(views_hist)
         # a dead zone: viewers drift by tens of percent all the time; only a real surge raises expectations
@@ -181,23 +162,19 @@ class ShoppingMomentDetector(Detector):
         if product is not None:
             orders = st.product_total(product, "orders", a, w_end)
             gmv = st.product_total(product, "gmv", a, w_end)
-            orders_hist = self._product_hist(product, "orders", hist)
-            gmv_hist = self._product_hist(product, "gmv", hist)
         else:
             orders, gmv = st.total("orders", a, w_end), st.total("gmv", a, w_end)
-            orders_hist, gmv_hist = hist_arr("orders"), hist_arr("gmv")
-        # The stream's own orders (no product known) include every pitch that sold: a lower quantile for them.
-        level = 0.5 if product is not None else _STREAM_LEVEL
-        z_orders = window_z(orders / traffic_ratio, orders_hist, w_len, level=level)
-        z_gmv = window_z(gmv / traffic_ratio, gmv_hist, w_len, unit=mean_value, level=level)
-        evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "traffic_ratio": round(traffic_ratio, 2)}
-        thin = self._thin_orders(orders, product, a, w_end)
-        if thin is not None:  # too little history of its own: the stream's rate per viewer, blended with priors
-            z_orders, expected = thin
-            z_gmv = z_orders
-            evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "expected": round(expected, 3),
-                                  "baseline": "own rate per viewer blended with priors",
-                                  "priors": self.opts.priors.source}
+        # Orders against what the stretch should have had: the stream's rate per viewer-second outside the moments
+        # that sold (priors blended in while history is thin), the product's share of it, quasi-Poisson.
+        exp = expected_orders(st, orders, product, a, w_end, self._sold, o.priors)
+        z_orders = exp.z
+        value_ratio = (gmv / orders) / mean_value if orders > 0 and mean_value > 0 else 1.0
+        z_gmv = z_orders * min(2.0, max(0.5, value_ratio))  # the same evidence, weighed by what was bought
+        evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "expected": round(exp.expected, 3),
+                              "dispersion": round(exp.dispersion, 2), "traffic_ratio": round(traffic_ratio, 2),
+                              "baseline": "orders per viewer-second outside moments"}
+        if exp.history_s < o.thin_history_s:  # a thin history: the priors weigh in
+            evidence["orders"].update(baseline="own rate per viewer blended with priors", priors=o.priors.source)
         evidence["gmv"] = {"value": round(gmv, 2), "z": round(z_gmv, 2)}
 
         # GPM: GMV per 1000 views during the moment against the stream's GMV per 1000 views.
@@ -272,31 +249,6 @@ class ShoppingMomentDetector(Detector):
             detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
             confirmed_at_ms=st.now * 1000,
         )
-
-    def _thin_orders(self, orders: float, product: str | None, a: int, w_end: int) -> tuple[float, float] | None:
-        """``(z, expected orders)`` of ``orders`` in ``[a, w_end)`` against the stream's own orders per
-        viewer-second blended with the priors, when less than ``thin_history_s`` precede ``a``; ``None``
-        with enough history or without viewer counts (nothing to scale a prior by)."""
-        st, o = self.store, self.opts
-        if a >= o.thin_history_s:
-            return None
-        viewers = st.array("viewers", 0, st.now)
-        if not viewers.any():
-            return None
-        exposure_win = float(viewers[a:w_end].sum())
-        outside = np.ones(st.now, dtype=bool)  # the baseline: outside this window and the moments that sold
-        for lo, hi in [*self._sold, (a, w_end)]:
-            outside[lo:hi] = False
-        exposure_hist = float(viewers[outside].sum())
-        own = float(st.array("orders", 0, st.now)[outside].sum())
-        weight = o.priors.strength_orders / max(o.priors.orders_per_viewer_s, 1e-12)  # viewer-seconds
-        rate = (o.priors.orders_per_viewer_s * weight + own) / (weight + exposure_hist)
-        expected = rate * exposure_win
-        if product is not None:  # the product's share of the baseline orders (Laplace-smoothed)
-            mine = st.product_total(product, "orders", 0, st.now) - st.product_total(product, "orders", a, w_end)
-            n_products = max(2, len(st.by_product) + len(set(p for p in st.pinned if p) - st.by_product.keys()))
-            expected *= (mine + 1.0) / (own + n_products)
-        return poisson_z(orders, expected), expected
 
     def _history_range(self, a: int, w_end: int) -> list[tuple[int, int]]:
         """Baseline seconds: the trailing span before the window, or, early in a LIVE, all else known."""
