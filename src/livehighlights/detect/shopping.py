@@ -17,6 +17,7 @@ from ..models import Moment
 from ..signals.timeline import Second
 from .base import Detector, register
 from .baseline import log_lift, median_rate, window_z
+from .coarse import PeriodRuns
 from .expect import expected_orders
 from .history import SeriesStore
 from .options import DetectOptions
@@ -47,6 +48,7 @@ class ShoppingMomentDetector(Detector):
         self._seg_rates: list[float] = []
         self._sold: list[tuple[int, int]] = []
         """Windows (pitch and its order lag) of the product moments emitted so far."""
+        self._runs = PeriodRuns()
         self._order_seg_until: dict[str, int] = {}
         """Per product ('' for the stream): orders before this second belong to a segment already made."""
 
@@ -64,14 +66,21 @@ class ShoppingMomentDetector(Detector):
         now = self.store.now
         if now % _ORDER_CHECK_S == 0 and self.opts.resolution_s == 1:
             self._pending += self._order_bursts(now)
-        due = [s for s in self._pending if s.end_s + self.opts.order_lag_s <= now]
+        due = [s for s in self._pending if s.end_s + self.lag_s <= now]
         self._pending = [s for s in self._pending if s not in due]
         return self._emit(due)
 
     def post_process(self, end_s: int) -> list[Moment]:
         self._pending += self.segmenter.flush(min(end_s, self.store.now))
         due, self._pending = self._pending, []
-        return self._emit(due)
+        return self._emit(due) + self._runs.flush()
+
+    @property
+    def lag_s(self) -> int:
+        """How long after a segment its orders are counted: :attr:`DetectOptions.order_lag_s`, or one period of
+        coarse data (a pitch's orders land in its own period or the next, see :mod:`.coarse`)."""
+        res = self.opts.resolution_s
+        return self.opts.order_lag_s if res == 1 else res
 
     def _emit(self, segments: list[Segment]) -> list[Moment]:
         out = []
@@ -81,17 +90,20 @@ class ShoppingMomentDetector(Detector):
             moment = self.score(seg)
             # its orders are this segment's: no order-burst segment for them
             key = moment.product_id or ""
-            self._order_seg_until[key] = max(self._order_seg_until.get(key, 0), seg.end_s + self.opts.order_lag_s)
+            self._order_seg_until[key] = max(self._order_seg_until.get(key, 0), seg.end_s + self.lag_s)
             if seg.source == "activity" and moment.product_id is not None:
                 last = self._pin_ends.get(moment.product_id)
                 if last is not None and last - 5 <= seg.start_s <= last + self.opts.tail_s:
                     continue  # the lingering tail of that product's pitch, already scored with it
                 if moment.product_id in self.store.pinned[seg.end_s:seg.end_s + _LEAD_IN_S]:
                     continue  # the lead-in of that product's pitch: its pin segment carries the orders
-            if moment.score >= self.opts.min_score:
+            sold = moment.kind == "product" or (seg.source == "period" and moment.kind == "sales")
+            if sold:
+                self._sold.append((seg.start_s, seg.end_s + self.lag_s))
+            if seg.source == "period":  # consecutive periods that sold are one pitch
+                out += self._runs.push(moment) if sold or moment.score >= self.opts.min_score else self._runs.flush()
+            elif moment.score >= self.opts.min_score:
                 out.append(moment)
-                if moment.kind == "product":
-                    self._sold.append((seg.start_s, seg.end_s + self.opts.order_lag_s))
         return out
 
     def _order_bursts(self, now: int) -> list[Segment]:
@@ -139,7 +151,7 @@ class ShoppingMomentDetector(Detector):
         """Score one closed segment with what is known now (the lag window may be cut by the end)."""
         st, o = self.store, self.opts
         a, b = seg.start_s, seg.end_s
-        w_end = min(st.now, b + o.order_lag_s)
+        w_end = min(st.now, b + self.lag_s)
         w_len = max(1, w_end - a)
         seg_len = max(1, b - a)
         hist = self._history_range(a, w_end)
