@@ -18,6 +18,7 @@ none at all).
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
@@ -74,9 +75,10 @@ def expected_orders(store: SeriesStore, observed: float, product: str | None, a:
         rate = (own + 1.0) / (exposure_hist + NO_VIEWERS_PRIOR_S)
     expected = rate * float(viewers[max(0, a):max(0, min(b, now))].sum())
     if product is not None:
-        rows = store.by_product.get(product, {})
-        mine = sum(v.get("orders", 0.0) for t, v in rows.items() if lo <= t < now and outside[t - lo])
-        n_products = max(2, len(store.by_product) + len({p for p in store.pinned if p} - store.by_product.keys()))
+        ts, counts = store.product_orders.get(product, ([], []))
+        first = bisect.bisect_left(ts, lo)
+        mine = sum(c for t, c in zip(ts[first:], counts[first:], strict=True) if outside[t - lo])
+        n_products = max(2, len(store.by_product) + len(store.pinned_ids - store.by_product.keys()))
         expected *= (mine + 1.0) / (own + n_products)
     # clusters of orders (a group buying together, one buyer's several products) widen the stream's counts; a
     # product's own orders are hardly clustered: Poisson for a product, quasi-Poisson for the stream's total
