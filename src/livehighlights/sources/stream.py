@@ -15,8 +15,8 @@ not an event) makes :func:`stream_events` return ``None``: load the whole log in
 
 from __future__ import annotations
 
+import bisect
 import gzip
-import heapq
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -51,7 +51,7 @@ class EventStream:
     warnings: list[Warning_] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     last_ms: Ms = -1
-    """Time of the latest event yielded (``-1`` before any)."""
+    """Time of the latest event (``-1`` until the iteration is complete)."""
     _used: bool = False
 
     def __iter__(self) -> Iterator[Event]:
@@ -62,11 +62,13 @@ class EventStream:
         seen_ids: set[str] = set()
         unknown: dict[str, int] = {}
         shop_events: list[Event] = []  # orders and product events, for the catalog's checks (a small share)
-        heap: list[tuple[Ms, int, Event]] = []
+        buf: list[Event] = []  # events not yet yielded, in time order, from buf[head] on
+        head = 0
         counts = {"lines": 0, "events": 0, "duplicates": 0, "unsorted": 0, "late": 0}
         latest = -1
         released = -1
         name = self.path.name
+        window = REORDER_S * 1000
         for n, line in _lines(self.path, col):
             counts["lines"] += 1
             ev = _event(line, n, name, col)
@@ -81,23 +83,28 @@ class EventStream:
                 unknown[ev.type] = unknown.get(ev.type, 0) + 1
             elif self.catalog is not None and (ev.type == "order" or ev.product_id is not None):
                 shop_events.append(ev)
-            if ev.ts_ms < latest:
-                counts["unsorted"] += 1
-            latest = max(latest, ev.ts_ms)
             counts["events"] += 1
-            heapq.heappush(heap, (ev.ts_ms, counts["events"], ev))
-            while heap and heap[0][0] <= latest - REORDER_S * 1000:
-                out = heapq.heappop(heap)[2]
-                counts["late"] += out.ts_ms < released
-                released = max(released, out.ts_ms)
-                self.last_ms = max(self.last_ms, out.ts_ms)
+            ts = ev.ts_ms
+            if ts >= latest:
+                buf.append(ev)
+                latest = ts
+            else:  # out of order: into its place among those not yet yielded (stable), or late
+                counts["unsorted"] += 1
+                if ts < released:
+                    counts["late"] += 1
+                bisect.insort_right(buf, ev, lo=head, key=_ts)
+            while buf[head].ts_ms <= latest - window:
+                out = buf[head]
+                head += 1
+                released = out.ts_ms if out.ts_ms > released else released
                 yield out
-        while heap:
-            out = heapq.heappop(heap)[2]
-            counts["late"] += out.ts_ms < released
+            if head > 4096:
+                del buf[:head]
+                head = 0
+        for out in buf[head:]:
             released = max(released, out.ts_ms)
-            self.last_ms = max(self.last_ms, out.ts_ms)
             yield out
+        self.last_ms = max(latest, released)
         col.summary()
         if not counts["events"]:
             raise InputError("no events: the file is empty" if not counts["lines"] else
@@ -107,6 +114,10 @@ class EventStream:
         if self.catalog is not None:
             self.warnings += check_against_catalog(self.path, shop_events, self.catalog)
         self.stats = {"format": "jsonl", "malformed": col.malformed, "unknown_types": unknown, **counts}
+
+
+def _ts(ev: Event) -> Ms:
+    return ev.ts_ms
 
 
 def _summary(path: Path, counts: dict[str, int], unknown: dict[str, int]) -> list[Warning_]:
