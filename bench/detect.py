@@ -210,19 +210,24 @@ def gen_cases(minutes: float, seeds: list[int], difficulty: float, kind: str) ->
 
 
 def load_real(folder: Path) -> list[Case]:
-    """Labelled chat logs: per stream ``NAME.chat.csv`` (columns ``ts`` in seconds from the stream's
-    start, ``user``, ``text``) and ``NAME.labels.json`` (a list of ``[start_s, end_s]`` highlights marked
-    by people). A converter for the public data set of Fu et al., "Video Highlight Prediction Using
-    Audience Chat Reactions" (EMNLP 2017; chat per frame and per-frame labels) writes these files; the
-    data are not in this repository (their licence and size), point ``--real`` at a local copy."""
+    """Labelled chat logs: per stream ``NAME.chat.csv`` (columns ``ts`` in seconds from the stream's start,
+    ``user``, ``text``, optional ``viewers``) and ``NAME.labels.json`` (a list of ``[start_s, end_s]`` highlights
+    marked by people). ``bench/lightor.py`` writes these from the labelled Twitch chat of Lightor (Jiang et al.,
+    ICDE 2020, repository ``sfu-db/Lightor_Exp``: Dota 2 and League of Legends streams); the data are not in this
+    repository (no licence is stated for them): point ``--real`` at a local conversion."""
     cases = []
     for chat in sorted(Path(folder).glob("*.chat.csv")):
         labels = json.loads(chat.with_name(chat.name.replace(".chat.csv", ".labels.json")).read_text())
         events = []
+        last_viewers = None
         with chat.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                events.append(Event(int(float(row["ts"]) * 1000), "comment", text=row.get("text"),
-                                    user=row.get("user") or None))
+                ts = int(float(row["ts"]) * 1000)
+                viewers = (row.get("viewers") or "").strip()
+                if viewers.isdigit() and viewers != last_viewers:
+                    events.append(Event(ts, "viewers", count=int(viewers)))
+                    last_viewers = viewers
+                events.append(Event(ts, "comment", text=row.get("text"), user=row.get("user") or None))
         events.sort(key=lambda e: e.ts_ms)
         end = (events[-1].ts_ms + 1000) if events else 1000
         cases.append(Case(events, end, [(int(a * 1000), int(b * 1000)) for a, b in labels], "engagement",
