@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy.special import ndtri
 
 from ..models import Moment
 from ..signals.timeline import Second
@@ -30,6 +31,10 @@ _LEAD_IN_S = 5
 _ORDER_CHECK_S = 5
 """How often the orders of the last :data:`_ORDER_WINDOW_S` seconds are checked for a burst no segment holds."""
 _ORDER_WINDOW_S = 60
+_SCAN_ALPHA_PER_HOUR = 0.05
+"""The scan for order bursts tests every product's last minute over and over (a segment is judged once): its
+threshold is Bonferroni-corrected for the products times the minutes of an hour, so that a stream has about one
+false alarm from the scan in 1 / this many hours (a z of about 3.8 with 10 products, against 3 for a segment)."""
 
 
 @register
@@ -117,6 +122,8 @@ class ShoppingMomentDetector(Detector):
         out = []
         # per product; with no product known at all (per-minute totals), the stream's orders
         candidates: list[str | None] = list(st.by_product) or [None]
+        tests_per_hour = len(candidates) * 3600 / _ORDER_WINDOW_S
+        scan_z = max(o.product_min_z, float(ndtri(1.0 - _SCAN_ALPHA_PER_HOUR / tests_per_hour)))
         for pid in candidates:
             rows = st.by_product.get(pid, {}) if pid is not None else {}
             key = pid or ""
@@ -129,7 +136,7 @@ class ShoppingMomentDetector(Detector):
             else:
                 ts = [t for t in range(lo, now) if t in rows and rows[t].get("orders", 0.0) > 0]
                 orders = st.product_total(pid, "orders", lo, now) if ts else 0.0
-            if orders < 2 or expected_orders(st, orders, pid, lo, now, self._sold, o.priors).z < o.product_min_z:
+            if orders < 2 or expected_orders(st, orders, pid, lo, now, self._sold, o.priors).z < scan_z:
                 continue
             first = ts[0]
             span = (max(0, first - o.order_lag_s), first)
