@@ -56,9 +56,8 @@ def expected_orders(store: SeriesStore, observed: float, product: str | None, a:
     baseline, as is ``[a, b)``)."""
     now = store.now
     lo = max(0, min(a, now) - HISTORY_S)
-    counted = store.array("viewers", 0, now)
-    has_viewers = bool(counted.any())
-    viewers = counted if has_viewers else np.ones(now)
+    has_viewers = store.total("viewers", 0, now) > 0  # O(1): running totals
+    viewers = store.array("viewers", 0, now) if has_viewers else np.ones(now)
     orders = store.array("orders", lo, now)
     outside = np.ones(now - lo, dtype=bool)
     for x, y in [*moments, (a, b)]:
