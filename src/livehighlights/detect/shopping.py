@@ -31,6 +31,8 @@ _LEAD_IN_S = 5
 _ORDER_CHECK_S = 5
 """How often the orders of the last :data:`_ORDER_WINDOW_S` seconds are checked for a burst no segment holds."""
 _ORDER_WINDOW_S = 60
+_MIN_LAG_S = 15
+"""Orders come at least this long after the pitch that caused them (15-60 s, some later)."""
 _SCAN_ALPHA_PER_HOUR = 0.05
 """The scan for order bursts tests every product's last minute over and over (a segment is judged once): its
 threshold is Bonferroni-corrected for the products times the minutes of an hour, so that a stream has about one
@@ -139,6 +141,8 @@ class ShoppingMomentDetector(Detector):
             if orders < 2 or expected_orders(st, orders, pid, lo, now, self._sold, o.priors).z < scan_z:
                 continue
             first = ts[0]
+            if first < _MIN_LAG_S:
+                continue  # orders in the LIVE's first seconds answer no pitch of this LIVE
             span = (max(0, first - o.order_lag_s), first)
             held = self.segmenter.open_segment
             if pid in st.pinned[span[0]:now] or (held is not None and held.start_s < first) or any(
