@@ -33,6 +33,9 @@ _ORDER_CHECK_S = 5
 _ORDER_WINDOW_S = 60
 _MIN_LAG_S = 15
 """Orders come at least this long after the pitch that caused them (15-60 s, some later)."""
+_LATE_ORDERS_S = 300
+"""Orders can come minutes after their pitch (a long tail of lags): a burst no segment holds is placed on the
+product's last pitch up to this long before it."""
 _SCAN_ALPHA_PER_HOUR = 0.05
 """The scan for order bursts tests every product's last minute over and over (a segment is judged once): its
 threshold is Bonferroni-corrected for the products times the minutes of an hour, so that a stream has about one
@@ -56,6 +59,8 @@ class ShoppingMomentDetector(Detector):
         self._sold: list[tuple[int, int]] = []
         """Windows (pitch and its order lag) of the product moments emitted so far."""
         self._runs = PeriodRuns()
+        self._sold_stretches: dict[str, list[tuple[int, int]]] = {}
+        """Per product, the stretches of its moments that sold (a late burst of its orders is not told twice)."""
         self._order_seg_until: dict[str, int] = {}
         """Per product ('' for the stream): orders before this second belong to a segment already made."""
 
@@ -65,7 +70,9 @@ class ShoppingMomentDetector(Detector):
 
     @property
     def delay_s(self) -> int:
-        return self.opts.max_segment_s + self.opts.order_lag_s
+        """A pitch is judged once its orders are in (:attr:`lag_s` after it); a pitch found from orders that came
+        minutes late (up to :data:`_LATE_ORDERS_S`) once that burst has had a minute more to go on."""
+        return max(self.opts.max_segment_s + self.opts.order_lag_s, _LATE_ORDERS_S + 2 * _ORDER_WINDOW_S)
 
     def process_second(self, sec: Second) -> list[Moment]:
         self.store.push(sec)
@@ -73,7 +80,7 @@ class ShoppingMomentDetector(Detector):
         now = self.store.now
         if now % _ORDER_CHECK_S == 0 and self.opts.resolution_s == 1:
             self._pending += self._order_bursts(now)
-        due = [s for s in self._pending if s.end_s + self.lag_s <= now]
+        due = [s for s in self._pending if max(s.end_s + self.lag_s, s.orders_until or 0) <= now]
         self._pending = [s for s in self._pending if s not in due]
         return self._emit(due)
 
@@ -107,6 +114,7 @@ class ShoppingMomentDetector(Detector):
             sold = moment.kind == "product" or (seg.source == "period" and moment.kind == "sales")
             if sold:
                 self._sold.append((seg.start_s, seg.end_s + self.lag_s))
+                self._sold_stretches.setdefault(moment.product_id or "", []).append((seg.start_s, seg.end_s))
             if seg.source == "period":  # consecutive periods that sold are one pitch
                 out += self._runs.push(moment) if sold or moment.score >= self.opts.min_score else self._runs.flush()
             elif moment.score >= self.opts.min_score:
@@ -148,13 +156,45 @@ class ShoppingMomentDetector(Detector):
             if pid in st.pinned[span[0]:now] or (held is not None and held.start_s < first) or any(
                     seg.end_s > span[0] and seg.product_id in (pid, None) for seg in self._pending):
                 continue  # a segment already holds this pitch
-            clicks = [t for t in range(span[0], first) if any(rows.get(t, {}).get(m, 0.0) for m in _INTEREST)]
-            a, b = (clicks[0], clicks[-1] + 1) if clicks else (max(0, first - 60), max(1, first - 10))
-            if b - a < 20:
-                a = max(0, b - 20)
-            out.append(Segment(a, b, pid, "orders"))
+            pitch = self._last_pitch(pid, first) if pid is not None else None
+            if pitch is not None:  # the product's last pitch, minutes before: its orders came late
+                a, b = pitch
+                if any(x < b and a < y for x, y in self._sold_stretches.get(key, [])):
+                    continue  # that pitch sold and was told already
+                out.append(Segment(a, b, pid, "orders", orders_until=now + _ORDER_WINDOW_S))  # the burst goes on
+            else:
+                clicks = [t for t in range(span[0], first) if any(rows.get(t, {}).get(m, 0.0) for m in _INTEREST)]
+                a, b = (clicks[0], clicks[-1] + 1) if clicks else (max(0, first - 60), max(1, first - 10))
+                if b - a < 20:
+                    a = max(0, b - 20)
+                out.append(Segment(a, b, pid, "orders"))
             self._order_seg_until[key] = now + o.order_lag_s
         return out
+
+    def _last_pitch(self, pid: str, first: int) -> tuple[int, int] | None:
+        """``[a, b)`` of ``pid``'s last pitch (pinned, or its clicks) that ended between :data:`_LATE_ORDERS_S`
+        and :data:`_MIN_LAG_S` before the order at ``first``; ``None`` when there was none."""
+        st = self.store
+        rows = st.by_product.get(pid, {})
+
+        def shown(t: int) -> bool:
+            return st.pinned[t] == pid or any(rows.get(t, {}).get(m, 0.0) for m in _INTEREST)
+
+        t = first - _MIN_LAG_S
+        floor = max(0, first - _LATE_ORDERS_S)
+        while t >= floor and not shown(t):
+            t -= 1
+        if t < floor:
+            return None
+        b = t + 1
+        a, gap = t, 0
+        while a > 0 and b - a < self.opts.max_segment_s and gap < 10:  # back over the pitch (gaps under 10 s)
+            a -= 1
+            gap = 0 if shown(a) else gap + 1
+        a += gap
+        if b - a < 20:
+            a = max(0, b - 20)
+        return a, b
 
     # -- scoring -------------------------------------------------------------------------------
 
@@ -162,7 +202,7 @@ class ShoppingMomentDetector(Detector):
         """Score one closed segment with what is known now (the lag window may be cut by the end)."""
         st, o = self.store, self.opts
         a, b = seg.start_s, seg.end_s
-        w_end = min(st.now, b + self.lag_s)
+        w_end = min(st.now, max(b + self.lag_s, seg.orders_until or 0))
         w_len = max(1, w_end - a)
         seg_len = max(1, b - a)
         hist = self._history_range(a, w_end)
