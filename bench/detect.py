@@ -8,7 +8,13 @@ Prints recall, precision and mean window IoU (see :mod:`livehighlights.evaluate`
 - ``gen-*``: ``bench/eventgen.py``, a generator written apart with other assumptions (small lifts,
   lags of 15-60 s, audiences growing several-fold, unpinned pitches, chat floods with no sale), for
   sales moments and for engagement moments, and its difficulty sweep;
-- ``real``: chat logs with human highlight labels, when ``--real DIR`` is given (see :func:`load_real`);
+- ``gen2-*``: ``bench/eventgen2.py``, a second generator with assumptions unlike both (lognormal lags, some
+  orders minutes late; lifts of 1.3-2x over the LIVE's usual order rate; audiences that decline, plateau, step
+  with raids or churn; viewer counts polled every 10-60 s; pins before or after the pitch or none; amounts in
+  cents in some LIVEs; bursty bot, giveaway and copy-paste floods), for sales and engagement moments, as
+  per-minute totals and as cumulative counters that reset, and its lift x lag sweep;
+- ``real``: chat logs with human highlight labels, when ``--real DIR`` is given (see :func:`load_real` and
+  ``bench/lightor.py``);
 - ``scale``: a 10-hour, ~1-million-event log through ``livehighlights moments`` (wall time, peak RSS).
 
 Methods: ``ours`` (every moment of that kind), ``ours top-K`` (our K best by score, K = planted
