@@ -153,7 +153,7 @@ def _event(line: str, n: int, name: str, col: _Collector) -> Event | None:
             raise BadField("ts", "missing 'ts'")
         ts = parse_ts(ts_val)
         if not isinstance(ts, int):
-            raise BadField("ts", f"absolute time {ts_val!r} in a file of relative times (line 1 and on): "
+            raise BadField("ts", f"absolute time {ts_val!r} in a file of times from the LIVE's start: "
                                  "use one kind of 'ts' per file")
         if ts > MAX_LIVE_S * 1000:
             raise BadField("ts", _stray(f"{ts / 1000:g} s", ts))
