@@ -73,6 +73,8 @@ class Generated2:
     engagement: list[tuple[float, float]] = field(default_factory=list)
     shape: str = ""
     cents: bool = False
+    sales_orders: list[int] = field(default_factory=list)
+    """The extra orders each sale in :attr:`sales` brought (what a detector has to go on)."""
 
 
 def _audience(rng: np.random.Generator, n: int, shape: str) -> np.ndarray:
@@ -135,6 +137,7 @@ def generate2(cfg: Gen2Config) -> Generated2:
     ask = np.ones(n)
     clicks = np.zeros((n, n_products))
     sales: list[tuple[float, float]] = []
+    sales_orders: list[int] = []
     engagement: list[tuple[float, float]] = []
     lag_sigma = 0.7
     t = np.arange(n, dtype=float)
@@ -177,6 +180,7 @@ def generate2(cfg: Gen2Config) -> Generated2:
                     landed += 1
             if landed >= 2:
                 sales.append((a, b))
+                sales_orders.append(landed)
     # background orders of every product, all the time
     for s_ in np.flatnonzero(rng.poisson(viewers * rate)):
         for _ in range(int(rng.poisson(1.0)) + 1):
@@ -230,7 +234,7 @@ def generate2(cfg: Gen2Config) -> Generated2:
                 for j in range(int(rng.uniform(20, 80))):
                     ev.append(Event(at(s0 + j * 0.5), "like", count=15, user="tapper"))
     ev.sort(key=lambda e: e.ts_ms)
-    return Generated2(ev, float(n), sales, engagement, shape, cents)
+    return Generated2(ev, float(n), sales, engagement, shape, cents, sales_orders)
 
 
 def sweep_bins() -> list[tuple[str, Gen2Config]]:

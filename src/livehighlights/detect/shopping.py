@@ -99,9 +99,12 @@ class ShoppingMomentDetector(Detector):
     def _emit(self, segments: list[Segment]) -> list[Moment]:
         out = []
         for seg in segments:
+            counted_from = None
             if seg.source == "pin" and seg.product_id is not None:
+                if self._pin_ends.get(seg.product_id) == seg.start_s:  # a long pin split: the part before it
+                    counted_from = seg.start_s + self.lag_s  # counted the orders up to here
                 self._pin_ends[seg.product_id] = seg.end_s
-            moment = self.score(seg)
+            moment = self.score(seg, counted_from)
             # its orders are this segment's: no order-burst segment for them
             key = moment.product_id or ""
             self._order_seg_until[key] = max(self._order_seg_until.get(key, 0), seg.end_s + self.lag_s)
@@ -198,8 +201,9 @@ class ShoppingMomentDetector(Detector):
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def score(self, seg: Segment) -> Moment:
-        """Score one closed segment with what is known now (the lag window may be cut by the end)."""
+    def score(self, seg: Segment, counted_from: int | None = None) -> Moment:
+        """Score one closed segment with what is known now (the lag window may be cut by the end). Its orders are
+        counted from ``counted_from`` on when given (the orders before were the previous part's of a split pin)."""
         st, o = self.store, self.opts
         a, b = seg.start_s, seg.end_s
         w_end = min(st.now, max(b + self.lag_s, seg.orders_until or 0))
@@ -222,14 +226,15 @@ class ShoppingMomentDetector(Detector):
         traffic_ratio = min(10.0, max(1.0, (st.total("views", a, b) / seg_len) / max(view_rate, 1e-9) / 1.25)) \
             if view_rate > 0 else 1.0
         mean_value, _ = st.order_value_moments()
+        o_a = min(w_end, max(a, counted_from or a))
         if product is not None:
-            orders = st.product_total(product, "orders", a, w_end)
-            gmv = st.product_total(product, "gmv", a, w_end)
+            orders = st.product_total(product, "orders", o_a, w_end)
+            gmv = st.product_total(product, "gmv", o_a, w_end)
         else:
-            orders, gmv = st.total("orders", a, w_end), st.total("gmv", a, w_end)
+            orders, gmv = st.total("orders", o_a, w_end), st.total("gmv", o_a, w_end)
         # Orders against what the stretch should have had: the stream's rate per viewer-second outside the moments
         # that sold (priors blended in while history is thin), the product's share of it, quasi-Poisson.
-        exp = expected_orders(st, orders, product, a, w_end, self._sold, o.priors)
+        exp = expected_orders(st, orders, product, o_a, w_end, self._sold, o.priors)
         z_orders = exp.z
         value_ratio = (gmv / orders) / mean_value if orders > 0 and mean_value > 0 else 1.0
         z_gmv = z_orders * min(2.0, max(0.5, value_ratio))  # the same evidence, weighed by what was bought
