@@ -8,7 +8,13 @@ Prints recall, precision and mean window IoU (see :mod:`livehighlights.evaluate`
 - ``gen-*``: ``bench/eventgen.py``, a generator written apart with other assumptions (small lifts,
   lags of 15-60 s, audiences growing several-fold, unpinned pitches, chat floods with no sale), for
   sales moments and for engagement moments, and its difficulty sweep;
-- ``real``: chat logs with human highlight labels, when ``--real DIR`` is given (see :func:`load_real`);
+- ``gen2-*``: ``bench/eventgen2.py``, a second generator with assumptions unlike both (lognormal lags, some
+  orders minutes late; lifts of 1.3-2x over the LIVE's usual order rate; audiences that decline, plateau, step
+  with raids or churn; viewer counts polled every 10-60 s; pins before or after the pitch or none; amounts in
+  cents in some LIVEs; bursty bot, giveaway and copy-paste floods), for sales and engagement moments, as
+  per-minute totals and as cumulative counters that reset, and its lift x lag sweep;
+- ``real``: chat logs with human highlight labels, when ``--real DIR`` is given (see :func:`load_real` and
+  ``bench/lightor.py``);
 - ``scale``: a 10-hour, ~1-million-event log through ``livehighlights moments`` (wall time, peak RSS).
 
 Methods: ``ours`` (every moment of that kind), ``ours top-K`` (our K best by score, K = planted
@@ -35,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from eventgen import GenConfig, generate, write_jsonl  # noqa: E402
+from eventgen2 import Gen2Config, generate2, sweep_bins  # noqa: E402
 
 from livehighlights.detect import DetectOptions  # noqa: E402
 from livehighlights.detect.peaks import PeakCountDetector  # noqa: E402
@@ -130,32 +137,72 @@ def sim_cases(minutes: float, seeds: list[int], difficulty: str) -> list[Case]:
     return out
 
 
+def write_minutes(events: list[Event], end_ms: int, path: Path, cumulative: bool = False,
+                  reset_at: int | None = None) -> int:
+    """Write a LIVE's events as a shop's per-minute export (GMV, orders, viewers, clicks, likes, comments; no
+    product ids). ``cumulative``: GMV and orders as counters polled each minute (``*_total``), reset to zero at
+    minute ``reset_at`` (a dashboard restarted). Returns the number of minutes."""
+    n = end_ms // 60_000 + 1
+    rows = [dict.fromkeys(("gmv", "orders", "product_clicks", "likes", "comments"), 0.0) for _ in range(n)]
+    viewers = [0] * n
+    for e in events:
+        row = rows[e.ts_ms // 60_000]
+        if e.type == "order":
+            row["orders"] += 1
+            row["gmv"] += e.amount or 0.0
+        elif e.type == "viewers":
+            viewers[e.ts_ms // 60_000] = e.count or 0
+        elif e.type in ("product_click", "like", "comment"):
+            row[{"product_click": "product_clicks", "like": "likes", "comment": "comments"}[e.type]] += (
+                e.count or 1)
+    for m in range(1, n):  # a dashboard carries the last viewer count into a minute without a report
+        viewers[m] = viewers[m] or viewers[m - 1]
+    with path.open("w", encoding="utf-8") as fh:
+        money = "gmv_total,orders_total" if cumulative else "gmv,orders"
+        fh.write(f"minute,{money},viewers,product_clicks,likes,comments\n")
+        gmv_t = orders_t = 0.0
+        for m, (row, v) in enumerate(zip(rows, viewers, strict=True)):
+            if m == reset_at:
+                gmv_t = orders_t = 0.0
+            gmv_t += row["gmv"]
+            orders_t += row["orders"]
+            g, o = (gmv_t, orders_t) if cumulative else (row["gmv"], row["orders"])
+            fh.write(f"{m},{g:.2f},{o:g},{v},{row['product_clicks']:g},{row['likes']:g},{row['comments']:g}\n")
+    return n
+
+
 def per_minute_cases(minutes: float, seeds: list[int]) -> list[Case]:
-    """The simulator's LIVEs as a shop's per-minute export (GMV, orders, viewers, clicks, likes, comments;
-    no product ids), read back through the per-minute adapter: sales moments at a minute's resolution."""
+    """The simulator's LIVEs as a shop's per-minute export, read back through the per-minute adapter: sales
+    moments at a minute's resolution."""
     out = []
     for case, seed in zip(sim_cases(minutes, seeds, "default"), seeds, strict=True):
-        n = case.end_ms // 60_000 + 1
-        rows = [dict.fromkeys(("gmv", "orders", "product_clicks", "likes", "comments"), 0.0) for _ in range(n)]
-        viewers = [0] * n
-        for e in case.events:
-            row = rows[e.ts_ms // 60_000]
-            if e.type == "order":
-                row["orders"] += 1
-                row["gmv"] += e.amount or 0.0
-            elif e.type == "viewers":
-                viewers[e.ts_ms // 60_000] = e.count or 0
-            elif e.type in ("product_click", "like", "comment"):
-                row[{"product_click": "product_clicks", "like": "likes", "comment": "comments"}[e.type]] += (
-                    e.count or 1)
         path = CACHE / f"sim-{minutes:g}m-s{seed}.minutes.csv"
-        with path.open("w", encoding="utf-8") as fh:
-            fh.write("minute,gmv,orders,viewers,product_clicks,likes,comments\n")
-            for m, (row, v) in enumerate(zip(rows, viewers, strict=True)):
-                fh.write(f"{m},{row['gmv']:.2f},{row['orders']:g},{v},{row['product_clicks']:g},{row['likes']:g},"
-                         f"{row['comments']:g}\n")
+        n = write_minutes(case.events, case.end_ms, path)
         out.append(Case(load_events(path).events, n * 60_000, case.planted, "sales",
                         options=DetectOptions(resolution_s=60)))
+    return out
+
+
+def gen2_minute_cases(minutes: float, seeds: list[int], cumulative: bool) -> list[Case]:
+    """``eventgen2``'s LIVEs as per-minute totals (or cumulative counters reset once, mid-LIVE)."""
+    out = []
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for seed in seeds:
+        g = generate2(Gen2Config(minutes=minutes, seed=seed))
+        end = int(g.duration_s * 1000)
+        path = CACHE / f"gen2-{minutes:g}m-s{seed}{'-cum' if cumulative else ''}.minutes.csv"
+        n = write_minutes(g.events, end, path, cumulative, reset_at=int(minutes // 2) if cumulative else None)
+        out.append(Case(load_events(path).events, n * 60_000, [(int(a * 1000), int(b * 1000)) for a, b in g.sales],
+                        "sales", options=DetectOptions(resolution_s=60)))
+    return out
+
+
+def gen2_cases(cfg: Gen2Config, seeds: list[int], kind: str) -> list[Case]:
+    out = []
+    for seed in seeds:
+        g = generate2(Gen2Config(**{**cfg.__dict__, "seed": seed}))
+        spans = g.sales if kind == "product" else g.engagement
+        out.append(Case(g.events, int(g.duration_s * 1000), [(int(a * 1000), int(b * 1000)) for a, b in spans], kind))
     return out
 
 
@@ -169,19 +216,24 @@ def gen_cases(minutes: float, seeds: list[int], difficulty: float, kind: str) ->
 
 
 def load_real(folder: Path) -> list[Case]:
-    """Labelled chat logs: per stream ``NAME.chat.csv`` (columns ``ts`` in seconds from the stream's
-    start, ``user``, ``text``) and ``NAME.labels.json`` (a list of ``[start_s, end_s]`` highlights marked
-    by people). A converter for the public data set of Fu et al., "Video Highlight Prediction Using
-    Audience Chat Reactions" (EMNLP 2017; chat per frame and per-frame labels) writes these files; the
-    data are not in this repository (their licence and size), point ``--real`` at a local copy."""
+    """Labelled chat logs: per stream ``NAME.chat.csv`` (columns ``ts`` in seconds from the stream's start,
+    ``user``, ``text``, optional ``viewers``) and ``NAME.labels.json`` (a list of ``[start_s, end_s]`` highlights
+    marked by people). ``bench/lightor.py`` writes these from the labelled Twitch chat of Lightor (Jiang et al.,
+    ICDE 2020, repository ``sfu-db/Lightor_Exp``: Dota 2 and League of Legends streams); the data are not in this
+    repository (no licence is stated for them): point ``--real`` at a local conversion."""
     cases = []
     for chat in sorted(Path(folder).glob("*.chat.csv")):
         labels = json.loads(chat.with_name(chat.name.replace(".chat.csv", ".labels.json")).read_text())
         events = []
+        last_viewers = None
         with chat.open(encoding="utf-8", newline="") as fh:
             for row in csv.DictReader(fh):
-                events.append(Event(int(float(row["ts"]) * 1000), "comment", text=row.get("text"),
-                                    user=row.get("user") or None))
+                ts = int(float(row["ts"]) * 1000)
+                viewers = (row.get("viewers") or "").strip()
+                if viewers.isdigit() and viewers != last_viewers:
+                    events.append(Event(ts, "viewers", count=int(viewers)))
+                    last_viewers = viewers
+                events.append(Event(ts, "comment", text=row.get("text"), user=row.get("user") or None))
         events.sort(key=lambda e: e.ts_ms)
         end = (events[-1].ts_ms + 1000) if events else 1000
         cases.append(Case(events, end, [(int(a * 1000), int(b * 1000)) for a, b in labels], "engagement",
@@ -219,11 +271,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="fewer seeds")
     ap.add_argument("--real", type=Path, help="folder of labelled chat logs (see load_real)")
-    ap.add_argument("--only", nargs="*", help="settings to run (sim-default sim-hard sim-3min gen-sales "
-                    "gen-engagement gen-sweep gen-3min real scale)")
+    ap.add_argument("--only", nargs="*", help="settings to run (sim-default sim-hard sim-3min sim-perminute "
+                    "gen-sales gen-engagement gen-sweep gen-3min gen2-sales gen2-engagement gen2-3min gen2-perminute "
+                    "gen2-cumulative gen2-sweep real scale)")
     args = ap.parse_args()
     seeds = [1, 2] if args.quick else [1, 2, 3]
     gseeds = list(range(1, 4 if args.quick else 7))
+    g2seeds = list(range(1, 5 if args.quick else 11))
     settings: dict[str, Callable[[], None]] = {
         "sim-default": lambda: evaluate(f"sim-default: project simulator, 60 min, seeds {seeds}, sales moments",
                                         sim_cases(60, seeds, "default")),
@@ -238,6 +292,20 @@ def main() -> None:
                                       "sales moments", gen_cases(60, gseeds, 0.5, "product")),
         "gen-engagement": lambda: evaluate(f"gen-engagement: independent generator, 60 min, difficulty 0.5, seeds "
                                            f"{gseeds}, engagement moments", gen_cases(60, gseeds, 0.5, "engagement")),
+        "gen2-sales": lambda: evaluate(f"gen2-sales: second independent generator (eventgen2), 60 min, lift 1.3-2x, "
+                                       f"lognormal lag median 45 s, seeds {g2seeds}, sales moments",
+                                       gen2_cases(Gen2Config(minutes=60), g2seeds, "product")),
+        "gen2-engagement": lambda: evaluate(f"gen2-engagement: eventgen2, 60 min, seeds {g2seeds}, engagement moments",
+                                            gen2_cases(Gen2Config(minutes=60), g2seeds, "engagement")),
+        "gen2-3min": lambda: evaluate("gen2-3min: eventgen2, 3-minute LIVEs, seeds 1-20, sales moments",
+                                      gen2_cases(Gen2Config(minutes=3), list(range(1, 21)), "product")),
+        "gen2-perminute": lambda: evaluate(f"gen2-perminute: eventgen2 as per-minute totals, 60 min, seeds {g2seeds}, "
+                                           "sales moments", gen2_minute_cases(60, g2seeds, cumulative=False)),
+        "gen2-cumulative": lambda: evaluate(f"gen2-cumulative: eventgen2 as cumulative GMV/order counters polled each "
+                                            f"minute, reset once mid-LIVE, 60 min, seeds {g2seeds}, sales moments",
+                                            gen2_minute_cases(60, g2seeds, cumulative=True)),
+        "gen2-sweep": lambda: [evaluate(f"gen2-sweep: {label}, 30 min, seeds {gseeds}, sales moments",
+                                        gen2_cases(cfg, gseeds, "product")) for label, cfg in sweep_bins()],
         "gen-3min": lambda: evaluate("gen-3min: independent generator, 3-minute LIVEs, seeds 1-20, sales moments",
                                      gen_cases(3, list(range(1, 21)), 0.5, "product")),
         "gen-sweep": lambda: [evaluate(f"gen-sweep: difficulty {d:g}, 30 min, seeds {gseeds}, {kind} moments",

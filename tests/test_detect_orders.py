@@ -36,3 +36,17 @@ def test_orders_with_no_pin_and_no_clicks_make_a_product_moment_before_them():
 def test_the_usual_trickle_of_orders_is_no_moment():
     found = detect(_room(seed=1), 20 * 60_000).moments
     assert not [m for m in found if m.kind == "product"]
+
+
+def test_orders_that_come_minutes_after_a_pinned_pitch_are_placed_on_that_pitch():
+    pitch = [Event(600_000, "product_pin", product_id="lamp"), Event(660_000, "product_unpin", product_id="lamp")]
+    # nothing in the usual window after the pitch (up to 90 s), then a burst 3-4 minutes later
+    orders = [Event(t * 1000, "order", product_id="lamp", quantity=1, amount=49.0)
+              for t in (850, 858, 866, 871, 880, 889)]
+    found = detect(sorted(_room(seed=2) + pitch + orders, key=lambda e: e.ts_ms), 20 * 60_000).moments
+    product = [m for m in found if m.kind == "product"]
+    assert len(product) == 1, [(m.kind, m.start_ms, m.product_id, m.evidence.get("segment")) for m in found]
+    m = product[0]
+    assert m.product_id == "lamp" and m.evidence["segment"] == "orders"
+    assert 590_000 <= m.start_ms and m.end_ms <= 661_000  # on the pitch, not in the minute before the orders
+    assert m.evidence["orders"]["value"] == 6

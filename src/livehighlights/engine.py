@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .detect.options import DetectOptions
     from .sources import Catalog
 
-__all__ = ["Detection", "Engine", "check_live_length", "detect", "merge_moments", "replay"]
+__all__ = ["Detection", "Engine", "check_live_length", "detect", "detect_stream", "merge_moments", "replay"]
 
 
 class Engine:
@@ -153,3 +153,32 @@ def detect(events: Iterable[Event], end_ms: int, options: DetectOptions | None =
     engine = Engine.from_names(detectors, options, catalog)
     moments = merge_moments(list(replay(events, end_ms, engine)))
     return Detection(moments, engine.warnings() + coverage_warnings(engine.timeline(), moments))
+
+
+def detect_stream(events: Iterable[Event], end_ms: int | None = None, options: DetectOptions | None = None,
+                  catalog: Catalog | None = None, detectors: Sequence[str] = DEFAULT_DETECTORS) -> Detection:
+    """:func:`detect` over events read as they come (a streamed log: see
+    :func:`~livehighlights.sources.stream.stream_events`), in memory bounded by the LIVE's length, not its
+    events. ``end_ms``: the LIVE's length; ``None``: one second after the last event. Events at or after
+    ``end_ms`` are not counted (and said so). Raises :class:`~livehighlights.errors.InputError` as :func:`detect`
+    does, and when there is no event at all."""
+    if end_ms is not None:
+        check_live_length(end_ms)
+    engine = Engine.from_names(detectors, options, catalog)
+    found: list[Moment] = []
+    last = -1
+    after = 0
+    for event in events:
+        if end_ms is not None and event.ts_ms >= end_ms:
+            after += 1
+            continue
+        last = max(last, event.ts_ms)
+        found += engine.feed(event)
+    end = end_ms if end_ms is not None else last + 1000
+    check_live_length(end)
+    found += engine.finish(end)
+    moments = merge_moments(found)
+    warnings = engine.warnings()
+    if after:
+        warnings.append(Warning_(f"{after} event(s) at or after the LIVE's end ({end / 1000:g} s) were not counted"))
+    return Detection(moments, warnings + coverage_warnings(engine.timeline(), moments))

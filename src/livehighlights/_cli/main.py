@@ -207,20 +207,28 @@ def moments(
         "--remember", help="Append this LIVE to a priors file (the seller's past LIVEs, for --priors).")] = None,
 ) -> None:
     """Find moments from an event log alone, with no recording."""
-    from ..engine import check_live_length, detect
+    from ..engine import check_live_length, detect, detect_stream
     from ..sources import load_catalog, load_events
+    from ..sources.stream import stream_events
     from ..timebase import s_to_ms
 
     if duration is not None:
         check_live_length(duration * 1000, Where(field="--duration"))
     cat = load_catalog(catalog) if catalog else None
-    log = load_events(events, strict=strict, catalog=cat, live_start=live_start, offset_s=offset)
-    end_ms = s_to_ms(duration) if duration is not None else log.span_ms[1] + 1000
     opts = _detect_options(weight, priors)
-    if log.stats.get("format") == "minutes":
-        opts.resolution_s = 60  # per-minute totals: each minute is a candidate
-    detection = detect(log.events, end_ms, opts, cat)
-    print_warnings([*(cat.warnings if cat is not None else []), *log.warnings, *detection.warnings])
+    # a JSON Lines log of relative times is streamed (memory bounded by the LIVE's length, not its events)
+    stream = stream_events(events, strict=strict, catalog=cat) if (
+        remember is None and live_start is None and offset is None) else None
+    if stream is not None:
+        detection = detect_stream(stream, s_to_ms(duration) if duration is not None else None, opts, cat)
+        print_warnings([*(cat.warnings if cat is not None else []), *stream.warnings, *detection.warnings])
+    else:
+        log = load_events(events, strict=strict, catalog=cat, live_start=live_start, offset_s=offset)
+        end_ms = s_to_ms(duration) if duration is not None else log.span_ms[1] + 1000
+        if log.stats.get("format") == "minutes":
+            opts.resolution_s = 60  # per-minute totals: each minute is a candidate
+        detection = detect(log.events, end_ms, opts, cat)
+        print_warnings([*(cat.warnings if cat is not None else []), *log.warnings, *detection.warnings])
     found = detection.moments
     if remember is not None:
         from ..detect.priors import remember as remember_live

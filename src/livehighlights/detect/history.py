@@ -26,6 +26,10 @@ class SeriesStore:
         self._cum = np.zeros((1025, len(METRICS)))
         self.pinned: list[str | None] = []
         self.by_product: dict[str, dict[int, dict[str, float]]] = defaultdict(dict)
+        self.pinned_ids: set[str] = set()
+        """Every product pinned so far."""
+        self.product_orders: dict[str, tuple[list[int], list[float]]] = {}
+        """Per product, the seconds with orders and their order counts (sparse, in time order)."""
         self.order_values: list[float] = []
         """GMV per order, seconds with orders only (for the compound-Poisson variance)."""
 
@@ -45,8 +49,14 @@ class SeriesStore:
         self._data[n] = [values.get(m, 0.0) for m in METRICS]
         self._cum[n + 1] = self._cum[n] + self._data[n]
         self.pinned.append(sec.pinned)
+        if sec.pinned is not None:
+            self.pinned_ids.add(sec.pinned)
         for pid, vals in sec.by_product.items():
             self.by_product[pid][sec.t] = vals
+            if vals.get("orders", 0.0) > 0:
+                ts, counts = self.product_orders.setdefault(pid, ([], []))
+                ts.append(sec.t)
+                counts.append(vals["orders"])
         orders = values.get("orders", 0.0)
         if orders > 0:
             self.order_values.append(values.get("gmv", 0.0) / orders)

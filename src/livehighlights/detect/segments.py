@@ -37,6 +37,8 @@ class Segment:
     source: str
     """``pin``, ``activity``, ``orders`` (a product's orders stood out with no segment holding its pitch) or
     ``period`` (one period of coarse data, see :attr:`DetectOptions.resolution_s`)."""
+    orders_until: int | None = None
+    """For a pitch found from its late orders: its orders are counted up to here (beyond the usual lag)."""
 
 
 class Segmenter:

@@ -12,11 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy.special import ndtri
 
 from ..models import Moment
 from ..signals.timeline import Second
 from .base import Detector, register
-from .baseline import log_lift, median_rate, poisson_z, window_stats, window_z
+from .baseline import log_lift, median_rate, window_z
+from .coarse import PeriodRuns
+from .expect import expected_orders
 from .history import SeriesStore
 from .options import DetectOptions
 from .segments import Segment, Segmenter
@@ -28,8 +31,15 @@ _LEAD_IN_S = 5
 _ORDER_CHECK_S = 5
 """How often the orders of the last :data:`_ORDER_WINDOW_S` seconds are checked for a burst no segment holds."""
 _ORDER_WINDOW_S = 60
-_STREAM_LEVEL = 0.3
-"""Quantile of the stream's windowed orders taken as its baseline when no product is known."""
+_MIN_LAG_S = 15
+"""Orders come at least this long after the pitch that caused them (15-60 s, some later)."""
+_LATE_ORDERS_S = 300
+"""Orders can come minutes after their pitch (a long tail of lags): a burst no segment holds is placed on the
+product's last pitch up to this long before it."""
+_SCAN_ALPHA_PER_HOUR = 0.05
+"""The scan for order bursts tests every product's last minute over and over (a segment is judged once): its
+threshold is Bonferroni-corrected for the products times the minutes of an hour, so that a stream has about one
+false alarm from the scan in 1 / this many hours (a z of about 3.8 with 10 products, against 3 for a segment)."""
 
 
 @register
@@ -48,9 +58,11 @@ class ShoppingMomentDetector(Detector):
         self._seg_rates: list[float] = []
         self._sold: list[tuple[int, int]] = []
         """Windows (pitch and its order lag) of the product moments emitted so far."""
+        self._runs = PeriodRuns()
+        self._sold_stretches: dict[str, list[tuple[int, int]]] = {}
+        """Per product, the stretches of its moments that sold (a late burst of its orders is not told twice)."""
         self._order_seg_until: dict[str, int] = {}
         """Per product ('' for the stream): orders before this second belong to a segment already made."""
-        self._order_base: dict[str, tuple[int, float]] = {}
 
     @classmethod
     def from_options(cls, options: DetectOptions | None = None) -> ShoppingMomentDetector:
@@ -58,7 +70,9 @@ class ShoppingMomentDetector(Detector):
 
     @property
     def delay_s(self) -> int:
-        return self.opts.max_segment_s + self.opts.order_lag_s
+        """A pitch is judged once its orders are in (:attr:`lag_s` after it); a pitch found from orders that came
+        minutes late (up to :data:`_LATE_ORDERS_S`) once that burst has had a minute more to go on."""
+        return max(self.opts.max_segment_s + self.opts.order_lag_s, _LATE_ORDERS_S + 2 * _ORDER_WINDOW_S)
 
     def process_second(self, sec: Second) -> list[Moment]:
         self.store.push(sec)
@@ -66,34 +80,48 @@ class ShoppingMomentDetector(Detector):
         now = self.store.now
         if now % _ORDER_CHECK_S == 0 and self.opts.resolution_s == 1:
             self._pending += self._order_bursts(now)
-        due = [s for s in self._pending if s.end_s + self.opts.order_lag_s <= now]
+        due = [s for s in self._pending if max(s.end_s + self.lag_s, s.orders_until or 0) <= now]
         self._pending = [s for s in self._pending if s not in due]
         return self._emit(due)
 
     def post_process(self, end_s: int) -> list[Moment]:
         self._pending += self.segmenter.flush(min(end_s, self.store.now))
         due, self._pending = self._pending, []
-        return self._emit(due)
+        return self._emit(due) + self._runs.flush()
+
+    @property
+    def lag_s(self) -> int:
+        """How long after a segment its orders are counted: :attr:`DetectOptions.order_lag_s`, or one period of
+        coarse data (a pitch's orders land in its own period or the next, see :mod:`.coarse`)."""
+        res = self.opts.resolution_s
+        return self.opts.order_lag_s if res == 1 else res
 
     def _emit(self, segments: list[Segment]) -> list[Moment]:
         out = []
         for seg in segments:
+            counted_from = None
             if seg.source == "pin" and seg.product_id is not None:
+                if self._pin_ends.get(seg.product_id) == seg.start_s:  # a long pin split: the part before it
+                    counted_from = seg.start_s + self.lag_s  # counted the orders up to here
                 self._pin_ends[seg.product_id] = seg.end_s
-            moment = self.score(seg)
+            moment = self.score(seg, counted_from)
             # its orders are this segment's: no order-burst segment for them
             key = moment.product_id or ""
-            self._order_seg_until[key] = max(self._order_seg_until.get(key, 0), seg.end_s + self.opts.order_lag_s)
+            self._order_seg_until[key] = max(self._order_seg_until.get(key, 0), seg.end_s + self.lag_s)
             if seg.source == "activity" and moment.product_id is not None:
                 last = self._pin_ends.get(moment.product_id)
                 if last is not None and last - 5 <= seg.start_s <= last + self.opts.tail_s:
                     continue  # the lingering tail of that product's pitch, already scored with it
                 if moment.product_id in self.store.pinned[seg.end_s:seg.end_s + _LEAD_IN_S]:
                     continue  # the lead-in of that product's pitch: its pin segment carries the orders
-            if moment.score >= self.opts.min_score:
+            sold = moment.kind == "product" or (seg.source == "period" and moment.kind == "sales")
+            if sold:
+                self._sold.append((seg.start_s, seg.end_s + self.lag_s))
+                self._sold_stretches.setdefault(moment.product_id or "", []).append((seg.start_s, seg.end_s))
+            if seg.source == "period":  # consecutive periods that sold are one pitch
+                out += self._runs.push(moment) if sold or moment.score >= self.opts.min_score else self._runs.flush()
+            elif moment.score >= self.opts.min_score:
                 out.append(moment)
-                if moment.kind == "product":
-                    self._sold.append((seg.start_s, seg.end_s + self.opts.order_lag_s))
         return out
 
     def _order_bursts(self, now: int) -> list[Segment]:
@@ -107,6 +135,8 @@ class ShoppingMomentDetector(Detector):
         out = []
         # per product; with no product known at all (per-minute totals), the stream's orders
         candidates: list[str | None] = list(st.by_product) or [None]
+        tests_per_hour = len(candidates) * 3600 / _ORDER_WINDOW_S
+        scan_z = max(o.product_min_z, float(ndtri(1.0 - _SCAN_ALPHA_PER_HOUR / tests_per_hour)))
         for pid in candidates:
             rows = st.by_product.get(pid, {}) if pid is not None else {}
             key = pid or ""
@@ -119,46 +149,64 @@ class ShoppingMomentDetector(Detector):
             else:
                 ts = [t for t in range(lo, now) if t in rows and rows[t].get("orders", 0.0) > 0]
                 orders = st.product_total(pid, "orders", lo, now) if ts else 0.0
-            if orders < 2 or poisson_z(orders, self._order_baseline(pid, lo, now)) < o.product_min_z:
+            if orders < 2 or expected_orders(st, orders, pid, lo, now, self._sold, o.priors).z < scan_z:
                 continue
             first = ts[0]
+            if first < _MIN_LAG_S:
+                continue  # orders in the LIVE's first seconds answer no pitch of this LIVE
             span = (max(0, first - o.order_lag_s), first)
             held = self.segmenter.open_segment
             if pid in st.pinned[span[0]:now] or (held is not None and held.start_s < first) or any(
                     seg.end_s > span[0] and seg.product_id in (pid, None) for seg in self._pending):
                 continue  # a segment already holds this pitch
-            clicks = [t for t in range(span[0], first) if any(rows.get(t, {}).get(m, 0.0) for m in _INTEREST)]
-            a, b = (clicks[0], clicks[-1] + 1) if clicks else (max(0, first - 60), max(1, first - 10))
-            if b - a < 20:
-                a = max(0, b - 20)
-            out.append(Segment(a, b, pid, "orders"))
+            pitch = self._last_pitch(pid, first) if pid is not None else None
+            if pitch is not None:  # the product's last pitch, minutes before: its orders came late
+                a, b = pitch
+                if any(x < b and a < y for x, y in self._sold_stretches.get(key, [])):
+                    continue  # that pitch sold and was told already
+                out.append(Segment(a, b, pid, "orders", orders_until=now + _ORDER_WINDOW_S))  # the burst goes on
+            else:
+                clicks = [t for t in range(span[0], first) if any(rows.get(t, {}).get(m, 0.0) for m in _INTEREST)]
+                a, b = (clicks[0], clicks[-1] + 1) if clicks else (max(0, first - 60), max(1, first - 10))
+                if b - a < 20:
+                    a = max(0, b - 20)
+                out.append(Segment(a, b, pid, "orders"))
             self._order_seg_until[key] = now + o.order_lag_s
         return out
 
-    def _order_baseline(self, pid: str | None, lo: int, now: int) -> float:
-        """Usual orders of ``pid`` (the stream's for ``None``) in :data:`_ORDER_WINDOW_S` seconds: the median
-        window of the trailing baseline span, refreshed once a minute; priors before there is history."""
-        st, o = self.store, self.opts
-        key = pid or ""
-        cached = self._order_base.get(key)
-        if cached is not None and now - cached[0] < _ORDER_WINDOW_S:
-            return cached[1]
-        hist_lo = max(0, lo - o.baseline_span_s)
-        hist = st.array("orders", hist_lo, lo) if pid is None else self._product_hist(pid, "orders", [(hist_lo, lo)])
-        if len(hist) >= 2 * _ORDER_WINDOW_S:
-            med = window_stats(hist, _ORDER_WINDOW_S)[0]
-        else:
-            med = o.priors.orders_per_viewer_s * float(st.array("viewers", lo, now).sum())
-        self._order_base[key] = (now, med)
-        return med
+    def _last_pitch(self, pid: str, first: int) -> tuple[int, int] | None:
+        """``[a, b)`` of ``pid``'s last pitch (pinned, or its clicks) that ended between :data:`_LATE_ORDERS_S`
+        and :data:`_MIN_LAG_S` before the order at ``first``; ``None`` when there was none."""
+        st = self.store
+        rows = st.by_product.get(pid, {})
+
+        def shown(t: int) -> bool:
+            return st.pinned[t] == pid or any(rows.get(t, {}).get(m, 0.0) for m in _INTEREST)
+
+        t = first - _MIN_LAG_S
+        floor = max(0, first - _LATE_ORDERS_S)
+        while t >= floor and not shown(t):
+            t -= 1
+        if t < floor:
+            return None
+        b = t + 1
+        a, gap = t, 0
+        while a > 0 and b - a < self.opts.max_segment_s and gap < 10:  # back over the pitch (gaps under 10 s)
+            a -= 1
+            gap = 0 if shown(a) else gap + 1
+        a += gap
+        if b - a < 20:
+            a = max(0, b - 20)
+        return a, b
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def score(self, seg: Segment) -> Moment:
-        """Score one closed segment with what is known now (the lag window may be cut by the end)."""
+    def score(self, seg: Segment, counted_from: int | None = None) -> Moment:
+        """Score one closed segment with what is known now (the lag window may be cut by the end). Its orders are
+        counted from ``counted_from`` on when given (the orders before were the previous part's of a split pin)."""
         st, o = self.store, self.opts
         a, b = seg.start_s, seg.end_s
-        w_end = min(st.now, b + o.order_lag_s)
+        w_end = min(st.now, max(b + self.lag_s, seg.orders_until or 0))
         w_len = max(1, w_end - a)
         seg_len = max(1, b - a)
         hist = self._history_range(a, w_end)
@@ -169,8 +217,8 @@ class ShoppingMomentDetector(Detector):
         product = self._attribute(seg, w_end)
         evidence: dict[str, Any] = {"segment": seg.source, "window_s": [a, w_end]}
 
-        # Conversion: the product's orders and GMV over the lag window, against its own history,
-        # with the expectation raised in proportion to traffic (a raid buys at the usual rate).
+        # Conversion: the product's orders and GMV over the lag window; traffic (joins) kept as evidence,
+        # the expectation follows the concurrent viewers (a raid buys at the usual rate per viewer).
         views_hist = hist_arr("views")
         view_rate = median_rate(views_hist)
         # a dead zone: viewers drift by tens of percent all the time; only a real surge raises expectations
@@ -178,26 +226,23 @@ class ShoppingMomentDetector(Detector):
         traffic_ratio = min(10.0, max(1.0, (st.total("views", a, b) / seg_len) / max(view_rate, 1e-9) / 1.25)) \
             if view_rate > 0 else 1.0
         mean_value, _ = st.order_value_moments()
+        o_a = min(w_end, max(a, counted_from or a))
         if product is not None:
-            orders = st.product_total(product, "orders", a, w_end)
-            gmv = st.product_total(product, "gmv", a, w_end)
-            orders_hist = self._product_hist(product, "orders", hist)
-            gmv_hist = self._product_hist(product, "gmv", hist)
+            orders = st.product_total(product, "orders", o_a, w_end)
+            gmv = st.product_total(product, "gmv", o_a, w_end)
         else:
-            orders, gmv = st.total("orders", a, w_end), st.total("gmv", a, w_end)
-            orders_hist, gmv_hist = hist_arr("orders"), hist_arr("gmv")
-        # The stream's own orders (no product known) include every pitch that sold: a lower quantile for them.
-        level = 0.5 if product is not None else _STREAM_LEVEL
-        z_orders = window_z(orders / traffic_ratio, orders_hist, w_len, level=level)
-        z_gmv = window_z(gmv / traffic_ratio, gmv_hist, w_len, unit=mean_value, level=level)
-        evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "traffic_ratio": round(traffic_ratio, 2)}
-        thin = self._thin_orders(orders, product, a, w_end)
-        if thin is not None:  # too little history of its own: the stream's rate per viewer, blended with priors
-            z_orders, expected = thin
-            z_gmv = z_orders
-            evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "expected": round(expected, 3),
-                                  "baseline": "own rate per viewer blended with priors",
-                                  "priors": self.opts.priors.source}
+            orders, gmv = st.total("orders", o_a, w_end), st.total("gmv", o_a, w_end)
+        # Orders against what the stretch should have had: the stream's rate per viewer-second outside the moments
+        # that sold (priors blended in while history is thin), the product's share of it, quasi-Poisson.
+        exp = expected_orders(st, orders, product, o_a, w_end, self._sold, o.priors)
+        z_orders = exp.z
+        value_ratio = (gmv / orders) / mean_value if orders > 0 and mean_value > 0 else 1.0
+        z_gmv = z_orders * min(2.0, max(0.5, value_ratio))  # the same evidence, weighed by what was bought
+        evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "expected": round(exp.expected, 3),
+                              "dispersion": round(exp.dispersion, 2), "traffic_ratio": round(traffic_ratio, 2),
+                              "baseline": "orders per viewer-second outside moments"}
+        if exp.history_s < o.thin_history_s:  # a thin history: the priors weigh in
+            evidence["orders"].update(baseline="own rate per viewer blended with priors", priors=o.priors.source)
         evidence["gmv"] = {"value": round(gmv, 2), "z": round(z_gmv, 2)}
 
         # GPM: GMV per 1000 views during the moment against the stream's GMV per 1000 views.
@@ -272,31 +317,6 @@ class ShoppingMomentDetector(Detector):
             detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
             confirmed_at_ms=st.now * 1000,
         )
-
-    def _thin_orders(self, orders: float, product: str | None, a: int, w_end: int) -> tuple[float, float] | None:
-        """``(z, expected orders)`` of ``orders`` in ``[a, w_end)`` against the stream's own orders per
-        viewer-second blended with the priors, when less than ``thin_history_s`` precede ``a``; ``None``
-        with enough history or without viewer counts (nothing to scale a prior by)."""
-        st, o = self.store, self.opts
-        if a >= o.thin_history_s:
-            return None
-        viewers = st.array("viewers", 0, st.now)
-        if not viewers.any():
-            return None
-        exposure_win = float(viewers[a:w_end].sum())
-        outside = np.ones(st.now, dtype=bool)  # the baseline: outside this window and the moments that sold
-        for lo, hi in [*self._sold, (a, w_end)]:
-            outside[lo:hi] = False
-        exposure_hist = float(viewers[outside].sum())
-        own = float(st.array("orders", 0, st.now)[outside].sum())
-        weight = o.priors.strength_orders / max(o.priors.orders_per_viewer_s, 1e-12)  # viewer-seconds
-        rate = (o.priors.orders_per_viewer_s * weight + own) / (weight + exposure_hist)
-        expected = rate * exposure_win
-        if product is not None:  # the product's share of the baseline orders (Laplace-smoothed)
-            mine = st.product_total(product, "orders", 0, st.now) - st.product_total(product, "orders", a, w_end)
-            n_products = max(2, len(st.by_product) + len(set(p for p in st.pinned if p) - st.by_product.keys()))
-            expected *= (mine + 1.0) / (own + n_products)
-        return poisson_z(orders, expected), expected
 
     def _history_range(self, a: int, w_end: int) -> list[tuple[int, int]]:
         """Baseline seconds: the trailing span before the window, or, early in a LIVE, all else known."""

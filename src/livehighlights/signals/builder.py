@@ -41,7 +41,6 @@ if TYPE_CHECKING:
 
 _SIMPLE = {"like": "likes", "share": "shares", "follow": "follows", "product_click": "product_clicks",
            "add_to_cart": "add_to_carts", "join": "views", "comment": "comments"}
-_CHAT = ("chat", "reactions", "chat_spam", "greetings")
 _PRODUCT_SIMPLE = frozenset(("product_click", "add_to_cart"))
 
 
@@ -113,9 +112,14 @@ class TimelineBuilder:
                     acc["chat"] = acc.get("chat", 0.0) + n
                 else:
                     w = self._chat.weigh(event.ts_ms / MS_PER_S, event.text, event.user)
-                    for name, v in zip(_CHAT, (w.chat, w.reactions, w.chat_spam, w.greetings), strict=True):
-                        if v:
-                            acc[name] = acc.get(name, 0.0) + v
+                    if w.chat:
+                        acc["chat"] = acc.get("chat", 0.0) + w.chat
+                    if w.reactions:
+                        acc["reactions"] = acc.get("reactions", 0.0) + w.reactions
+                    if w.chat_spam:
+                        acc["chat_spam"] = acc.get("chat_spam", 0.0) + w.chat_spam
+                    if w.greetings:
+                        acc["greetings"] = acc.get("greetings", 0.0) + w.greetings
         elif typ == "order":
             self._order(event)
         elif typ == "viewers":

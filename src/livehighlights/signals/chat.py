@@ -93,6 +93,12 @@ class ChatWeight:
     greetings: float
 
 
+_SPAM = ChatWeight(0.0, 0.0, 1.0, 0.0)
+_GREET = ChatWeight(0.0, 0.0, 0.0, 1.0)
+_COUNTED = ChatWeight(1.0, 0.0, 0.0, 0.0)
+_REACTS = ChatWeight(1.0, 1.0, 0.0, 0.0)
+
+
 class ChatFilter:
     """Weighs comments one by one, in time order, with memory of the last minute only."""
 
@@ -103,14 +109,15 @@ class ChatFilter:
 
     def weigh(self, ts_s: float, text: str | None, user: str | None) -> ChatWeight:
         """How the comment ``text`` by ``user`` at ``ts_s`` (seconds) counts."""
-        self._prune(ts_s)
+        if len(self._last_counted) + len(self._texts) >= self._prune_at:
+            self._prune(ts_s)
         norm, command, greeting, reaction = _classify(text or "")
         if command:
-            return ChatWeight(0.0, 0.0, 1.0, 0.0)
+            return _SPAM
         if user is not None:
             last = self._last_counted.get(user)
             if last is not None and ts_s - last < USER_COOLDOWN_S:
-                return ChatWeight(0.0, 0.0, 1.0, 0.0)
+                return _SPAM
         if norm:
             seen = self._texts.get(norm)
             who = user or f"anon{ts_s}"
@@ -121,14 +128,14 @@ class ChatFilter:
             self._texts[norm] = (ts_s, seen[1])
             others = len(seen[1]) - (1 if who in seen[1] else 0)
             if others >= 1 and len(norm) >= COPY_MIN_CHARS:
-                return ChatWeight(0.0, 0.0, 1.0, 0.0)  # a copy-paste of a long text
+                return _SPAM  # a copy-paste of a long text
             if others + 1 >= CHANT_USERS and not reaction and not greeting:
-                return ChatWeight(0.0, 0.0, 1.0, 0.0)  # an entry flood ('me!', 'giveaway') or a chant
+                return _SPAM  # an entry flood ('me!', 'giveaway') or a chant
         if user is not None:
             self._last_counted[user] = ts_s
         if greeting:
-            return ChatWeight(0.0, 0.0, 0.0, 1.0)
-        return ChatWeight(1.0, 1.0 if reaction else 0.0, 0.0, 0.0)
+            return _GREET
+        return _REACTS if reaction else _COUNTED
 
     def _prune(self, now: float) -> None:
         """Forget authors and texts older than the windows, once the tables have doubled (amortised O(1))."""

@@ -1,0 +1,122 @@
+"""Convert the labelled Twitch chat of Lightor (Jiang et al., "Towards Extracting Highlights From Recorded Live
+Videos: An Implicit Crowdsourcing Approach", ICDE 2020; repository ``sfu-db/Lightor_Exp``) for ``bench/detect.py
+--real``.
+
+The data are not in this repository (the source repository states no licence): point this at a local copy of
+its ``dataset`` folder. Its layout, per game (``Dota2``, ``LOL``) and split (``train``, ``test``)::
+
+    dataset/<game>/<split>/chat/<NAME> <START_MS>.csv    tab-separated, no header: message id, #channel, user,
+                                                         text, viewers, Unix time in ms
+    dataset/<game>/<split>/labels/<NAME>.csv             space-separated, one highlight per line:
+                                                         MMM-SS (the chat window it was found from, 000-00 for
+                                                         none), MMM-SS start, MMM-SS end (from the video's start)
+
+A message's time in the video is its Unix time minus ``START_MS``. Written per stream into ``OUT``:
+``NAME.chat.csv`` (``ts`` seconds from the start, ``user``, ``text``, ``viewers``) and ``NAME.labels.json`` (a
+list of ``[start_s, end_s]``), what :func:`detect.load_real` reads.
+
+    python bench/lightor.py ~/data/Lightor_Exp/dataset bench/.cache/real
+    python bench/detect.py --only real --real bench/.cache/real
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Converted:
+    name: str
+    messages: int
+    labels: int
+    skipped: int
+
+
+def _mmss(text: str, where: str) -> int:
+    minutes, sep, seconds = text.strip().partition("-")
+    if not sep or not minutes.isdigit() or not seconds.isdigit() or int(seconds) >= 60:
+        raise ValueError(f"{where}: {text!r} is not MMM-SS")
+    return int(minutes) * 60 + int(seconds)
+
+
+def read_labels(path: Path) -> list[tuple[int, int]]:
+    """The labelled highlights of one stream as ``(start_s, end_s)``; a line that is not three MMM-SS fields or
+    ends before it starts raises ``ValueError`` naming the file and line."""
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 3:
+            raise ValueError(f"{path}:{n}: expected 3 fields (window, start, end), got {len(parts)}")
+        start, end = _mmss(parts[1], f"{path}:{n}"), _mmss(parts[2], f"{path}:{n}")
+        if end < start:
+            raise ValueError(f"{path}:{n}: the highlight ends ({parts[2]}) before it starts ({parts[1]})")
+        out.append((start, end))
+    return out
+
+
+def convert_stream(chat: Path, labels: Path, out: Path) -> Converted:
+    """One stream's chat and labels into ``out`` (see the module docstring). Lines of the chat that are not six
+    tab-separated fields with a numeric time are skipped and counted."""
+    name, _, start = chat.stem.rpartition(" ")
+    if not name or not start.isdigit():
+        raise ValueError(f"{chat}: expected a file name 'NAME START_MS.csv'")
+    start_ms = int(start)
+    rows, skipped = [], 0
+    with chat.open(encoding="utf-8", errors="replace", newline="") as fh:
+        for rec in csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(rec) != 6 or not rec[5].strip().isdigit():
+                skipped += 1
+                continue
+            ts = (int(rec[5]) - start_ms) / 1000
+            if ts < 0:
+                skipped += 1
+                continue
+            rows.append((ts, rec[2], rec[3], rec[4] if rec[4].strip().isdigit() else ""))
+    rows.sort(key=lambda r: r[0])
+    highlights = read_labels(labels)
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / f"{name}.chat.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["ts", "user", "text", "viewers"])
+        w.writerows((f"{ts:.3f}", user, text, viewers) for ts, user, text, viewers in rows)
+    (out / f"{name}.labels.json").write_text(json.dumps(highlights))
+    return Converted(name, len(rows), len(highlights), skipped)
+
+
+def convert(dataset: Path, out: Path) -> list[Converted]:
+    """Every stream under ``dataset`` (``<game>/<split>/chat`` with its ``labels``) that has labels."""
+    done = []
+    for chat in sorted(Path(dataset).glob("*/*/chat/*.csv")):
+        name = chat.stem.rpartition(" ")[0]
+        labels = chat.parent.parent / "labels" / f"{name}.csv"
+        if labels.exists():
+            done.append(convert_stream(chat, labels, out))
+    return done
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("dataset", type=Path, help="Lightor_Exp's dataset folder")
+    ap.add_argument("out", type=Path, help="folder for NAME.chat.csv and NAME.labels.json")
+    args = ap.parse_args()
+    try:
+        done = convert(args.dataset, args.out)
+    except (OSError, ValueError) as err:
+        sys.exit(f"error: {err}")
+    if not done:
+        sys.exit(f"error: no labelled chat under {args.dataset} (expected <game>/<split>/chat/NAME START_MS.csv "
+                 "and <game>/<split>/labels/NAME.csv)")
+    for c in done:
+        print(f"{c.name}: {c.messages} messages, {c.labels} highlights" + (f", {c.skipped} lines skipped"
+                                                                          if c.skipped else ""))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""How many orders a stretch of the LIVE should have had, with no moment in it: the baseline orders judge against.
+
+Orders are sparse: a product sells a handful of times an hour outside its pitch, so the median of its windowed
+order counts is 0 and two orders would look like a spike. And the audience moves (a raid, an opening crowd that
+drains away), so a count per window is no baseline either. The expectation here is instead a *rate per concurrent
+viewer-second*, counted over the trailing :data:`HISTORY_S` seconds outside the moments that already sold (they
+are not the baseline), blended with the priors (the seller's past LIVEs, else population defaults) in proportion
+to how much history there is, times the viewer-seconds of the stretch judged. A product gets its share of that
+rate (its own orders outside moments, Laplace-smoothed over the products seen). Orders also come in clusters (a
+buyer takes two, a group buys together), so the counts are over-dispersed against Poisson: the stream's own
+dispersion (robust Pearson residuals per 60-second window against the expectation, outside moments) scales
+the significance of the stream's total (quasi-Poisson), so a cluster of the usual size is not a moment.
+
+This depends only on the stream's own units of orders (never on GMV, which may come in cents or units) and
+on the concurrent viewer counts (seconds without a known count weigh as one viewer-second each when the log has
+none at all).
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .baseline import poisson_z
+from .history import SeriesStore
+from .priors import Priors
+
+__all__ = ["HISTORY_S", "OrderExpectation", "expected_orders"]
+
+HISTORY_S = 1800
+"""Trailing history the order rate is counted over (long enough for sparse orders, short enough for drift)."""
+DISPERSION_WINDOW_S = 60
+MAX_DISPERSION = 6.0
+NO_VIEWERS_PRIOR_S = 600
+"""Without viewer counts, the order rate's prior is one order per this many seconds (weighing as one order)."""
+
+
+@dataclass(frozen=True)
+class OrderExpectation:
+    """Orders expected in a stretch, how over-dispersed the stream's orders are, and the resulting z."""
+
+    expected: float
+    dispersion: float
+    z: float
+    history_s: int
+    """Seconds of the stream's own history the rate was counted over (outside moments)."""
+
+
+def expected_orders(store: SeriesStore, observed: float, product: str | None, a: int, b: int,
+                    moments: list[tuple[int, int]], priors: Priors) -> OrderExpectation:
+    """The expectation of orders (of ``product``; the stream's for ``None``) over seconds ``[a, b)``, and the
+    quasi-Poisson z of ``observed`` against it. ``moments``: stretches that sold already (left out of the
+    baseline, as is ``[a, b)``)."""
+    now = store.now
+    lo = max(0, min(a, now) - HISTORY_S)
+    has_viewers = store.total("viewers", 0, now) > 0  # O(1): running totals
+    viewers = store.array("viewers", 0, now) if has_viewers else np.ones(now)
+    orders = store.array("orders", lo, now)
+    outside = np.ones(now - lo, dtype=bool)
+    for x, y in [*moments, (a, b)]:
+        x, y = max(x, lo), min(y, now)
+        if y > x:
+            outside[x - lo:y - lo] = False
+    exp_hist = viewers[lo:now]
+    exposure_hist = float(exp_hist[outside].sum())
+    own = float(orders[outside].sum())
+    if has_viewers:  # the priors, per viewer-second, weigh as PRIOR_STRENGTH_ORDERS orders of evidence
+        weight = priors.strength_orders / max(priors.orders_per_viewer_s, 1e-12)
+        rate = (priors.orders_per_viewer_s * weight + own) / (weight + exposure_hist)
+    else:  # no viewer counts: nothing to scale the priors by; one order per NO_VIEWERS_PRIOR_S as the prior
+        rate = (own + 1.0) / (exposure_hist + NO_VIEWERS_PRIOR_S)
+    expected = rate * float(viewers[max(0, a):max(0, min(b, now))].sum())
+    if product is not None:
+        ts, counts = store.product_orders.get(product, ([], []))
+        first = bisect.bisect_left(ts, lo)
+        mine = sum(c for t, c in zip(ts[first:], counts[first:], strict=True) if outside[t - lo])
+        n_products = max(2, len(store.by_product) + len(store.pinned_ids - store.by_product.keys()))
+        expected *= (mine + 1.0) / (own + n_products)
+    # clusters of orders (a group buying together, one buyer's several products) widen the stream's counts; a
+    # product's own orders are hardly clustered: Poisson for a product, quasi-Poisson for the stream's total
+    dispersion = 1.0 if product is not None else _dispersion(orders[outside], exp_hist[outside] * rate)
+    z = poisson_z(observed / dispersion, expected / dispersion)
+    return OrderExpectation(expected, dispersion, z, int(outside.sum()))
+
+
+def _dispersion(counts: np.ndarray, expected: np.ndarray) -> float:
+    """How over-dispersed the stream's orders are against Poisson: the median Pearson residual squared per
+    :data:`DISPERSION_WINDOW_S` window over its median under Poisson (0.455, the median of chi-square with one
+    degree of freedom), so the pitches that sold but were not (yet) found do not inflate it; in
+    [1, :data:`MAX_DISPERSION`] (1 with fewer than 5 windows or no orders)."""
+    w = DISPERSION_WINDOW_S
+    k = len(counts) // w
+    if k < 5:
+        return 1.0
+    c = counts[:k * w].reshape(k, w).sum(axis=1)
+    e = expected[:k * w].reshape(k, w).sum(axis=1)
+    keep = e > 0
+    if keep.sum() < 5 or c.sum() <= 0:
+        return 1.0
+    ratio = float(np.median((c[keep] - e[keep]) ** 2 / e[keep])) / 0.455
+    return float(min(MAX_DISPERSION, max(1.0, ratio))) if math.isfinite(ratio) else 1.0
