@@ -1,13 +1,16 @@
 """Benchmark the remix: speed idle and beside another job, layout overlaps, and the words' error rate.
 
     python bench/remix.py [--minutes 3] [--preset ultrafast] [--size 1080x1920] [--report HIGHLIGHTS.json]
-                          [--skip-busy] [--skip-all] [--skip-wer]
+                          [--skip-busy] [--beside remix,analysis] [--recognise] [--skip-all] [--skip-wer]
 
 Simulates (and processes) a LIVE into bench/.cache/remix-<minutes>m/ once, then reuses it (``--report``:
 the highlights of another LIVE, e.g. the 60-minute one of bench/engine.py). Prints:
 
-* the remix of a 30 s highlight at 1080x1920, alone and with another remix running beside it (a LIVE makes
-  several clips at once), with the time of each stage (transcripts are not reused between the runs);
+* the remix of a 30 s highlight at 1080x1920, alone, with another remix running beside it (a LIVE makes
+  several clips at once) and with an analysis (``process`` of the same LIVE) beside it: wall time, CPU-seconds
+  (ours and our FFmpeg children's) and the time of each stage. The highlight's stored transcript (with its
+  words' times, as its job keeps it) is reused, as a remix of a stored highlight does (``--recognise``: the
+  remix recognises the speech itself, as before);
 * over the remixes of all highlights: how often one of our elements overlaps the host's face, the product
   or the LIVE's marks (as the layout saw them, and, where the simulator's truth.json is there, as drawn),
   how often two of ours overlap, and which elements were left out and why;
