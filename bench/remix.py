@@ -51,21 +51,23 @@ def _load() -> str:
 
 def _clip30(report: Path, cache: Path) -> tuple[Path, Path]:
     """A 30 s highlight of the LIVE and its stored transcript (as the highlight's job keeps it, with its
-    words' times): the first highlight when it is that long, else 10-40 s of the recording."""
+    words' times): 30 s from the first highlight's start, cut from the recording."""
     from livehighlights.media import probe
     from livehighlights.media.speech import speech_options, transcribe
     from livehighlights.render import cut_clip
 
     data = json.loads(report.read_text())
     first = next(h for h in data["highlights"] if h.get("rank") == 1)
-    clip, doc = report.parent / first["clip"], cache / "clip30.transcript.json"
-    window = (round(first["start_s"] * 1000), round(first["end_s"] * 1000))
-    if probe(clip).duration_ms < 29_000:
-        clip, window = cache / "clip30.mp4", (10_000, 40_000)
-        if not clip.is_file():
-            cut_clip(Path(data["live"]["recording"]), *window, clip)
+    recording = Path(data["live"]["recording"])
+    start = round(first["start_s"] * 1000)
+    if start + 30_000 > probe(recording).duration_ms:
+        start = 10_000
+    window = (start, start + 30_000)  # 30 s from the first highlight's start (10-40 s when the LIVE is shorter)
+    clip, doc = cache / f"clip30-{start}.mp4", cache / f"clip30-{start}.transcript.json"
+    if not clip.is_file():
+        cut_clip(recording, *window, clip)
     if not doc.is_file():  # what jobs.records.transcript_json stores (the job's own recognition: no catalog words)
-        t = transcribe(Path(data["live"]["recording"]), *window, speech_options(None, "en"))
+        t = transcribe(recording, *window, speech_options(None, "en"))
         doc.write_text(json.dumps({"window": window, "transcript": {
             "language": t.language, "model": t.model, "text": t.text, "word_times": True, "sentences": [
                 {"start_s": s.start_ms / 1000, "end_s": s.end_ms / 1000, "text": s.text.strip(),
@@ -229,7 +231,9 @@ def wer(report: Path) -> None:
     cat = load_catalog(recording.with_name("catalog.json"))
     products = list(cat.products.values())
     brands = tuple({p.brand for p in products if p.brand})
-    refs, before, after = [], [], []
+    from livehighlights.remix.reuse import corrected
+
+    refs, before, after, reused = [], [], [], []
     for p in truth["pitches"]:
         s0, s1 = p["start_s"], p["end_s"]
         said = [x["text"] for x in truth["speech"] if s0 - 0.01 <= x["start_s"] and x["end_s"] <= s1 + 0.5]
@@ -237,16 +241,21 @@ def wer(report: Path) -> None:
         window = (int(s0 * 1000), int(s1 * 1000) + 500)
         plain = speech_options(None, "en")
         plain.cache = False
-        before.append(transcribe(recording, *window, plain).text)
+        heard = transcribe(recording, *window, plain)
+        before.append(heard.text)
         hinted = speech_options(None, "en")
         hinted.cache, hinted.brands = False, brands
         hinted.vocabulary = tuple(catalog_vocabulary(cat.get(p["product_id"]), products, "en"))
         after.append(transcribe(recording, *window, hinted).text)
+        # what a remix of a stored highlight burns: the job's words, the catalog's near misses corrected
+        reused.append(corrected(heard, hinted.vocabulary, brands).text)
     words = sum(len(r.split()) for r in refs)
     wb = sum(word_error_rate(r, b) * len(r.split()) for r, b in zip(refs, before, strict=True)) / words
     wa = sum(word_error_rate(r, a) * len(r.split()) for r, a in zip(refs, after, strict=True)) / words
+    wr = sum(word_error_rate(r, a) * len(r.split()) for r, a in zip(refs, reused, strict=True)) / words
     print(f"WER on the simulator's speech ({len(refs)} pitches, {words} words): {wb:.3f} without the catalog's "
-          f"words, {wa:.3f} with them")
+          f"words, {wa:.3f} with them (hot words, prompt, corrections), {wr:.3f} reused with corrections only "
+          "(what a remix of a stored highlight shows)")
     if not JFK.is_file():
         print(f"WER on real speech: {JFK} not found, skipped")
         return

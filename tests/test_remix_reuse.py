@@ -8,6 +8,7 @@ the real CLI.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import run_cli
@@ -123,3 +124,18 @@ def test_stickers_only_at_legible_sizes():
     lines = _narrow_lines("\u2714 Reef friendly filters", 24)
     assert lines == ["\u2714 Reef", "friendly", "filters"], lines
     assert _narrow_lines("Waterproof", 24) == ["Waterproof"]
+
+
+def test_face_found_on_a_1080p_live(tmp_path):
+    """The host's face on a 1080p simulated LIVE is found even where the detector's score stays low on every
+    keyframe (a face steady at one place), where the truth puts it."""
+    from livehighlights.render import cut_clip
+    from livehighlights.sim import SimConfig, simulate
+    from livehighlights.vision.faces import find_faces
+
+    live = simulate(SimConfig(minutes=0.75, seed=3, resolution="1080p"), tmp_path / "live")
+    face = json.loads(Path(live.truth).read_text())["host"]["face_box"]
+    cut_clip(live.recording, 10_000, 40_000, tmp_path / "clip.mp4")  # its 10 keyframes read score under 0.2
+    found = find_faces(tmp_path / "clip.mp4", 0, 30_000)
+    assert found.status == "ok" and found.faces, found
+    assert overlap(found.faces[0].box, tuple(face)) > 0.5 * face[2] * face[3], (found.faces, face)
