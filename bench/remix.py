@@ -1,13 +1,16 @@
 """Benchmark the remix: speed idle and beside another job, layout overlaps, and the words' error rate.
 
     python bench/remix.py [--minutes 3] [--preset ultrafast] [--size 1080x1920] [--report HIGHLIGHTS.json]
-                          [--skip-busy] [--skip-all] [--skip-wer]
+                          [--skip-busy] [--beside remix,analysis] [--recognise] [--skip-all] [--skip-wer]
 
 Simulates (and processes) a LIVE into bench/.cache/remix-<minutes>m/ once, then reuses it (``--report``:
 the highlights of another LIVE, e.g. the 60-minute one of bench/engine.py). Prints:
 
-* the remix of a 30 s highlight at 1080x1920, alone and with another remix running beside it (a LIVE makes
-  several clips at once), with the time of each stage (transcripts are not reused between the runs);
+* the remix of a 30 s highlight at 1080x1920, alone, with another remix running beside it (a LIVE makes
+  several clips at once) and with an analysis (``process`` of the same LIVE) beside it: wall time, CPU-seconds
+  (ours and our FFmpeg children's) and the time of each stage. The highlight's stored transcript (with its
+  words' times, as its job keeps it) is reused, as a remix of a stored highlight does (``--recognise``: the
+  remix recognises the speech itself, as before);
 * over the remixes of all highlights: how often one of our elements overlaps the host's face, the product
   or the LIVE's marks (as the layout saw them, and, where the simulator's truth.json is there, as drawn),
   how often two of ours overlap, and which elements were left out and why;
@@ -46,38 +49,92 @@ def _load() -> str:
     return f"load {os.getloadavg()[0]:.1f} on {len(os.sched_getaffinity(0))} cores"
 
 
-def speed(report: Path, cache: Path, opts: RemixOptions, busy: bool) -> None:
-    """The 30 s highlight alone, then beside another remix of it (a separate process)."""
-    src = resolve_source(f"{report}#1")
+def _clip30(report: Path, cache: Path) -> tuple[Path, Path]:
+    """A 30 s highlight of the LIVE and its stored transcript (as the highlight's job keeps it, with its
+    words' times): 30 s from the first highlight's start, cut from the recording."""
     from livehighlights.media import probe
+    from livehighlights.media.speech import speech_options, transcribe
     from livehighlights.render import cut_clip
 
-    if probe(src.clip).duration_ms < 29_000:
-        live = json.loads(report.read_text())["live"]["recording"]
-        clip30 = cache / "clip30.mp4"
-        if not clip30.is_file():
-            cut_clip(Path(live), 10_000, 40_000, clip30)
-        src.clip = clip30
-    print(f"encoder: {opts.encoder.to_json()}")
+    data = json.loads(report.read_text())
+    first = next(h for h in data["highlights"] if h.get("rank") == 1)
+    recording = Path(data["live"]["recording"])
+    start = round(first["start_s"] * 1000)
+    if start + 30_000 > probe(recording).duration_ms:
+        start = 10_000
+    window = (start, start + 30_000)  # 30 s from the first highlight's start (10-40 s when the LIVE is shorter)
+    clip, doc = cache / f"clip30-{start}.mp4", cache / f"clip30-{start}.transcript.json"
+    if not clip.is_file():
+        cut_clip(recording, *window, clip)
+    if not doc.is_file():  # what jobs.records.transcript_json stores (the job's own recognition: no catalog words)
+        t = transcribe(recording, *window, speech_options(None, "en"))
+        doc.write_text(json.dumps({"window": window, "transcript": {
+            "language": t.language, "model": t.model, "text": t.text, "word_times": True, "sentences": [
+                {"start_s": s.start_ms / 1000, "end_s": s.end_ms / 1000, "text": s.text.strip(),
+                 "words": [{"start_s": w.start_ms / 1000, "end_s": w.end_ms / 1000, "text": w.text,
+                            "p": w.probability} for w in s.words]} for s in t.sentences]}}))
+    return clip, doc
+
+
+def _source(report: Path, clip: Path, doc: Path | None) -> object:
+    """The first highlight's source, its clip ``clip``; its stored transcript reused unless ``doc`` is None."""
+    from livehighlights.remix.reuse import StoredWindow, attach_stored
+
+    src = resolve_source(f"{report}#1")
+    src.clip, src.transcript = clip, None
+    if doc is not None:
+        d = json.loads(doc.read_text())
+        attach_stored(src, StoredWindow(*d["window"], d["transcript"]))
+    return src
+
+
+_OTHER = ("import sys, json; from pathlib import Path; sys.path.insert(0, sys.argv[5]); import remix as b;"
+          "from livehighlights.remix import RemixOptions, remix;"
+          "s = b._source(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[6]) if sys.argv[6] else None);"
+          "remix(s, Path(sys.argv[3]), RemixOptions(size=sys.argv[4], live_on=True, style='bold'))")
+
+
+def _cpu() -> float:
+    import resource
+
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def speed(report: Path, cache: Path, opts: RemixOptions, beside: list[str], recognise: bool) -> None:
+    """The 30 s highlight alone, then beside another remix of it or an analysis (a separate process).
+    Its stored transcript is reused (as a remix of a stored highlight does) unless ``recognise``."""
+    clip, doc = _clip30(report, cache)
+    use = None if recognise else doc
+    print(f"encoder: {opts.encoder.to_json()}; transcript: {'recognised' if recognise else 'reused'}")
     _cold_cache()
-    t = time.perf_counter()
-    res = remix(src, cache / "remix30.mp4", opts)
-    print(f"30 s highlight -> {opts.size}, alone ({_load()}): {time.perf_counter() - t:.1f} s  stages {res.timings}")
-    if not busy:
-        return
-    _cold_cache()
-    other = subprocess.Popen([sys.executable, "-c", (
-        "import sys; from pathlib import Path; from livehighlights.remix import RemixOptions, remix, resolve_source;"
-        "s = resolve_source(sys.argv[1]); s.clip = Path(sys.argv[2]);"
-        "remix(s, Path(sys.argv[3]), RemixOptions(size=sys.argv[4], live_on=True, style='bold'))"),
-        f"{report}#1", str(src.clip), str(cache / "other.mp4"), opts.size], env=dict(os.environ))
-    time.sleep(1.0)  # the other job is under way
-    _cold_cache()
-    t = time.perf_counter()
-    res = remix(src, cache / "remix30_busy.mp4", opts)
-    took = time.perf_counter() - t
-    other.wait()
-    print(f"30 s highlight -> {opts.size}, beside another remix ({_load()}): {took:.1f} s  stages {res.timings}")
+    t, c = time.perf_counter(), _cpu()
+    res = remix(_source(report, clip, use), cache / "remix30.mp4", opts)
+    print(f"30 s highlight -> {opts.size}, alone ({_load()}): {time.perf_counter() - t:.1f} s, "
+          f"{_cpu() - c:.1f} CPU-s  stages {res.timings}")
+    for what in beside:
+        _cold_cache()
+        if what == "remix":
+            cmd = [sys.executable, "-c", _OTHER, str(report), str(clip), str(cache / "other.mp4"), opts.size,
+                   str(Path(__file__).parent), str(use or "")]
+        else:  # an analysis: the after-the-LIVE path over the same LIVE, speech, vision and checks
+            live = json.loads(report.read_text())["live"]
+            rec = Path(live["recording"])
+            cmd = [sys.executable, "-c", "from livehighlights._cli.main import run; run()", "process", str(rec),
+                   "--events", str(rec.with_name("events.jsonl")), "--catalog", str(rec.with_name("catalog.json")),
+                   "--out", tempfile.mkdtemp(prefix="lh-remix-bench-analysis-"), "--no-clips"]
+        env = {**os.environ, "LIVEHIGHLIGHTS_DB": f"sqlite:///{tempfile.mkdtemp(prefix='lh-remix-bench-db-')}/db",
+               "LIVEHIGHLIGHTS_MEDIA": tempfile.mkdtemp(prefix="lh-remix-bench-media-")}
+        other = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL)
+        time.sleep(1.5)  # the other job is under way
+        _cold_cache()
+        t, c = time.perf_counter(), _cpu()
+        res = remix(_source(report, clip, use), cache / "remix30_busy.mp4", opts)
+        took, cpu = time.perf_counter() - t, _cpu() - c
+        alive = other.poll() is None
+        other.wait()
+        print(f"30 s highlight -> {opts.size}, beside another {what} ({_load()}; the other still running at the "
+              f"end: {alive}): {took:.1f} s, {cpu:.1f} CPU-s  stages {res.timings}")
 
 
 def overlaps(report: Path, cache: Path, opts: RemixOptions) -> None:
@@ -174,7 +231,9 @@ def wer(report: Path) -> None:
     cat = load_catalog(recording.with_name("catalog.json"))
     products = list(cat.products.values())
     brands = tuple({p.brand for p in products if p.brand})
-    refs, before, after = [], [], []
+    from livehighlights.remix.reuse import corrected
+
+    refs, before, after, reused = [], [], [], []
     for p in truth["pitches"]:
         s0, s1 = p["start_s"], p["end_s"]
         said = [x["text"] for x in truth["speech"] if s0 - 0.01 <= x["start_s"] and x["end_s"] <= s1 + 0.5]
@@ -182,16 +241,21 @@ def wer(report: Path) -> None:
         window = (int(s0 * 1000), int(s1 * 1000) + 500)
         plain = speech_options(None, "en")
         plain.cache = False
-        before.append(transcribe(recording, *window, plain).text)
+        heard = transcribe(recording, *window, plain)
+        before.append(heard.text)
         hinted = speech_options(None, "en")
         hinted.cache, hinted.brands = False, brands
         hinted.vocabulary = tuple(catalog_vocabulary(cat.get(p["product_id"]), products, "en"))
         after.append(transcribe(recording, *window, hinted).text)
+        # what a remix of a stored highlight burns: the job's words, the catalog's near misses corrected
+        reused.append(corrected(heard, hinted.vocabulary, brands).text)
     words = sum(len(r.split()) for r in refs)
     wb = sum(word_error_rate(r, b) * len(r.split()) for r, b in zip(refs, before, strict=True)) / words
     wa = sum(word_error_rate(r, a) * len(r.split()) for r, a in zip(refs, after, strict=True)) / words
+    wr = sum(word_error_rate(r, a) * len(r.split()) for r, a in zip(refs, reused, strict=True)) / words
     print(f"WER on the simulator's speech ({len(refs)} pitches, {words} words): {wb:.3f} without the catalog's "
-          f"words, {wa:.3f} with them")
+          f"words, {wa:.3f} with them (hot words, prompt, corrections), {wr:.3f} reused with corrections only "
+          "(what a remix of a stored highlight shows)")
     if not JFK.is_file():
         print(f"WER on real speech: {JFK} not found, skipped")
         return
@@ -213,6 +277,10 @@ def main() -> None:
     ap.add_argument("--report", type=Path, default=None,
                     help="remix every highlight of this highlights.json (e.g. the 60-minute LIVE of bench/engine.py)")
     ap.add_argument("--skip-busy", action="store_true", help="no run beside another job")
+    ap.add_argument("--beside", default="remix,analysis",
+                    help="the jobs to run beside the remix, one at a time (remix, analysis; comma-separated)")
+    ap.add_argument("--recognise", action="store_true",
+                    help="recognise the speech in the remix instead of reusing the stored transcript")
     ap.add_argument("--skip-all", action="store_true", help="no remix of every highlight (overlap counts)")
     ap.add_argument("--skip-wer", action="store_true", help="no word error rates")
     a = ap.parse_args()
@@ -228,7 +296,7 @@ def main() -> None:
         sim = simulate(SimConfig(minutes=a.minutes, seed=3, resolution="1080p"), cache / "live")
         process(sim.recording, sim.events, cache / "out", catalog_path=sim.catalog)
     opts = RemixOptions(size=a.size, live_on=True, encoder=Encoder(preset=a.preset))
-    speed(report, cache, opts, busy=not a.skip_busy)
+    speed(report, cache, opts, [] if a.skip_busy else [x for x in a.beside.split(",") if x], a.recognise)
     if not a.skip_all:
         overlaps(report, cache, opts)
     if not a.skip_wer:

@@ -46,6 +46,7 @@ def remix(
     """Remix a highlight into a post-ready 9:16 short: subtitles, stickers, LIVE cues, end card, music."""
     from ..remix import Encoder, RemixOptions, resolve_source
     from ..remix import remix as run_remix
+    from ..remix.reuse import StoredWindow, attach_stored
 
     if music is not None and no_music:
         raise InputError("--music and --no-music contradict each other", Where(field="--music"))
@@ -59,7 +60,8 @@ def remix(
                              Where(field="--catalog"))
         source = resolve_source(str(stored.clip), catalog=catalog or live_catalog,
                                 product_id=product or stored.record.product_id)
-        source.language = (stored.record.transcript or {}).get("language")
+        r = stored.record
+        attach_stored(source, StoredWindow(r.start_ms, r.end_ms, r.transcript))  # its words: not recognised again
     else:
         source = resolve_source(clip, rank=rank, catalog=catalog, product_id=product)
     _check_outputs(source, out, contact_sheet, (catalog, music, plan), overwrite)

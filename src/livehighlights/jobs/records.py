@@ -51,7 +51,9 @@ def options_key(opts: ProcessOptions) -> str:
 
 
 def transcript_json(cand: Candidate) -> dict[str, Any] | None:
-    """The words of the refined window (language, model, text and sentences), when speech was recognised."""
+    """The words of the refined window (language, model, text and sentences, each with its words' times), when
+    speech was recognised. ``word_times`` says the sentences carry their words: a remix of the highlight
+    shows them as subtitles without recognising the speech again (:mod:`livehighlights.remix.reuse`)."""
     u = cand.understanding
     if u is None or u.transcript is None:
         return None
@@ -61,8 +63,11 @@ def transcript_json(cand: Candidate) -> dict[str, Any] | None:
         "language": u.transcript.language,
         "model": u.transcript.model,
         "text": " ".join(s.text.strip() for s in sentences),
-        "sentences": [{"start_s": ms_to_s(s.start_ms), "end_s": ms_to_s(s.end_ms), "text": s.text.strip()}
+        "sentences": [{"start_s": ms_to_s(s.start_ms), "end_s": ms_to_s(s.end_ms), "text": s.text.strip(),
+                       "words": [{"start_s": ms_to_s(x.start_ms), "end_s": ms_to_s(x.end_ms), "text": x.text,
+                                  "p": x.probability} for x in s.words]}
                       for s in sentences],
+        "word_times": True,
     }
 
 

@@ -201,6 +201,7 @@ class AutoPoster:
         """The highlight's remix with the LIVE cues (made once; a stored one is reused)."""
         from ..remix import Encoder, RemixOptions, remix, resolve_source
         from ..remix.batch import keep_remix
+        from ..remix.reuse import StoredWindow, attach_stored
 
         style = self.style or settings.style or "classic"
         for r in self.store.remixes(self.ctx.seller_id, rec.id):
@@ -208,7 +209,8 @@ class AutoPoster:
                 return r.style, self.store.media.path(r.path)
         src = resolve_source(str(self.store.media.path(rec.clip or "")), catalog=self.ctx.catalog_path,
                              product_id=rec.product_id)
-        src.language = (rec.transcript or {}).get("language")
+        # the job's transcript (with its words' times) is reused: the speech is not recognised a second time
+        attach_stored(src, StoredWindow(rec.start_ms, rec.end_ms, rec.transcript))
         out = self.store.media.tmp() / f"{rec.id}.remix.mp4"
         info = self.ctx.source.info
         size = "1080x1920" if min(info.width, info.height) >= 1080 else "720x1280"  # never upscaled for nothing

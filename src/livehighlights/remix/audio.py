@@ -8,7 +8,9 @@
    48 kHz WAV that the single video encode muxes as AAC. It is measured, and mixed again with a corrected
    gain only when it missed the target (the limiter took loudness away).
 
-Two or three audio-only passes on a few seconds of samples: well under a second each.
+Two or three audio-only passes on a few seconds of samples: well under a second each. The first keeps the mix
+before its gain (a float WAV), so a correction only sets the gain and limits again, without decoding, ducking
+and mixing the sources a second time.
 """
 
 from __future__ import annotations
@@ -118,9 +120,14 @@ def mix(clip: Path, duration_ms: Ms, music: Path | None, mstyle: MusicStyle, ast
     # one pass mixes, sets the gain and limits; the result is measured, and corrected only when it missed
     gain = astyle.target_lufs - voice_lufs
     limit = 10 ** ((astyle.true_peak_db - LIMIT_MARGIN_DB) / 20)
+    premix = work / "premix.wav"  # the mix before its gain and limiter: a correction starts from it
     for attempt in range(3):
-        _render(inputs, chain + f"[mixed]volume={gain:.2f}dB,alimiter=limit={limit:.4f}:level=false:attack=2:"
-                f"release=60,aresample={RATE}[o]", dur, out)
+        level = f"volume={gain:.2f}dB,alimiter=limit={limit:.4f}:level=false:attack=2:release=60,aresample={RATE}[o]"
+        if attempt == 0:  # decode, resample, duck and mix once; keep the mix for a corrected gain
+            _render(inputs, chain + f"[mixed]asplit=2[pre][lvl];[lvl]{level}", dur, out,
+                    extra=["-map", "[pre]", "-c:a", "pcm_f32le", premix])
+        else:
+            _render(["-i", premix], f"[0:a]{level}", dur, out)
         got = ebur128(out)
         report.gain_db, report.passes = gain, attempt + 1
         report.integrated_lufs, report.true_peak_dbtp = got.get("integrated_lufs"), got.get("true_peak_dbtp")
@@ -131,6 +138,7 @@ def mix(clip: Path, duration_ms: Ms, music: Path | None, mstyle: MusicStyle, ast
     return out, report
 
 
-def _render(inputs: list[str | Path], chain: str, dur: float, out: Path) -> None:
+def _render(inputs: list[str | Path], chain: str, dur: float, out: Path,
+            extra: list[str | Path] | None = None) -> None:
     run_ffmpeg(["-y", *inputs, "-filter_complex", chain, "-map", "[o]", "-t", f"{dur:.3f}", "-c:a", "pcm_s16le",
-                out], what="mixing the remix's soundtrack")
+                out, *(extra or [])], what="mixing the remix's soundtrack")

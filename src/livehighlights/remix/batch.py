@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError, Where
 from .render import RemixOptions, RemixResult, remix
+from .reuse import StoredWindow, attach_stored
 from .source import resolve
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ def remix_records(store: Store, highlights: Sequence[tuple[HighlightRecord, str]
         if not rec.clip:
             continue
         src = resolve(str(store.media.path(rec.clip)), catalog=catalog, product_id=rec.product_id)
-        src.language = (rec.transcript or {}).get("language")
+        attach_stored(src, StoredWindow(rec.start_ms, rec.end_ms, rec.transcript))
         result = remix(src, out / f"{stem}.remix.mp4", opts)
         keep_remix(store, rec.id, result)
         results.append(result)

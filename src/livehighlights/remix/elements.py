@@ -39,7 +39,19 @@ ANCHORS: dict[str, tuple[float, float]] = {"title": (0.5, 0.12), "brand": (0.96,
                                            "promo": (0.04, 0.62)}
 """Where each sticker would like to sit (fractions of the frame); the layout takes the best free place."""
 SHRINK = (1.0, 0.8, 0.65, 0.5)
-"""Sizes a sticker may take (each a candidate of its own, smaller ones cost more)."""
+"""Sizes a sticker may take (each a candidate of its own, smaller ones cost more), down to the one whose text
+stays legible on a phone (:data:`MIN_TEXT`)."""
+MIN_TEXT = 0.02
+"""The smallest text of a sticker, as a fraction of the frame's height (38 px at 1920, about 2.7 mm on a
+phone's screen): a sticker is not offered at a size that draws its main line smaller. Where no legible size
+fits, the layout leaves the sticker out (the sidecar says so) rather than shrinking it into a corner."""
+TEXT_SHARE = {"title": 1.0, "price": 1.25, "discount": 1.2, "promo": 0.85, "brand": 0.8, "cta": 0.85, "point": 0.8,
+              "logo": 1.3}
+"""The main line of each sticker's text, times the style's sticker size (``logo``: the brand's logo picture's
+height)."""
+NARROW_LINES = (3, 4)
+"""The spoken selling point is also offered on these many shorter lines: taller and narrower, it fits, at a
+legible size, a column beside the host or the product."""
 ARROW_RINGS = (0.7, 0.9, 1.15, 1.45, 1.8)
 """Distances (times the arrow's length) from the LIVE's entry point to the arrow's centre."""
 ARROW_SIZES = (1.0, 0.7)
@@ -122,6 +134,36 @@ def _two_lines(text: str, limit: int) -> list[str]:
     return [_wrap(" ".join(words[:best]), limit), _wrap(" ".join(words[best:]), limit)]
 
 
+def _narrow_lines(text: str, limit: int, lines: int = NARROW_LINES[0]) -> list[str]:
+    """``text`` on up to ``lines`` lines, the longest as short as the words allow (each cut to ``limit``)."""
+    words = text.split()
+    if len(words) > 2 and words[0] == "\u2714":
+        words = [f"{words[0]} {words[1]}", *words[2:]]  # the tick stays with the first word
+    if len(words) < 2:
+        return [_wrap(text, limit)]
+    n = min(lines, len(words))
+    best: list[str] = [text]
+    for cuts in _cut_points(len(words), n):
+        parts = [" ".join(words[a:b]) for a, b in zip((0, *cuts), (*cuts, len(words)), strict=True)]
+        if max(map(len, parts)) < max(map(len, best)):
+            best = parts
+    return [_wrap(x, limit) for x in best]
+
+
+def _cut_points(n: int, parts: int) -> list[tuple[int, ...]]:
+    """Every way to cut ``n`` words into ``parts`` non-empty runs (the cut positions)."""
+    if parts <= 1:
+        return [()]
+    return [(i, *(j + i for j in rest)) for i in range(1, n - parts + 2) for rest in _cut_points(n - i, parts - 1)]
+
+
+def legible_sizes(kind: str, style: Style, h: int) -> int:
+    """How many of the :data:`SHRINK` sizes draw ``kind``'s main line at least :data:`MIN_TEXT` high (at least
+    one: a style may ask for small stickers)."""
+    px = (style.live_badge.size if kind == "live_badge" else style.stickers.size) * h * TEXT_SHARE.get(kind, 1.0)
+    return max(1, sum(px * k >= MIN_TEXT * h for k in SHRINK))
+
+
 def sticker_images(product: Product, style: Style, language: str | None, h: int, font: Path, logo: Path | None,
                    scale: float) -> dict[str, tuple[str, Image.Image]]:
     """kind -> (text, image) of the single-picture stickers the style turns on and the product can fill."""
@@ -157,12 +199,18 @@ def sticker_images(product: Product, style: Style, language: str | None, h: int,
     return out
 
 
-def point_images(points: list[SpokenPoint], style: Style, h: int, font: Path, scale: float) -> list[Image.Image]:
-    """The selling-point stickers (one per point), each on a canvas of the largest one's size."""
+def point_images(points: list[SpokenPoint], style: Style, h: int, font: Path, scale: float,
+                 lines: int = 2) -> list[Image.Image]:
+    """The selling-point stickers (one per point), each on a canvas of the largest one's size; on one or two
+    lines, or on up to ``lines`` shorter ones when more than two."""
     s = style.stickers
-    px = int(s.size * h * scale * 0.8)
-    pics = [draw.pill([(ln, px, "#111111") for ln in _two_lines("\u2714 " + p.text, s.max_point_chars)], font,
-                      "#FFFFFFEE", 0.3) for p in points]
+    px = int(s.size * h * scale * TEXT_SHARE["point"])
+
+    def split(text: str) -> list[str]:
+        return _two_lines(text, s.max_point_chars) if lines <= 2 else _narrow_lines(text, s.max_point_chars, lines)
+
+    pics = [draw.pill([(ln, px, "#111111") for ln in split("\u2714 " + p.text)], font, "#FFFFFFEE", 0.3)
+            for p in points]
     w, hh = max(p.width for p in pics), max(p.height for p in pics)
     out = []
     for p in pics:
@@ -206,23 +254,27 @@ def lay_out(sc: Scene) -> Placed:
     pts: list[list[Image.Image]] = []
     if sc.product is not None and style.stickers.enabled:
         drawn = [sticker_images(sc.product, style, sc.language, area.h, sc.font, sc.logo, k) for k in SHRINK]
-        if style.stickers.point and sc.points:
-            pts = [point_images(sc.points, style, area.h, sc.font, k) for k in SHRINK]
+        if style.stickers.point and sc.points:  # each legible size, also on more and shorter lines
+            pts = [point_images(sc.points, style, area.h, sc.font, k, n)
+                   for k in SHRINK[:legible_sizes("point", style, area.h)] for n in (2, *NARROW_LINES)]
         for kind in ANCHORS:
             if kind == "point" and not pts or kind != "point" and kind not in drawn[0]:
                 continue
             if kind in sc.repeats:
                 res.dropped[kind] = f"the LIVE already shows it ('{sc.repeats[kind]}')"
                 continue
-            sizes = [p[0].size for p in pts] if kind == "point" else [d[kind][1].size for d in drawn]
-            requests.append(Request(kind, VALUES[kind], grid_candidates(sizes, ANCHORS[kind], area, sc.obstacles)))
+            legible = legible_sizes("logo" if kind == "brand" and sc.logo is not None else kind, style, area.h)
+            sizes = [p[0].size for p in pts] if kind == "point" else [d[kind][1].size for d in drawn[:legible]]
+            requests.append(Request(kind, VALUES[kind], grid_candidates(sizes, ANCHORS[kind], area, sc.obstacles,
+                                                                        0.07 if kind == "point" else 0.2)))
     badge = arrows = None
     if sc.live_on:
         res.entry = entry_point(style, area)
         if style.live_badge.enabled:
             text = style.text("live_now", sc.language)
             badges = [draw.live_badge(text, sc.font, int(style.live_badge.size * area.h * k), style.live_badge.color,
-                                      style.live_badge.background) for k in SHRINK[:3]]
+                                      style.live_badge.background)
+                      for k in SHRINK[:min(3, legible_sizes("live_badge", style, area.h))]]
             badge = (text, badges)
             requests.append(Request("live_badge", VALUES["live_badge"],
                                     grid_candidates([b.size for b in badges], tuple(style.live_badge.target), area,

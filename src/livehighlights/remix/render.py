@@ -29,6 +29,8 @@ from .layout import Box, SafeArea, clip_box, inflate, merge_touching, union
 from .marks import LiveMarks, live_marks
 from .music import resolve_track
 from .plan import LivePlan, format_start, load_plan
+from .reuse import RECOGNISED, REUSED
+from .reuse import corrected as reused
 from .solve import Obstacle, clear_of
 from .source import RemixSource
 from .style import Style, load_style
@@ -161,6 +163,8 @@ class Analysis:
     screen: Any
     """The LIVE's on-screen text (:class:`~livehighlights.vision.screen_text.ScreenTextResult`)."""
     motion: list[tuple[Ms, float | None]]
+    transcript_from: str = RECOGNISED
+    """Where the transcript came from: ``reused`` (the highlight's job) or ``recognised`` (by the remix)."""
 
 
 def _analyse(job: RemixJob) -> Analysis:
@@ -171,12 +175,13 @@ def _analyse(job: RemixJob) -> Analysis:
     guard = Attempts(ndigits=3)
     vocabulary = catalog_vocabulary(source.product, source.catalog_products, language)
 
+    brands = tuple({p.brand for p in [source.product, *source.catalog_products] if p and p.brand})
+
     def speech() -> Any:
         from ..media.speech import speech_options, transcribe
 
         opts = speech_options(o.speech_model, language)
-        opts.vocabulary = tuple(vocabulary)
-        opts.brands = tuple({p.brand for p in [source.product, *source.catalog_products] if p and p.brand})
+        opts.vocabulary, opts.brands = tuple(vocabulary), brands
         return transcribe(source.clip, 0, duration, opts)
 
     def scanned() -> Any:
@@ -224,8 +229,14 @@ def _analyse(job: RemixJob) -> Analysis:
         return live_marks(source.clip, duration, scan, read_text=job.style.stickers.enabled)
 
     landscape = info.width > info.height
+    reuse = source.transcript is not None and job.style.subtitles.enabled and o.speech_model is None \
+        and o.language in (None, source.transcript.language)  # a model or language forced: recognised again
     with ThreadPoolExecutor(max_workers=4) as pool:
-        f_speech = pool.submit(guard.attempt, "transcribe", speech) if job.style.subtitles.enabled else None
+        if reuse:  # the highlight's job recognised it already: its words, the catalog's spelling
+            f_speech = pool.submit(guard.attempt, "transcript_reused",
+                                   lambda: reused(source.transcript, vocabulary, brands))
+        else:
+            f_speech = pool.submit(guard.attempt, "transcribe", speech) if job.style.subtitles.enabled else None
         f_motion = pool.submit(guard.attempt, "motion", lambda: reframe.motion_centroids(source.clip, duration)) \
             if landscape else None
         scan = guard.attempt("scan", scanned)
@@ -235,7 +246,7 @@ def _analyse(job: RemixJob) -> Analysis:
         m = (f_marks.result() if f_marks else None) or LiveMarks()
         found = Analysis(f_speech.result() if f_speech else None, f_track.result() if f_track else None, m.boxes,
                          f_faces.result() if f_faces else None, m.screen,
-                         (f_motion.result() or []) if f_motion else [])
+                         (f_motion.result() or []) if f_motion else [], REUSED if reuse else RECOGNISED)
     job.timings.update(guard.timings)
     job.warnings += [f"{name}: {why}" for name, why in guard.unknown.items()]
     if found.faces is not None and found.faces.status != "ok":
@@ -377,6 +388,7 @@ def _render(job: RemixJob) -> RemixResult:
             card_start = max(0, duration - card_ms)
             lang = getattr(found.transcript, "language", None) or job.language
             cards, subs = _cards(job, found.transcript, lang, card_start)
+            subs["transcript"] = found.transcript_from
             points = spoken_points(job.source.product, found.transcript)
             repeats = repeated(found.screen, job.source.product, found.marks)
             options = []

@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from .layout import Box, SafeArea, inflate, overlap
+import numpy as np
+
+from .layout import Box, SafeArea, overlap
 
 __all__ = ["COST_WEIGHT", "VALUES", "Candidate", "Obstacle", "Request", "Solution", "grid_candidates", "solve"]
 
@@ -157,29 +159,45 @@ def _place_all(reqs: list[Request], gap: int, budget: int,
                hint: dict[str, Candidate]) -> tuple[dict[str, Candidate] | None, int]:
     """A placement of every request with none of the boxes overlapping (``gap`` apart), or ``None``; the
     places of ``hint`` (the last placement) are tried first, so adding an element moves others only when
-    it must."""
+    it must. Which candidates clash is worked out once, for all pairs (:func:`_clashes`), so each step of
+    the search is a bit test."""
+    tries: list[list[tuple[int, Candidate]]] = []
+    flat: list[Candidate] = []
+    for r in reqs:
+        first = hint.get(r.kind)
+        order = ([first] if first is not None else []) + [c for c in r.candidates if c is not first]
+        tries.append([(len(flat) + k, c) for k, c in enumerate(order)])
+        flat += order
+    clash = _clashes(flat, gap)
     chosen: list[tuple[str, Candidate]] = []
     steps = 0
 
-    def fits(c: Candidate) -> bool:
-        grown = inflate(c.box, gap)
-        return not any(overlap(grown, other.box) for _, other in chosen)
-
-    def visit(i: int) -> bool:
+    def visit(i: int, blocked: int) -> bool:
         nonlocal steps
         steps += 1
         if i == len(reqs):
             return True
         if steps > budget:
             return False
-        r = reqs[i]
-        first = hint.get(r.kind)
-        for c in ([first] if first is not None else []) + [c for c in r.candidates if c is not first]:
-            if fits(c):
-                chosen.append((r.kind, c))
-                if visit(i + 1):
+        for k, c in tries[i]:
+            if not blocked >> k & 1:
+                chosen.append((reqs[i].kind, c))
+                if visit(i + 1, blocked | clash[k]):
                     return True
                 chosen.pop()
         return False
 
-    return (dict(chosen), steps) if visit(0) else (None, steps)
+    return (dict(chosen), steps) if visit(0, 0) else (None, steps)
+
+
+def _clashes(cands: list[Candidate], gap: int) -> list[int]:
+    """For each candidate, the bit set of the candidates its box (grown by ``gap``) overlaps."""
+    if not cands:
+        return []
+    b = np.array([c.box for c in cands], dtype=np.int64)
+    x1, y1 = b[:, 0] + b[:, 2], b[:, 1] + b[:, 3]
+    ix = np.minimum((x1 + gap)[:, None], x1[None, :]) - np.maximum((b[:, 0] - gap)[:, None], b[None, :, 0])
+    iy = np.minimum((y1 + gap)[:, None], y1[None, :]) - np.maximum((b[:, 1] - gap)[:, None], b[None, :, 1])
+    hit = (ix > 0) & (iy > 0)
+    weights = [1 << j for j in range(len(cands))]
+    return [sum(weights[j] for j in np.flatnonzero(row)) for row in hit]

@@ -9,10 +9,14 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, Where, need_file
 from ..models import Product
+from .reuse import StoredWindow, attach_stored
+
+if TYPE_CHECKING:
+    from ..media.speech import Transcript
 
 
 @dataclass
@@ -31,6 +35,9 @@ class RemixSource:
     """The brand's logo picture when the catalog entry gives one (``logo`` or ``brand_logo``)."""
     catalog_products: list[Product] = field(default_factory=list)
     """Every product of the catalog (their brands and titles help the speech recogniser)."""
+    transcript: Transcript | None = None
+    """The clip's speech as the highlight's job recognised it (clip ms, with word times): the remix reuses it
+    rather than recognising the speech again (:mod:`.reuse`); ``None``: the remix recognises it."""
 
     def to_json(self) -> dict[str, Any]:
         return {"clip": str(self.clip), "report": str(self.report) if self.report else None, "rank": self.rank,
@@ -109,7 +116,11 @@ def _from_report(report: Path, rank: int, catalog: Path | None, product_id: str 
     src = _from_clip(clip, catalog, product_id or entry.get("product_id"))
     src.report, src.rank = report, rank
     src.language = (entry.get("transcript") or {}).get("language")
-    return src
+    try:
+        window = (round(float(entry["start_s"]) * 1000), round(float(entry["end_s"]) * 1000))
+    except (KeyError, TypeError, ValueError):
+        return src  # no window given: the remix recognises the speech itself
+    return attach_stored(src, StoredWindow(*window, entry.get("transcript")))
 
 
 def _find(name: str, report: Path) -> Path | None:

@@ -40,13 +40,18 @@ _OUTPUTS = ("537", "538", "539", "540")  # heatmap, scale, offset, landmarks
 class FaceOptions:
     """How faces are found. ``min_score``: the detector's per-frame threshold; ``min_share``: the share of
     frames a face must be seen on (at the same place, IoU >= ``same``); ``strong``: a score that counts on
-    its own; ``min_peak``: the best score a face seen often must still reach once; ``min_size``: the smallest
-    face, fraction of the frame's short side; ``frames``: at most this many frames are read."""
+    its own; ``min_peak``: the best score a face seen often must still reach once; ``steady_share`` and
+    ``steady_peak``: a face seen at the same place on nearly every frame needs only this best score (a
+    drawn or half-turned host scores low on every frame, yet stays put: scenery's stray hits come and go);
+    ``min_size``: the smallest face, fraction of the frame's short side; ``frames``: at most this many frames
+    are read."""
 
     min_score: float = 0.07
     min_share: float = 0.4
     strong: float = 0.5
     min_peak: float = 0.2
+    steady_share: float = 0.8
+    steady_peak: float = 0.09
     same: float = 0.3
     min_size: float = 0.04
     frames: int = 10
@@ -189,7 +194,8 @@ def find_faces(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None, *, 
     for c in clusters:
         seen = len(c["t"])
         peak = max(c["scores"])
-        if (seen >= max(1.0, o.min_share * len(frames)) and peak >= o.min_peak) or peak >= o.strong:
+        steady = seen >= max(2.0, o.steady_share * len(frames)) and peak >= o.steady_peak
+        if (seen >= max(1.0, o.min_share * len(frames)) and peak >= o.min_peak) or peak >= o.strong or steady:
             bs = np.array(c["boxes"])
             x0, y0 = bs[:, 0].min(), bs[:, 1].min()
             x1, y1 = (bs[:, 0] + bs[:, 2]).max(), (bs[:, 1] + bs[:, 3]).max()
