@@ -206,7 +206,9 @@ def test_two_runs_into_one_folder_at_once(short_live, tmp_path):
     store = _store_args(tmp_path)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "livehighlights._cli.main", "process", str(short_live.recording), "--events",
-           str(short_live.events), "--catalog", str(short_live.catalog), "--out", str(out), *store, "--no-analysis"]
+           str(short_live.events), "--catalog", str(short_live.catalog), "--out", str(out), *store]
+    # the first run analyses (tens of seconds), so it still holds the folder when the second has started, also
+    # on a loaded machine where starting Python takes seconds
     first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lock = tmp_path / ".out.lock"
     deadline = time.monotonic() + 300  # until the first run holds the folder (slow on a loaded machine)
