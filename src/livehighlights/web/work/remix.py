@@ -18,6 +18,7 @@ from typing import Any
 from ...remix import RemixOptions
 from ...remix.batch import keep_remix
 from ...remix.render import remix
+from ...remix.reuse import StoredWindow, attach_stored
 from ...remix.source import resolve
 from ..tasks import TaskContext, TaskFailed
 
@@ -62,7 +63,7 @@ def run_remix(ctx: TaskContext) -> dict[str, Any]:
             plan_path.write_text(json.dumps(plan_doc), encoding="utf-8")
         src = resolve(str(store.media.path(h.clip)), catalog=Path(live.catalog) if live.catalog else None,
                       product_id=h.product_id)
-        src.language = (h.transcript or {}).get("language")
+        attach_stored(src, StoredWindow(h.start_ms, h.end_ms, h.transcript))  # its words reused, not heard again
         opts = RemixOptions(style=style, plan=plan_path, live_on=live.status == "live",
                             contact_sheet=work / "sheet.jpg")
         stop = threading.Event()
