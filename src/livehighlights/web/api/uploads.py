@@ -30,7 +30,8 @@ from ...store import Store
 from ..deps import Principal, api_principal, csrf_checked, get_settings, get_store
 from ..settings import WebSettings
 
-__all__ = ["EVENT_SUFFIXES", "UploadRejected", "UploadedLive", "check_length", "check_upload", "receive", "router"]
+__all__ = ["EVENT_SUFFIXES", "UploadRejected", "UploadedLive", "check_upload", "limit_body", "receive",
+           "router"]
 
 router = APIRouter(tags=["uploads"])
 
@@ -137,21 +138,23 @@ def _bounded(request: Request, limit: int) -> Request:
     return Request(request.scope, receive)
 
 
-def check_length(request: Request, settings: WebSettings) -> None:
-    """413 before anything is read when the request says it is over the limits of all the files together."""
+def limit_body(request: Request, settings: WebSettings) -> Request:
+    """413 before anything is read when the request says it is over the limits of all the files together; else
+    the request to read the body from (through the CSRF check and :func:`receive`): it stops with a 413 once
+    more than the limit came in, so a body without a Content-Length is never spooled to disk past the limit."""
     limit = _total_limit(settings)
     length = request.headers.get("content-length")
     if length is not None and length.isdigit() and int(length) > limit:
         raise UploadRejected(413, f"the upload is {int(length) / 1024**2:,.0f} MB, over the limit of "
                                   f"{limit / 1024**2:,.0f} MB")
+    return _bounded(request, limit)
 
 
 async def receive(request: Request, store: Store, settings: WebSettings) -> UploadedLive:
-    """Receive, save and check an upload (see the module's note); call :func:`check_length` and the CSRF check
-    first."""
-    check_length(request, settings)
+    """Receive, save and check an upload (see the module's note) from the request :func:`limit_body` gave; call
+    the CSRF check on that request first."""
     try:
-        form = await _bounded(request, _total_limit(settings)).form(max_files=3, max_fields=10)
+        form = await request.form(max_files=3, max_fields=10)
     except UploadRejected:
         raise
     except Exception as e:  # noqa: BLE001 - a malformed body: say so in one line
@@ -201,7 +204,7 @@ async def upload_live(request: Request, principal: Principal = Depends(api_princ
     from ..work import task_runner
 
     try:
-        check_length(request, get_settings(request))  # before the CSRF check reads the body
+        request = limit_body(request, get_settings(request))  # before the CSRF check reads the body
         await csrf_checked(request)
         up = await receive(request, store, get_settings(request))
     except UploadRejected as e:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from ..api.uploads import UploadRejected, check_length, receive
+from ..api.uploads import UploadRejected, limit_body, receive
 from ..deps import Principal, csrf_checked, get_settings
 from ..tasks import recent_tasks
 from ..templates import render
@@ -37,7 +37,7 @@ async def upload_submit(request: Request, principal: Seller, store: StoreDep) ->
     settings = get_settings(request)
     refused: tuple[str, int] | None = None
     try:
-        check_length(request, settings)
+        request = limit_body(request, settings)
         await csrf_checked(request)
         up = await receive(request, store, settings)
     except UploadRejected as e:
