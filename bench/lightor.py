@@ -11,7 +11,8 @@ its ``dataset`` folder. Its layout, per game (``Dota2``, ``LOL``) and split (``t
                                                          MMM-SS (the chat window it was found from, 000-00 for
                                                          none), MMM-SS start, MMM-SS end (from the video's start;
                                                          000-00 000-00: a chat window with no highlight in the
-                                                         video, left out)
+                                                         video, left out; a highlight found from two chat
+                                                         windows is one highlight)
 
 A message's time in the video is its last field minus ``START_MS`` (Unix times for the streamers' own recordings,
 milliseconds into the VOD for the numbered tournament VODs, whose ``START_MS`` is where the labelled part begins).
@@ -40,7 +41,8 @@ class Converted:
     skipped: int
     game: str = ""
     no_highlight: int = 0
-    """Label lines ``000-00 000-00`` (a chat window with no highlight in the video), left out."""
+    """Label lines left out: ``000-00 000-00`` (a chat window with no highlight in the video) or a highlight
+    already listed (found again from another chat window)."""
 
 
 def _mmss(text: str, where: str) -> int:
@@ -53,7 +55,8 @@ def _mmss(text: str, where: str) -> int:
 def read_labels(path: Path) -> list[tuple[int, int]]:
     """The labelled highlights of one stream as ``(start_s, end_s)``; a line that is not three MMM-SS fields or
     ends before it starts raises ``ValueError`` naming the file and line. A line whose highlight is
-    ``000-00 000-00`` (a chat window the labellers found nothing in the video for) is no highlight: left out."""
+    ``000-00 000-00`` (a chat window the labellers found nothing in the video for) is no highlight, and a highlight
+    listed again (found from a second chat window) is the same highlight: both left out."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -64,7 +67,7 @@ def read_labels(path: Path) -> list[tuple[int, int]]:
         start, end = _mmss(parts[1], f"{path}:{n}"), _mmss(parts[2], f"{path}:{n}")
         if end < start:
             raise ValueError(f"{path}:{n}: the highlight ends ({parts[2]}) before it starts ({parts[1]})")
-        if end > 0:
+        if end > 0 and (start, end) not in out:
             out.append((start, end))
     return out
 
@@ -125,7 +128,8 @@ def main() -> None:
                  "and <game>/<split>/labels/NAME.csv)")
     for c in done:
         print(f"{c.game}/{c.name}: {c.messages} messages, {c.labels} highlights"
-              + (f" ({c.no_highlight} label lines with no highlight left out)" if c.no_highlight else "")
+              + (f" ({c.no_highlight} label lines with no highlight or a repeated one left out)"
+                 if c.no_highlight else "")
               + (f", {c.skipped} chat lines skipped" if c.skipped else ""))
 
 

@@ -40,16 +40,18 @@ def _write_dataset(root: Path) -> Path:
             for n, (t, user, text) in enumerate(lines)]
     rows.insert(10, "a broken line")
     (chat / f"stream-2017-07-03 {START_MS}.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (labels / "stream-2017-07-03.csv").write_text("009-58 009-55 010-10\n000-00 015-00 015-20\n026-08 000-00 000-00\n")
+    (labels / "stream-2017-07-03.csv").write_text("009-58 009-55 010-10\n000-00 015-00 015-20\n026-08 000-00 000-00\n"
+                                                  "010-03 009-55 010-10\n")
     return root
 
 
 def test_lightor_chat_converts_and_its_burst_is_found(tmp_path):
     dataset = _write_dataset(tmp_path / "dataset")
     done = convert(dataset, tmp_path / "real")
-    # the label line 000-00 000-00 (a chat window with no highlight in the video) is no highlight
+    # the label line 000-00 000-00 (a chat window with no highlight in the video) is no highlight, and the same
+    # highlight found from a second chat window is one highlight
     assert [(c.game, c.name, c.labels, c.no_highlight, c.skipped) for c in done] == [
-        ("Dota2", "stream-2017-07-03", 2, 1, 1)]
+        ("Dota2", "stream-2017-07-03", 2, 2, 1)]
     assert (tmp_path / "real" / "Dota2" / "stream-2017-07-03.chat.csv").exists()
     (case,) = load_real(tmp_path / "real")
     assert (case.name, case.group) == ("stream-2017-07-03", "Dota2")
