@@ -6,7 +6,7 @@ The data are not in this repository (the source repository states no licence): p
 its ``dataset`` folder. Its layout, per game (``Dota2``, ``LOL``) and split (``train``, ``test``)::
 
     dataset/<game>/<split>/chat/<NAME> <START_MS>.csv    tab-separated, no header: message id, #channel, user,
-                                                         text, viewers, Unix time in ms
+                                                         text, viewers (0: not recorded), Unix time in ms
     dataset/<game>/<split>/labels/<NAME>.csv             space-separated, one highlight per line:
                                                          MMM-SS (the chat window it was found from, 000-00 for
                                                          none), MMM-SS start, MMM-SS end (from the video's start;
@@ -89,7 +89,9 @@ def convert_stream(chat: Path, labels: Path, out: Path) -> Converted:
             if ts < 0:
                 skipped += 1
                 continue
-            rows.append((ts, rec[2], rec[3], rec[4] if rec[4].strip().isdigit() else ""))
+            viewers = rec[4].strip()
+            # 0 is how the logs say "not recorded" (a message is never sent to an empty room)
+            rows.append((ts, rec[2], rec[3], viewers if viewers.isdigit() and int(viewers) > 0 else ""))
     rows.sort(key=lambda r: r[0])
     highlights = read_labels(labels)
     lines = sum(1 for line in labels.read_text(encoding="utf-8").splitlines() if line.strip())

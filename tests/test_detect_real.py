@@ -76,6 +76,7 @@ def test_vod_relative_times_and_the_scored_report(tmp_path, capsys):
     assert (done.messages, done.skipped, done.labels) == (599, 1, 1)
     (case,) = load_real(tmp_path / "real")
     assert case.events[0].ts_ms == 0 and case.planted == [(895_000, 910_000)]
+    assert not any(e.type == "viewers" for e in case.events)  # 0 viewers in the log: not recorded
     from detect import evaluate_real, real_split
     assert real_split("319709841") in ("dev", "held-out") and real_split("x") == real_split("x")
     evaluate_real(tmp_path / "real")
