@@ -21,7 +21,8 @@ Methods: ``ours`` (every moment of that kind), ``ours top-K`` (our K best by sco
 count), ``naive orders`` / ``naive chat`` (top-K 30-second windows of raw orders / comments). For labelled real
 streams K is one per hour of stream (``top-1/h``) and, as labellers mark a dozen highlights an hour, also the
 stream's own count of highlights (``top-L``); they are scored overall, per game and per split (``dev``, which
-changes may be tuned on, and ``held-out``).
+changes may be tuned on, and ``held-out``). With a dozen labels an hour, recall at one moment per hour cannot
+pass about 1/12 whatever the detector: read its precision (is the one moment a highlight?) and the top-L row.
 
     python bench/detect.py              # everything (a few minutes)
     python bench/detect.py --quick      # fewer seeds
