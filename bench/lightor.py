@@ -6,14 +6,18 @@ The data are not in this repository (the source repository states no licence): p
 its ``dataset`` folder. Its layout, per game (``Dota2``, ``LOL``) and split (``train``, ``test``)::
 
     dataset/<game>/<split>/chat/<NAME> <START_MS>.csv    tab-separated, no header: message id, #channel, user,
-                                                         text, viewers, Unix time in ms
+                                                         text, viewers (0: not recorded), Unix time in ms
     dataset/<game>/<split>/labels/<NAME>.csv             space-separated, one highlight per line:
                                                          MMM-SS (the chat window it was found from, 000-00 for
-                                                         none), MMM-SS start, MMM-SS end (from the video's start)
+                                                         none), MMM-SS start, MMM-SS end (from the video's start;
+                                                         000-00 000-00: a chat window with no highlight in the
+                                                         video, left out; a highlight found from two chat
+                                                         windows is one highlight)
 
-A message's time in the video is its Unix time minus ``START_MS``. Written per stream into ``OUT``:
-``NAME.chat.csv`` (``ts`` seconds from the start, ``user``, ``text``, ``viewers``) and ``NAME.labels.json`` (a
-list of ``[start_s, end_s]``), what :func:`detect.load_real` reads.
+A message's time in the video is its last field minus ``START_MS`` (Unix times for the streamers' own recordings,
+milliseconds into the VOD for the numbered tournament VODs, whose ``START_MS`` is where the labelled part begins).
+Written per stream into ``OUT/<game>``: ``NAME.chat.csv`` (``ts`` seconds from the start, ``user``, ``text``,
+``viewers``) and ``NAME.labels.json`` (a list of ``[start_s, end_s]``), what :func:`detect.load_real` reads.
 
     python bench/lightor.py ~/data/Lightor_Exp/dataset bench/.cache/real
     python bench/detect.py --only real --real bench/.cache/real
@@ -35,6 +39,10 @@ class Converted:
     messages: int
     labels: int
     skipped: int
+    game: str = ""
+    no_highlight: int = 0
+    """Label lines left out: ``000-00 000-00`` (a chat window with no highlight in the video) or a highlight
+    already listed (found again from another chat window)."""
 
 
 def _mmss(text: str, where: str) -> int:
@@ -46,7 +54,9 @@ def _mmss(text: str, where: str) -> int:
 
 def read_labels(path: Path) -> list[tuple[int, int]]:
     """The labelled highlights of one stream as ``(start_s, end_s)``; a line that is not three MMM-SS fields or
-    ends before it starts raises ``ValueError`` naming the file and line."""
+    ends before it starts raises ``ValueError`` naming the file and line. A line whose highlight is
+    ``000-00 000-00`` (a chat window the labellers found nothing in the video for) is no highlight, and a highlight
+    listed again (found from a second chat window) is the same highlight: both left out."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -57,7 +67,8 @@ def read_labels(path: Path) -> list[tuple[int, int]]:
         start, end = _mmss(parts[1], f"{path}:{n}"), _mmss(parts[2], f"{path}:{n}")
         if end < start:
             raise ValueError(f"{path}:{n}: the highlight ends ({parts[2]}) before it starts ({parts[1]})")
-        out.append((start, end))
+        if end > 0 and (start, end) not in out:
+            out.append((start, end))
     return out
 
 
@@ -78,26 +89,30 @@ def convert_stream(chat: Path, labels: Path, out: Path) -> Converted:
             if ts < 0:
                 skipped += 1
                 continue
-            rows.append((ts, rec[2], rec[3], rec[4] if rec[4].strip().isdigit() else ""))
+            viewers = rec[4].strip()
+            # 0 is how the logs say "not recorded" (a message is never sent to an empty room)
+            rows.append((ts, rec[2], rec[3], viewers if viewers.isdigit() and int(viewers) > 0 else ""))
     rows.sort(key=lambda r: r[0])
     highlights = read_labels(labels)
+    lines = sum(1 for line in labels.read_text(encoding="utf-8").splitlines() if line.strip())
     out.mkdir(parents=True, exist_ok=True)
     with (out / f"{name}.chat.csv").open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["ts", "user", "text", "viewers"])
         w.writerows((f"{ts:.3f}", user, text, viewers) for ts, user, text, viewers in rows)
     (out / f"{name}.labels.json").write_text(json.dumps(highlights))
-    return Converted(name, len(rows), len(highlights), skipped)
+    return Converted(name, len(rows), len(highlights), skipped, out.name, lines - len(highlights))
 
 
 def convert(dataset: Path, out: Path) -> list[Converted]:
-    """Every stream under ``dataset`` (``<game>/<split>/chat`` with its ``labels``) that has labels."""
+    """Every stream under ``dataset`` (``<game>/<split>/chat`` with its ``labels``) that has labels, into
+    ``out/<game>``."""
     done = []
     for chat in sorted(Path(dataset).glob("*/*/chat/*.csv")):
         name = chat.stem.rpartition(" ")[0]
         labels = chat.parent.parent / "labels" / f"{name}.csv"
         if labels.exists():
-            done.append(convert_stream(chat, labels, out))
+            done.append(convert_stream(chat, labels, Path(out) / chat.parents[2].name))
     return done
 
 
@@ -114,8 +129,10 @@ def main() -> None:
         sys.exit(f"error: no labelled chat under {args.dataset} (expected <game>/<split>/chat/NAME START_MS.csv "
                  "and <game>/<split>/labels/NAME.csv)")
     for c in done:
-        print(f"{c.name}: {c.messages} messages, {c.labels} highlights" + (f", {c.skipped} lines skipped"
-                                                                          if c.skipped else ""))
+        print(f"{c.game}/{c.name}: {c.messages} messages, {c.labels} highlights"
+              + (f" ({c.no_highlight} label lines with no highlight or a repeated one left out)"
+                 if c.no_highlight else "")
+              + (f", {c.skipped} chat lines skipped" if c.skipped else ""))
 
 
 if __name__ == "__main__":

@@ -40,19 +40,49 @@ def _write_dataset(root: Path) -> Path:
             for n, (t, user, text) in enumerate(lines)]
     rows.insert(10, "a broken line")
     (chat / f"stream-2017-07-03 {START_MS}.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (labels / "stream-2017-07-03.csv").write_text("009-58 009-55 010-10\n000-00 015-00 015-20\n")
+    (labels / "stream-2017-07-03.csv").write_text("009-58 009-55 010-10\n000-00 015-00 015-20\n026-08 000-00 000-00\n"
+                                                  "010-03 009-55 010-10\n")
     return root
 
 
 def test_lightor_chat_converts_and_its_burst_is_found(tmp_path):
     dataset = _write_dataset(tmp_path / "dataset")
     done = convert(dataset, tmp_path / "real")
-    assert [(c.name, c.labels, c.skipped) for c in done] == [("stream-2017-07-03", 2, 1)]
+    # the label line 000-00 000-00 (a chat window with no highlight in the video) is no highlight, and the same
+    # highlight found from a second chat window is one highlight
+    assert [(c.game, c.name, c.labels, c.no_highlight, c.skipped) for c in done] == [
+        ("Dota2", "stream-2017-07-03", 2, 2, 1)]
+    assert (tmp_path / "real" / "Dota2" / "stream-2017-07-03.chat.csv").exists()
     (case,) = load_real(tmp_path / "real")
+    assert (case.name, case.group) == ("stream-2017-07-03", "Dota2")
     assert case.planted == [(595_000, 610_000), (900_000, 920_000)]
     assert any(e.type == "viewers" for e in case.events) and case.end_ms > 1_190_000
     found = detect(case.events, case.end_ms).moments
     assert any(m.kind == "engagement" and overlap((m.start_ms, m.end_ms), case.planted[0]) > 0 for m in found)
+
+
+def test_vod_relative_times_and_the_scored_report(tmp_path, capsys):
+    """A numbered tournament VOD gives times in ms into the VOD and START_MS where the labelled part begins: a
+    message 3 s before it is dropped; the report scores the stream overall, per game and per split."""
+    chat = tmp_path / "dataset" / "Dota2" / "test" / "chat"
+    labels = tmp_path / "dataset" / "Dota2" / "test" / "labels"
+    chat.mkdir(parents=True)
+    labels.mkdir(parents=True)
+    rows = [f"{n}\t319709841\tu{n % 50}\t{'LUL' if 300 <= n < 340 else 'ok'}\t0\t{957_000 + n * 3_000}"
+            for n in range(600)]
+    (chat / "319709841 960000.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (labels / "319709841.csv").write_text("015-00 014-55 015-10\n")
+    (done,) = convert(tmp_path / "dataset", tmp_path / "real")
+    assert (done.messages, done.skipped, done.labels) == (599, 1, 1)
+    (case,) = load_real(tmp_path / "real")
+    assert case.events[0].ts_ms == 0 and case.planted == [(895_000, 910_000)]
+    assert not any(e.type == "viewers" for e in case.events)  # 0 viewers in the log: not recorded
+    from detect import evaluate_real, real_split
+    assert real_split("319709841") in ("dev", "held-out") and real_split("x") == real_split("x")
+    evaluate_real(tmp_path / "real")
+    out = capsys.readouterr().out
+    assert "1 streams" in out and "game Dota2: 319709841" in out and f"split {real_split('319709841')}" in out
+    assert "ours top-L" in out and "naive chat top-1/h" in out
 
 
 def test_a_bad_label_line_is_named(tmp_path):

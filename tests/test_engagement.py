@@ -109,11 +109,14 @@ def test_chat_filter_counts_people_not_messages():
 
 
 @pytest.mark.parametrize("text", ["LOOOOL", "jajaja", "kkkkk", "草", "哈哈哈", "ㅋㅋㅋ", "5555", "mdr", "wkwkwk", "😂",
-                                  "omg", "clip it", "no way!!!", "KEKW", "Pog"])
+                                  "omg", "clip it", "no way!!!", "KEKW", "Pog", "D:", "WutFace", "BibleThump",
+                                  "4Head", "haHAA", "PepeHands", "Jebaited"])
 def test_reactions_in_several_languages(text):
+    """Laughter and shock in several languages and scripts, and the Twitch emotes a crowd types at once."""
     assert is_reaction(text)
 
 
-@pytest.mark.parametrize("text", ["how much?", "what's next?", "I need this", "is shipping free?"])
+@pytest.mark.parametrize("text", ["how much?", "what's next?", "I need this", "is shipping free?", "live at 8:30",
+                                  "ratio 2:1", "hd:"])
 def test_questions_are_not_reactions(text):
     assert not is_reaction(text) and not is_greeting(normalise(text))

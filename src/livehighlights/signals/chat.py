@@ -35,11 +35,13 @@ CHANT_USERS = 4
 chant or an entry flood (a giveaway keyword): it stops counting."""
 
 _LAUGH = (r"l+o+l+|lmf?a+o+|rofl|ha(ha)+h?|he(he)+|hi(hi)+|ja(ja)+|je(je)+|k{4,}|w{3,}|5{3,}|x+d+|mdr+|"
-          r"wk(wk)+|kek(w)?|lul|omegalul|pepelaugh|lulw|icant|dead|💀")
+          r"wk(wk)+|kek(w)?|lul|omegalul|pepelaugh|lulw|icant|dead|💀|4head|hahaa|elegiggle")
 _HYPE = (r"omg|oh my (god|gosh)|wow+|wo+ah|wtf|no way|insane|holy|crazy|clip (it|that|this)|clipped|"
          r"pog(gers|champ|u)?|monkas|ez|gg|let'?s go+|no+o+|ayy+|sheesh|"
-         r"dios mio|nossa|caramba|incroyable|waa+h|anjir|gila")
-_WORDS = re.compile(rf"(?<![a-z])({_LAUGH}|{_HYPE})(?![a-z])", re.IGNORECASE)
+         r"dios mio|nossa|caramba|incroyable|waa+h|anjir|gila|"
+         # Twitch emotes of shock, dismay and hype (typed by many people at once when something happens)
+         r"wutface|biblethump|pepehands|feelsbadman|kreygasm|jebaited|osfrog|babyrage|notlikethis|monkaw|d:")
+_WORDS = re.compile(rf"(?<![a-z0-9:])({_LAUGH}|{_HYPE})(?![a-z])", re.IGNORECASE)
 _CJK_LAUGH = re.compile(r"[哈呵嘻]{2,}|笑|草|ㅋ{2,}|ㅎ{2,}|w{3,}|ｗ{2,}|555+")
 _BANG = re.compile(r"[!?！？]{3,}")
 _EMOJI = re.compile("[\U0001F602\U0001F923\U0001F62D\U0001F631\U0001F632\U0001F62E\U0001F92F\U0001F525"
