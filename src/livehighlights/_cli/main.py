@@ -149,10 +149,12 @@ def process(
 
 def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opts: Any,
              remix_style: str | None = None, *, db: str | None = None, media_root: Path | None = None) -> None:
+    from ..jobs.priority import lower_this_thread
     from ..outputs import check_output_dir
     from ..pipeline import process as run_process
 
     check_output_dir(out, inputs=[recording, events, catalog])
+    lower_this_thread()  # batch work: a remix or a live follower beside it keeps the cores (jobs.priority)
 
     remixes: list[Any] = []
     with cli_store(db, media_root) as store, _progress() as bar:

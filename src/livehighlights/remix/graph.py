@@ -70,6 +70,15 @@ def _overlay(el: Element, idx: int, src: str, out: str, W: int, animate_s: float
     return f"[{src}][{idx}:v]overlay=x={xe}:y={ye}:enable='between(t\\,{a:.3f}\\,{b:.3f})'[{out}]"
 
 
+def _darken(opacity: float) -> str:
+    """The frame under the end card blended towards black by ``opacity``, as a lookup table on the YUV planes
+    (a full-frame ``drawbox`` with alpha cost ~25 ms a 1080x1920 frame, ~1.9 CPU-s for a 2.5 s card;
+    the table ~0.3): black is Y 16, U and V 128 in the encoded (limited) range."""
+    keep, a = 1 - opacity, opacity
+    return (f"lutyuv=y='val*{keep:.4f}+{16 * a:.4f}':u='val*{keep:.4f}+{128 * a:.4f}'"
+            f":v='val*{keep:.4f}+{128 * a:.4f}'")
+
+
 DEBUG_COLOURS = {"face": "red", "product": "lime", "mark": "cyan", "ours": "yellow", "target": "magenta"}
 """Colours of the boxes a debug contact sheet marks."""
 
@@ -119,8 +128,7 @@ def build(job: RemixJob, comp: Composition) -> list[str]:
     if end_card is not None:
         t = end_card.start_ms / 1000
         args += ["-i", str(end_card.image)]
-        chain.append(f"[{cur}]drawbox=x=0:y=0:w=iw:h=ih:color=black@{end_card.darken:.2f}:t=fill:"
-                     f"enable='gte(t\\,{t:.3f})'[dark]")
+        chain.append(f"[{cur}]{_darken(end_card.darken)}:enable='gte(t\\,{t:.3f})'[dark]")
         x, y, _w, _h = end_card.box
         chain.append(f"[dark][{idx}:v]overlay=x={x}:y={y}:enable='gte(t\\,{t:.3f})'[card]")
         cur = "card"

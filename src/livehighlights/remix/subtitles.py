@@ -13,11 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ..text.display import display_text
 from ..timebase import Ms
 from .fonts import load_font
 from .layout import Box, SafeArea
-from .solve import Candidate, Obstacle, clear_of, spread
+from .solve import Candidate, Obstacle, clear_boxes, spread
 from .stickers import rgba
 from .style import SubtitleStyle
 
@@ -161,12 +163,14 @@ def band_candidates(cards: list[Card], style: SubtitleStyle, font: Path, area: S
                 for lines in range(1, MAX_LINES + 1):
                     bh = band_height(px, lines)
                     split = max(0, need - lines) / MAX_LINES  # how much the cards are cut up to fit
-                    for y in range(area.top, area.bottom - bh + 1, step):
-                        if (y + bh > area.h // 2) != lower:
-                            continue
-                        for x in ({x0, x1 - bw} if frac < 1 else {x0}):
+                    ys = [y for y in range(area.top, area.bottom - bh + 1, step) if (y + bh > area.h // 2) == lower]
+                    places = list({x0, x1 - bw} if frac < 1 else {x0})
+                    clear = clear_boxes(np.array(places)[None, :], np.array(ys, dtype=np.int64)[:, None], bw, bh,
+                                        obstacles)
+                    for j, y in enumerate(ys):
+                        for k, x in enumerate(places):
                             box = (x, y, bw, bh)
-                            if not area.contains(box) or not clear_of(box, obstacles):
+                            if not clear[j, k] or not area.contains(box):
                                 continue
                             cost = (0.4 * min(1.0, abs(y + bh / 2 - want) / (0.6 * area.h))
                                     + 0.25 * (1 - frac) / (1 - MIN_BAND) + 0.2 * split + 0.05 * (lines - 1)

@@ -22,6 +22,7 @@ STAGES: dict[str, tuple[float, float, str]] = {
 
 
 def run_process(ctx: TaskContext) -> dict[str, Any]:
+    from ...jobs.priority import run_as_batch
     from ...pipeline import ProcessOptions, process
     from ...store.schema import SellerRow
 
@@ -47,7 +48,8 @@ def run_process(ctx: TaskContext) -> dict[str, Any]:
     ctx.report(0.03, "reading the event log and the recording")
     title = str(ctx.params.get("title") or "") or None
     opts = ProcessOptions(seller=seller_name, title=title or Path(str(ctx.params.get("name") or rec.name)).stem)
-    result = process(rec, events, folder / "out", catalog_path=catalog, options=opts, progress=progress,
-                     store=store)
+    # batch work, in a thread of its own at a lower priority: the server's pages and remixes keep the cores
+    result = run_as_batch(lambda: process(rec, events, folder / "out", catalog_path=catalog, options=opts,
+                                          progress=progress, store=store), name=f"upload-{ctx.task.id}")
     return {"live_id": result.live_id, "highlights": len(result.highlights), "moments": len(result.moments),
             "warnings": [str(w) for w in result.warnings][:20], "seconds": round(sum(result.timings.values()), 1)}
