@@ -84,3 +84,62 @@ def test_slots_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         gate_mod.heavy_gate()
     with pytest.raises(ValueError):
         HeavyGate(0)
+
+
+def test_a_step_waiting_on_something_else_lends_its_slot_and_gets_it_back_in_its_turn() -> None:
+    g = HeavyGate(1)
+    order: list[str] = []
+    heard = threading.Event()
+    inside = threading.Event()
+
+    def waiting_step() -> None:
+        with g.slot("waiting"):
+            order.append("waiting: vision")
+            inside.set()
+            with g.idle():  # e.g. its recognition is queued behind other LIVEs' speech
+                heard.wait(30)
+            order.append("waiting: check")
+
+    def other(key: str) -> None:
+        with g.slot(key):
+            order.append(key)
+
+    g.seen("waiting")
+    g.seen("newer")
+    t1 = threading.Thread(target=waiting_step)
+    t1.start()
+    inside.wait(30)
+    t2 = threading.Thread(target=other, args=("newer",))
+    t2.start()
+    t2.join(30)  # runs on the lent slot while the first waits: the core is not left idle
+    assert order == ["waiting: vision", "newer"] and g._busy == 0 and not t2.is_alive()
+    holder_done = threading.Event()
+
+    def newest_holds() -> None:
+        with g.slot("newest"):
+            order.append("newest")
+            holder_done.wait(30)
+
+    g.seen("newest")
+    t3 = threading.Thread(target=newest_holds)
+    t3.start()
+    _wait(lambda: "newest" in order)
+    heard.set()  # the first wants its slot back: it waits for the holder, then goes before any newer step
+    _wait(lambda: len(g._waiting) == 1)
+    t4 = threading.Thread(target=other, args=("later",))
+    g.seen("later")
+    t4.start()
+    _wait(lambda: len(g._waiting) == 2)
+    holder_done.set()
+    for t in (t1, t3, t4):
+        t.join(30)
+    assert order == ["waiting: vision", "newer", "newest", "waiting: check", "later"]
+    assert g._busy == 0
+
+
+def test_idle_outside_a_slot_just_runs_the_block() -> None:
+    g = HeavyGate(1)
+    ran = []
+    with g.idle():
+        ran.append(1)
+    assert ran == [1] and g._busy == 0

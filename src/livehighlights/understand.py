@@ -12,7 +12,9 @@ The full-rate pass every quality check needs runs afterwards, once, on the refin
 
 from __future__ import annotations
 
-from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, wait
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -129,10 +131,12 @@ def start_listening(pool: Executor, recording: Path, start: Ms, end: Ms, options
 
 
 def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
-               options: UnderstandOptions, heard: Future[Heard] | None = None) -> Understanding:
+               options: UnderstandOptions, heard: Future[Heard] | None = None,
+               waiting: Callable[[], AbstractContextManager[None]] | None = None) -> Understanding:
     """Analyse a candidate window and its margins (:func:`understanding_range`); failures become
     ``problems`` (never an exception for what the media or the catalog lack). ``heard``: the range's
-    transcription, already started by the caller (see :func:`start_listening`)."""
+    transcription, already started by the caller (see :func:`start_listening`); ``waiting``: entered while
+    the vision work is done and the transcription is not (e.g. :meth:`~.jobs.gate.HeavyGate.idle`)."""
     from .vision import VisibilityOptions, visibility_track
 
     start, end = understanding_range(win, duration_ms)
@@ -148,6 +152,9 @@ def understand(recording: Path, win: ClipWindow, duration_ms: Ms, catalog: Any,
             vis = VisibilityOptions(fps=options.vision_fps)
             u.track = guard.attempt("visibility", lambda: visibility_track(
                 recording, start, end, product.images, scan=u.scan, options=vis))
+        if waiting is not None and not heard.done():
+            with waiting():  # the recognition is queued behind others: the caller's slot is not held idle
+                wait([heard])
         u.transcript, problems, timings = heard.result()
         if product is not None and product.selling_points and u.transcript is not None and start > 0:
             guard.attempt("speech_before", lambda: _look_back(recording, u, product.selling_points, options))

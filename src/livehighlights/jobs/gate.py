@@ -56,6 +56,7 @@ class HeavyGate:
     _seen: OrderedDict[str, float] = field(default_factory=OrderedDict)
     _tickets: itertools.count = field(default_factory=itertools.count)
     _cond: threading.Condition = field(default_factory=threading.Condition)
+    _local: threading.local = field(default_factory=threading.local)
 
     def __post_init__(self) -> None:
         if self.slots < 1:
@@ -78,24 +79,58 @@ class HeavyGate:
     def slot(self, key: str) -> Iterator[None]:
         """Run the block when a slot is free and no step of an older moment is waiting for one."""
         with self._cond:
-            entry = (self._seen_locked(key), next(self._tickets))
-            heapq.heappush(self._waiting, entry)
-            t0 = time.monotonic()
-            while self._busy >= self.slots or self._waiting[0] != entry:
-                self._cond.wait()
-            heapq.heappop(self._waiting)
-            self._busy += 1
-            waited = time.monotonic() - t0
+            self._take_locked(key)
             self.stats.steps += 1
-            self.stats.waited_s += waited
-            self.stats.longest_wait_s = max(self.stats.longest_wait_s, waited)
-            self._cond.notify_all()  # the next in line may take another free slot
+        held = self._held()
+        held.append(key)
+        try:
+            yield
+        finally:
+            held.pop()
+            with self._cond:
+                self._busy -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def idle(self) -> Iterator[None]:
+        """Inside :meth:`slot`: give the slot up while the block waits for something that is not this process's
+        heavy work (a recognition queued behind others, a window the LIVE has not reached), then take it back
+        in the moment's turn. Elsewhere: just run the block. A step that waits must not hold a core's slot:
+        the others would queue behind an idle core."""
+        held = self._held()
+        if not held:
+            yield
+            return
+        key = held.pop()
+        with self._cond:
+            self._busy -= 1
+            self._cond.notify_all()
         try:
             yield
         finally:
             with self._cond:
-                self._busy -= 1
-                self._cond.notify_all()
+                self._take_locked(key)
+            held.append(key)
+
+    def _take_locked(self, key: str) -> None:
+        entry = (self._seen_locked(key), next(self._tickets))
+        heapq.heappush(self._waiting, entry)
+        t0 = time.monotonic()
+        while self._busy >= self.slots or self._waiting[0] != entry:
+            self._cond.wait()
+        heapq.heappop(self._waiting)
+        self._busy += 1
+        waited = time.monotonic() - t0
+        self.stats.waited_s += waited
+        self.stats.longest_wait_s = max(self.stats.longest_wait_s, waited)
+        self._cond.notify_all()  # the next in line may take another free slot
+
+    def _held(self) -> list[str]:
+        """The keys of the slots the calling thread holds (innermost last)."""
+        held = getattr(self._local, "held", None)
+        if held is None:
+            held = self._local.held = []
+        return held
 
 
 _gate: HeavyGate | None = None

@@ -24,6 +24,7 @@ from ..understand import (
     understand,
 )
 from .context import LiveContext
+from .gate import heavy_gate
 
 if TYPE_CHECKING:
     from ..check.report import ComplianceReport
@@ -82,7 +83,7 @@ def understand_window(ctx: LiveContext, moment_id: str, win: ClipWindow, heard: 
     opts = ctx.options
     assert opts.understand is not None
     length = ctx.length_ms()
-    u = understand(ctx.recording, win, length, ctx.catalog, opts.understand, heard)
+    u = understand(ctx.recording, win, length, ctx.catalog, opts.understand, heard, waiting=heavy_gate().idle)
     refined, summary = refine_and_score(win, u, length, ctx.catalog, opts.plan, opts.understand)
     settled = settle_on_silence(ctx.recording, refined, length)
     if settled is not refined and summary["product_visible_s"] is not None:
