@@ -110,10 +110,16 @@ def ebur128(path: str | Path, start_ms: Ms = 0, end_ms: Ms | None = None) -> dic
     args += ["-i", str(path), "-map", "0:a:0", "-vn", "-sn", "-dn",
              "-af", "ebur128=peak=true:framelog=quiet", "-f", "null", "-"]
     proc = run_ffmpeg(args, what=f"measuring loudness of {path}")
-    text = proc.stderr.decode("utf-8", "replace")
+    return ebur128_summary(proc.stderr, Path(path))
+
+
+def ebur128_summary(stderr: bytes, path: Path) -> dict[str, float | None]:
+    """The last ``ebur128`` summary FFmpeg printed (at log level ``info``), as :func:`ebur128` returns it: for a
+    command that measures what it writes in the same pass."""
+    text = stderr.decode("utf-8", "replace")
     summary = text[text.rfind("Summary:"):] if "Summary:" in text else ""
     if not summary:
-        raise MediaError("FFmpeg printed no loudness summary (no decodable audio in the window?)", Where(Path(path)))
+        raise MediaError("FFmpeg printed no loudness summary (no decodable audio in the window?)", Where(path))
     out: dict[str, float | None] = {}
     for key, rx in _SUMMARY.items():
         m = rx.search(summary)

@@ -5,8 +5,9 @@
    sidechain compressor keyed by the voice. The voice is never lowered, replaced or muted.
 2. In the same pass the mix is brought to the target loudness by a gain (the voice's loudness predicts
    the mix's: the music sits far under it) and held under the true-peak ceiling by a limiter, written as a
-   48 kHz WAV that the single video encode muxes as AAC. It is measured, and mixed again with a corrected
-   gain only when it missed the target (the limiter took loudness away).
+   48 kHz WAV that the single video encode muxes as AAC. It is measured in the same pass (an ``ebur128``
+   branch beside the written one), and mixed again with a corrected gain only when it missed the target (the
+   limiter took loudness away).
 
 Two or three audio-only passes on a few seconds of samples: well under a second each. The first keeps the mix
 before its gain (a float WAV), so a correction only sets the gain and limits again, without decoding, ducking
@@ -20,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..media.ffmpeg import run_ffmpeg
-from ..media.loudness import ebur128
+from ..media.loudness import ebur128, ebur128_summary
 from ..timebase import Ms
 from .style import AudioStyle, MusicStyle
 
@@ -124,11 +125,10 @@ def mix(clip: Path, duration_ms: Ms, music: Path | None, mstyle: MusicStyle, ast
     for attempt in range(3):
         level = f"volume={gain:.2f}dB,alimiter=limit={limit:.4f}:level=false:attack=2:release=60,aresample={RATE}[o]"
         if attempt == 0:  # decode, resample, duck and mix once; keep the mix for a corrected gain
-            _render(inputs, chain + f"[mixed]asplit=2[pre][lvl];[lvl]{level}", dur, out,
-                    extra=["-map", "[pre]", "-c:a", "pcm_f32le", premix])
+            got = _render(inputs, chain + f"[mixed]asplit=2[pre][lvl];[lvl]{level}", dur, out,
+                          extra=["-map", "[pre]", "-c:a", "pcm_f32le", premix], measure=True)
         else:
-            _render(["-i", premix], f"[0:a]{level}", dur, out)
-        got = ebur128(out)
+            got = _render(["-i", premix], f"[0:a]{level}", dur, out, measure=True)
         report.gain_db, report.passes = gain, attempt + 1
         report.integrated_lufs, report.true_peak_dbtp = got.get("integrated_lufs"), got.get("true_peak_dbtp")
         miss = astyle.target_lufs - (report.integrated_lufs or astyle.target_lufs)
@@ -138,7 +138,14 @@ def mix(clip: Path, duration_ms: Ms, music: Path | None, mstyle: MusicStyle, ast
     return out, report
 
 
-def _render(inputs: list[str | Path], chain: str, dur: float, out: Path,
-            extra: list[str | Path] | None = None) -> None:
-    run_ffmpeg(["-y", *inputs, "-filter_complex", chain, "-map", "[o]", "-t", f"{dur:.3f}", "-c:a", "pcm_s16le",
-                out, *(extra or [])], what="mixing the remix's soundtrack")
+def _render(inputs: list[str | Path], chain: str, dur: float, out: Path, extra: list[str | Path] | None = None,
+            measure: bool = False) -> dict[str, float | None]:
+    """Run the soundtrack's ``chain`` (its output labelled ``[o]``) into ``out``; with ``measure``, its EBU R128
+    summary measured in the same pass (no second decode of what was just written)."""
+    label, loud = "[o]", []
+    if measure:
+        chain += ";[o]asplit=2[o_out][o_loud];[o_loud]ebur128=peak=true:framelog=quiet,anullsink"
+        label, loud = "[o_out]", ["-loglevel", "info"]
+    proc = run_ffmpeg(["-y", *loud, *inputs, "-filter_complex", chain, "-map", label, "-t", f"{dur:.3f}",
+                       "-c:a", "pcm_s16le", out, *(extra or [])], what="mixing the remix's soundtrack")
+    return ebur128_summary(proc.stderr, out) if measure else {}
