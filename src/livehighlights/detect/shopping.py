@@ -237,7 +237,9 @@ class ShoppingMomentDetector(Detector):
         exp = expected_orders(st, orders, product, o_a, w_end, self._sold, o.priors)
         z_orders = exp.z
         value_ratio = (gmv / orders) / mean_value if orders > 0 and mean_value > 0 else 1.0
-        z_gmv = z_orders * min(2.0, max(0.5, value_ratio))  # the same evidence, weighed by what was bought
+        # the same evidence, weighed up by what was bought: dear products count for more, but a cheap product's
+        # excess orders are no less a sale (ranked by its evidence, not marked down under the stream's mean value)
+        z_gmv = z_orders * min(2.0, max(1.0, value_ratio))
         evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "expected": round(exp.expected, 3),
                               "dispersion": round(exp.dispersion, 2), "traffic_ratio": round(traffic_ratio, 2),
                               "baseline": "orders per viewer-second outside moments"}
