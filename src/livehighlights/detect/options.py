@@ -51,6 +51,11 @@ class DetectOptions:
     """A moment is a product moment when its product's orders exceed the baseline by this z (or by half
     of it while product interest is clearly above the stream's weaker pitches: log2 lift >= 0.5; or by a
     third of it while interest is four times theirs: log2 lift >= 2)."""
+    sale_weight: float = 2.0
+    """A product moment (its product's orders stood out: it sold) also carries ``sale_weight`` times that z
+    (clipped to ``[0, z_cap]``) as its ``sale`` component, on top of the weighted components: moments that sold
+    rank by the evidence that they sold (a significance, comparable across streams of any size), above pitches
+    that only drew clicks or chat. 0 ranks them by the weighted components alone."""
     reference_segments: int = 20
     """How many earlier segments form the reference for product interest."""
     resolution_s: int = 1

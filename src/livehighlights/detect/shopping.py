@@ -314,6 +314,11 @@ class ShoppingMomentDetector(Detector):
             kind = "interest" if 0.6 * max(0.0, interest) >= 0.4 * social else "engagement"
         else:
             kind = "traffic"
+        if kind == "product" and o.sale_weight > 0:  # a moment that sold ranks by the evidence that it sold
+            breakdown["sale"] = o.sale_weight * min(o.z_cap, max(0.0, z_orders))
+            evidence["sale"] = {"orders": orders, "expected": round(exp.expected, 3), "z": round(z_orders, 2),
+                                "weight": o.sale_weight}
+            score += breakdown["sale"]
         return Moment(
             start_ms=a * 1000, end_ms=b * 1000, peak_ms=self._peak(a, b) * 1000, score=score,
             detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
