@@ -48,7 +48,9 @@ class DetectOptions:
     min_score: float = 1.0
     """Moments scoring below this are not emitted."""
     product_min_z: float = 3.0
-    """A moment is a product moment when its product's orders exceed the baseline by this z (or by half
+    """A moment is a product moment when its product's orders exceed the baseline by this z (or by two thirds of
+    it, two orders or more, over a pitch of that very product pinned, with :attr:`thin_history_s` of the stream's
+    own history or more; or by half
     of it while product interest is clearly above the stream's weaker pitches: log2 lift >= 0.5; or by a
     third of it while interest is four times theirs: log2 lift >= 2)."""
     sale_weight: float = 2.0

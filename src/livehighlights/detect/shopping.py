@@ -300,10 +300,14 @@ class ShoppingMomentDetector(Detector):
         breakdown = {k: self.weights.get(k, 0.0) * min(o.z_cap, max(0.0, v)) for k, v in comps.items()}
         breakdown = {k: v for k, v in breakdown.items() if self.weights.get(k, 0.0) > 0}
         score = float(sum(breakdown.values()))
-        # A product moment: its orders stand out; or they exceed the baseline by half as much while product
-        # interest is above the stream's weaker pitches; or by a third while interest is four times theirs
-        # (clicks per viewer, judged against at least three earlier segments) and two orders or more came.
+        # A product moment: its orders stand out; or they exceed the baseline by two thirds as much, two orders or
+        # more, over a pitch of that very product pinned (the pitch is known, only whether it sold is asked) once
+        # the stream's own history sets the baseline (not priors alone); or by half as much while product interest
+        # is above the stream's weaker pitches; or by a third while interest is four times theirs (clicks per
+        # viewer, judged against at least three earlier segments) and two orders or more came.
+        pinned_pitch = seg.source == "pin" and seg.product_id == product and exp.history_s >= o.thin_history_s
         if product is not None and (z_orders >= o.product_min_z
+                                    or (z_orders >= o.product_min_z * 2 / 3 and orders >= 2 and pinned_pitch)
                                     or (z_orders >= o.product_min_z / 2 and interest >= 1.0)
                                     or (z_orders >= o.product_min_z / 3 and interest >= 4.0 and len(recent) >= 3
                                         and orders >= 2)):
