@@ -312,8 +312,12 @@ class ShoppingMomentDetector(Detector):
                                     or (z_orders >= o.product_min_z / 3 and interest >= 4.0 and len(recent) >= 3
                                         and orders >= 2)):
             kind = "product"
-        elif product is None and z_orders >= o.product_min_z:
-            kind = "sales"  # orders stood out, but nothing says which product (e.g. per-minute totals)
+        elif product is None and (z_orders >= o.product_min_z
+                                  or (seg.source == "period" and z_orders >= o.product_min_z * 2 / 3)):
+            # orders stood out, but nothing says which product (e.g. per-minute totals). A period of coarse data
+            # holds only part of a pitch's orders (they spread over it and the next, see .coarse) among every
+            # product's: two thirds of the evidence suffice there, consecutive periods that sold being one moment
+            kind = "sales"
         elif engagement >= traffic:
             kind = "interest" if 0.6 * max(0.0, interest) >= 0.4 * social else "engagement"
         else:
