@@ -118,7 +118,18 @@ def test_weights_are_configurable_and_validated(stream):
     _, log, catalog, truth = stream
     only_gmv = _detect(log, truth, catalog, weights={"gmv": 1.0, "gpm": 0, "engagement": 0, "traffic": 0,
                                                      "profit": 0})
-    assert only_gmv and all(set(m.breakdown) == {"gmv"} for m in only_gmv)
+    # a moment that sold also carries its sale's evidence (sale_weight x its orders' z) on top of the weights
+    assert only_gmv and all(set(m.breakdown) == ({"gmv", "sale"} if m.kind == "product" else {"gmv"})
+                            for m in only_gmv)
+    assert any(m.kind == "product" for m in only_gmv)
+    for m in only_gmv:
+        assert m.score == pytest.approx(sum(m.breakdown.values()))
+        if m.kind == "product":
+            assert m.breakdown["sale"] == pytest.approx(2.0 * min(8.0, m.evidence["orders"]["z"]), abs=0.02)
+            assert m.evidence["sale"]["z"] == m.evidence["orders"]["z"]
+    unweighted = _detect(log, truth, catalog, weights={"gmv": 1.0, "gpm": 0, "engagement": 0, "traffic": 0,
+                                                       "profit": 0}, sale_weight=0)
+    assert unweighted and all(set(m.breakdown) == {"gmv"} for m in unweighted)
     with pytest.raises(InputError, match="unknown weight 'likes'"):
         DetectOptions.from_dict({"weights": {"likes": 1}})
     with pytest.raises(InputError, match="must not all be zero"):

@@ -6,7 +6,8 @@ drains away), so a count per window is no baseline either. The expectation here 
 viewer-second*, counted over the trailing :data:`HISTORY_S` seconds outside the moments that already sold (they
 are not the baseline), blended with the priors (the seller's past LIVEs, else population defaults) in proportion
 to how much history there is, times the viewer-seconds of the stretch judged. A product gets its share of that
-rate (its own orders outside moments, Laplace-smoothed over the products seen). Orders also come in clusters (a
+rate (its own orders outside moments, smoothed towards an even split over the products seen, see
+:data:`SHARE_PRIOR_ORDERS`). Orders also come in clusters (a
 buyer takes two, a group buys together), so the counts are over-dispersed against Poisson: the stream's own
 dispersion (robust Pearson residuals per 60-second window against the expectation, outside moments) scales
 the significance of the stream's total (quasi-Poisson), so a cluster of the usual size is not a moment.
@@ -28,12 +29,16 @@ from .baseline import poisson_z
 from .history import SeriesStore
 from .priors import Priors
 
-__all__ = ["HISTORY_S", "OrderExpectation", "expected_orders"]
+__all__ = ["HISTORY_S", "SHARE_PRIOR_ORDERS", "OrderExpectation", "expected_orders"]
 
 HISTORY_S = 1800
 """Trailing history the order rate is counted over (long enough for sparse orders, short enough for drift)."""
 DISPERSION_WINDOW_S = 60
 MAX_DISPERSION = 6.0
+SHARE_PRIOR_ORDERS = 3.0
+"""A product's share of the stream's orders starts from an even split weighing as this many orders per product
+(a Dirichlet prior): orders are sparse, and a product that happened to sell once in the last half hour is not
+thereby a product that never sells, whose every pair of orders would stand out."""
 NO_VIEWERS_PRIOR_S = 600
 """Without viewer counts, the order rate's prior is one order per this many seconds (weighing as one order)."""
 
@@ -78,7 +83,7 @@ def expected_orders(store: SeriesStore, observed: float, product: str | None, a:
         first = bisect.bisect_left(ts, lo)
         mine = sum(c for t, c in zip(ts[first:], counts[first:], strict=True) if outside[t - lo])
         n_products = max(2, len(store.by_product) + len(store.pinned_ids - store.by_product.keys()))
-        expected *= (mine + 1.0) / (own + n_products)
+        expected *= (mine + SHARE_PRIOR_ORDERS) / (own + SHARE_PRIOR_ORDERS * n_products)
     # clusters of orders (a group buying together, one buyer's several products) widen the stream's counts; a
     # product's own orders are hardly clustered: Poisson for a product, quasi-Poisson for the stream's total
     dispersion = 1.0 if product is not None else _dispersion(orders[outside], exp_hist[outside] * rate)

@@ -48,9 +48,17 @@ class DetectOptions:
     min_score: float = 1.0
     """Moments scoring below this are not emitted."""
     product_min_z: float = 3.0
-    """A moment is a product moment when its product's orders exceed the baseline by this z (or by half
+    """A moment is a product moment when its product's orders exceed the baseline by this z (or by two thirds of
+    it, two orders or more, over a pitch of that very product pinned, with :attr:`thin_history_s` of the stream's
+    own history or more; or by half
     of it while product interest is clearly above the stream's weaker pitches: log2 lift >= 0.5; or by a
-    third of it while interest is four times theirs: log2 lift >= 2)."""
+    third of it while interest is four times theirs: log2 lift >= 2). With no product known, the stream's orders
+    make a ``sales`` moment at this z; a period of coarse data (:attr:`resolution_s`) at two thirds of it."""
+    sale_weight: float = 2.0
+    """A product moment (its product's orders stood out: it sold) also carries ``sale_weight`` times that z
+    (clipped to ``[0, z_cap]``) as its ``sale`` component, on top of the weighted components: moments that sold
+    rank by the evidence that they sold (a significance, comparable across streams of any size), above pitches
+    that only drew clicks or chat. 0 ranks them by the weighted components alone."""
     reference_segments: int = 20
     """How many earlier segments form the reference for product interest."""
     resolution_s: int = 1

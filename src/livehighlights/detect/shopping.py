@@ -237,7 +237,9 @@ class ShoppingMomentDetector(Detector):
         exp = expected_orders(st, orders, product, o_a, w_end, self._sold, o.priors)
         z_orders = exp.z
         value_ratio = (gmv / orders) / mean_value if orders > 0 and mean_value > 0 else 1.0
-        z_gmv = z_orders * min(2.0, max(0.5, value_ratio))  # the same evidence, weighed by what was bought
+        # the same evidence, weighed up by what was bought: dear products count for more, but a cheap product's
+        # excess orders are no less a sale (ranked by its evidence, not marked down under the stream's mean value)
+        z_gmv = z_orders * min(2.0, max(1.0, value_ratio))
         evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "expected": round(exp.expected, 3),
                               "dispersion": round(exp.dispersion, 2), "traffic_ratio": round(traffic_ratio, 2),
                               "baseline": "orders per viewer-second outside moments"}
@@ -298,20 +300,33 @@ class ShoppingMomentDetector(Detector):
         breakdown = {k: self.weights.get(k, 0.0) * min(o.z_cap, max(0.0, v)) for k, v in comps.items()}
         breakdown = {k: v for k, v in breakdown.items() if self.weights.get(k, 0.0) > 0}
         score = float(sum(breakdown.values()))
-        # A product moment: its orders stand out; or they exceed the baseline by half as much while product
-        # interest is above the stream's weaker pitches; or by a third while interest is four times theirs
-        # (clicks per viewer, judged against at least three earlier segments) and two orders or more came.
+        # A product moment: its orders stand out; or they exceed the baseline by two thirds as much, two orders or
+        # more, over a pitch of that very product pinned (the pitch is known, only whether it sold is asked) once
+        # the stream's own history sets the baseline (not priors alone); or by half as much while product interest
+        # is above the stream's weaker pitches; or by a third while interest is four times theirs (clicks per
+        # viewer, judged against at least three earlier segments) and two orders or more came.
+        pinned_pitch = seg.source == "pin" and seg.product_id == product and exp.history_s >= o.thin_history_s
         if product is not None and (z_orders >= o.product_min_z
+                                    or (z_orders >= o.product_min_z * 2 / 3 and orders >= 2 and pinned_pitch)
                                     or (z_orders >= o.product_min_z / 2 and interest >= 1.0)
                                     or (z_orders >= o.product_min_z / 3 and interest >= 4.0 and len(recent) >= 3
                                         and orders >= 2)):
             kind = "product"
-        elif product is None and z_orders >= o.product_min_z:
-            kind = "sales"  # orders stood out, but nothing says which product (e.g. per-minute totals)
+        elif product is None and (z_orders >= o.product_min_z
+                                  or (seg.source == "period" and z_orders >= o.product_min_z * 2 / 3)):
+            # orders stood out, but nothing says which product (e.g. per-minute totals). A period of coarse data
+            # holds only part of a pitch's orders (they spread over it and the next, see .coarse) among every
+            # product's: two thirds of the evidence suffice there, consecutive periods that sold being one moment
+            kind = "sales"
         elif engagement >= traffic:
             kind = "interest" if 0.6 * max(0.0, interest) >= 0.4 * social else "engagement"
         else:
             kind = "traffic"
+        if kind == "product" and o.sale_weight > 0:  # a moment that sold ranks by the evidence that it sold
+            breakdown["sale"] = o.sale_weight * min(o.z_cap, max(0.0, z_orders))
+            evidence["sale"] = {"orders": orders, "expected": round(exp.expected, 3), "z": round(z_orders, 2),
+                                "weight": o.sale_weight}
+            score += breakdown["sale"]
         return Moment(
             start_ms=a * 1000, end_ms=b * 1000, peak_ms=self._peak(a, b) * 1000, score=score,
             detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
