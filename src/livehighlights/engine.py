@@ -7,6 +7,7 @@ through the very same engine as fast as the machine allows.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -49,7 +50,8 @@ class Engine:
 
     def feed(self, event: Event) -> list[Moment]:
         """Add one event (in time order); return the moments confirmed by the seconds it closed."""
-        return self._run(self.builder.add(event))
+        seconds = self.builder.add(event)
+        return self._run(seconds) if seconds else []
 
     def advance(self, until_ms: int) -> list[Moment]:
         """Move the watermark: every second ending at or before ``until_ms`` is closed."""
@@ -168,12 +170,18 @@ def detect_stream(events: Iterable[Event], end_ms: int | None = None, options: D
     found: list[Moment] = []
     last = -1
     after = 0
+    stop = end_ms if end_ms is not None else math.inf
+    add, run = engine.builder.add, engine._run  # the per-event loop of a million events: no call it can spare
     for event in events:
-        if end_ms is not None and event.ts_ms >= end_ms:
+        ts = event.ts_ms
+        if ts >= stop:
             after += 1
             continue
-        last = max(last, event.ts_ms)
-        found += engine.feed(event)
+        if ts > last:
+            last = ts
+        seconds = add(event)
+        if seconds:
+            found += run(seconds)
     end = end_ms if end_ms is not None else last + 1000
     check_live_length(end)
     found += engine.finish(end)

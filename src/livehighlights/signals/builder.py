@@ -100,6 +100,22 @@ class TimelineBuilder:
         self._n_open += 1
         typ = event.type
         acc = self._acc
+        if typ == "comment":  # most events of a LIVE: first, and on their own
+            n = event.count if event.count is not None else 1
+            acc["comments"] = acc.get("comments", 0.0) + n
+            if n > 1 and not event.text:
+                acc["chat"] = acc.get("chat", 0.0) + n
+                return out
+            w = self._chat.weigh(event.ts_ms / MS_PER_S, event.text, event.user)
+            if w.chat:
+                acc["chat"] = acc.get("chat", 0.0) + w.chat
+            if w.reactions:
+                acc["reactions"] = acc.get("reactions", 0.0) + w.reactions
+            if w.chat_spam:
+                acc["chat_spam"] = acc.get("chat_spam", 0.0) + w.chat_spam
+            if w.greetings:
+                acc["greetings"] = acc.get("greetings", 0.0) + w.greetings
+            return out
         metric = _SIMPLE.get(typ)
         if metric is not None:
             n = event.count if event.count is not None else 1
@@ -107,19 +123,6 @@ class TimelineBuilder:
             if typ in _PRODUCT_SIMPLE and event.product_id is not None:
                 row = self._prod_row(event.product_id)
                 row[metric] = row.get(metric, 0.0) + n
-            elif typ == "comment":
-                if n > 1 and not event.text:
-                    acc["chat"] = acc.get("chat", 0.0) + n
-                else:
-                    w = self._chat.weigh(event.ts_ms / MS_PER_S, event.text, event.user)
-                    if w.chat:
-                        acc["chat"] = acc.get("chat", 0.0) + w.chat
-                    if w.reactions:
-                        acc["reactions"] = acc.get("reactions", 0.0) + w.reactions
-                    if w.chat_spam:
-                        acc["chat_spam"] = acc.get("chat_spam", 0.0) + w.chat_spam
-                    if w.greetings:
-                        acc["greetings"] = acc.get("greetings", 0.0) + w.greetings
         elif typ == "order":
             self._order(event)
         elif typ == "viewers":
