@@ -7,8 +7,10 @@ through the very same engine as fast as the machine allows.
 
 from __future__ import annotations
 
+import gc
 import math
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -94,6 +96,20 @@ def replay(events: Iterable[Event], end_ms: int, engine: Engine) -> Iterator[Mom
     yield from engine.finish(end_ms)
 
 
+@contextmanager
+def _few_collections(young: int = 50_000) -> Iterator[None]:
+    """The cyclic garbage collector runs after ``young`` surviving allocations instead of 700, while a log is
+    replayed: each event leaves a few objects that reference counting frees at once (nothing of it forms cycles),
+    and the full collections that the default threshold sets off walk the detectors' whole history again and
+    again (about a tenth of the time of a 10-hour log). Memory stays bounded: the collector still runs."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(young, old[0]), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
 def check_live_length(end_ms: float, where: Where | None = None) -> None:
     """Refuse a LIVE length that is not positive or longer than :data:`~livehighlights.rules.MAX_LIVE_S`."""
     if not end_ms > 0 or end_ms > MAX_LIVE_S * 1000:
@@ -172,16 +188,17 @@ def detect_stream(events: Iterable[Event], end_ms: int | None = None, options: D
     after = 0
     stop = end_ms if end_ms is not None else math.inf
     add, run = engine.builder.add, engine._run  # the per-event loop of a million events: no call it can spare
-    for event in events:
-        ts = event.ts_ms
-        if ts >= stop:
-            after += 1
-            continue
-        if ts > last:
-            last = ts
-        seconds = add(event)
-        if seconds:
-            found += run(seconds)
+    with _few_collections():
+        for event in events:
+            ts = event.ts_ms
+            if ts >= stop:
+                after += 1
+                continue
+            if ts > last:
+                last = ts
+            seconds = add(event)
+            if seconds:
+                found += run(seconds)
     end = end_ms if end_ms is not None else last + 1000
     check_live_length(end)
     found += engine.finish(end)
