@@ -9,6 +9,9 @@ ids dropped, unknown types reported, orders checked against the catalog); events
 :data:`REORDER_S` are put back in order, later ones are counted where they come (as on the live path: the
 engine counts them into the second still open, and says so).
 
+Each line is first tried by :mod:`~livehighlights.sources.fastrec` (orjson from the line's bytes, a plain record
+straight to its event); a line it does not take goes through the general path above, which words every problem.
+
 What it cannot stream (clock times, which align to the earliest; another format; a file whose first record is
 not an event) makes :func:`stream_events` return ``None``: load the whole log instead.
 """
