@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 _SIMPLE = {"like": "likes", "share": "shares", "follow": "follows", "product_click": "product_clicks",
            "add_to_cart": "add_to_carts", "join": "views", "comment": "comments"}
 _PRODUCT_SIMPLE = frozenset(("product_click", "add_to_cart"))
+_MAX_MS = MAX_LIVE_S * MS_PER_S
 
 
 class TimelineBuilder:
@@ -90,13 +91,18 @@ class TimelineBuilder:
         """Count ``event``; return the seconds its arrival closed (all seconds before its own)."""
         if self._finished:
             raise RuntimeError("TimelineBuilder.add() after finish()")
-        if not 0 <= event.ts_ms <= MAX_LIVE_S * MS_PER_S:
+        ts = event.ts_ms
+        if not 0 <= ts <= _MAX_MS:
             self.stray_events += 1
             return []
-        s = event.ts_ms // MS_PER_S
-        out = self._close_until(s) if s > self._open else []
-        if s < self._open:
-            self.late_events += 1
+        s = ts // MS_PER_S
+        opened = self._open
+        if s > opened:
+            out = self._close_until(s)
+        else:
+            out = []
+            if s < opened:
+                self.late_events += 1
         self._n_open += 1
         typ = event.type
         acc = self._acc
@@ -106,7 +112,7 @@ class TimelineBuilder:
             if n > 1 and not event.text:
                 acc["chat"] = acc.get("chat", 0.0) + n
                 return out
-            w = self._chat.weigh(event.ts_ms / MS_PER_S, event.text, event.user)
+            w = self._chat.weigh(ts / MS_PER_S, event.text, event.user)
             if w.chat:
                 acc["chat"] = acc.get("chat", 0.0) + w.chat
             if w.reactions:
