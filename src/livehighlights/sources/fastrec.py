@@ -7,8 +7,9 @@ A 10-hour LIVE is a million lines; the general path (``json.loads`` of the decod
 numeric strings, money text, ISO times and extra keys) costs most of the time ``moments`` takes. Here a line is
 parsed by ``orjson`` straight from its bytes and taken as it is when every field already has its final type:
 ``ts`` a number of seconds within :data:`~livehighlights.rules.MAX_LIVE_S`, ``type`` a known type in lower case,
-strings where strings go, whole numbers for ``count``/``quantity``, numbers for ``amount``/``gross_profit``/
-``value``, no key outside the schema, nothing negative or missing that the checks would refuse. Anything else
+strings (or whole numbers, for ids) where strings go, whole numbers for ``count``/``quantity``, numbers for
+``amount``/``gross_profit``/``value``, no key outside the schema, nothing negative or missing that the checks
+would refuse. Anything else
 (:func:`fast_event` returns ``None``) goes through the general path, which also words every problem: what a
 user sees of a bad line does not depend on this module.
 
@@ -95,7 +96,9 @@ def fast_event(rec: Any, source: str) -> Event | None:
             continue
         tv = type(val)
         if kind == 1:
-            if tv is not str:
+            if tv is int:  # ids as numbers (shop exports): their text, as the general path keeps them
+                val = str(val)
+            elif tv is not str:
                 return None
             if key == "text":
                 text = val
