@@ -171,3 +171,22 @@ def test_the_window_median_is_numpys_bit_for_bit(values):
 
     a = np.asarray(values)
     assert _median(a) == float(np.median(a))
+
+
+def test_the_garbage_collector_is_set_back_after_a_replay_even_a_refused_one(messy, tmp_path):
+    import gc
+
+    from livehighlights.errors import InputError
+
+    before = gc.get_threshold()
+    _, path, _ = messy
+    stream = stream_events(path)
+    assert stream is not None and detect_stream(stream).moments
+    assert gc.get_threshold() == before
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"ts": 1}\n')
+    stream = stream_events(bad)
+    assert stream is not None
+    with pytest.raises(InputError, match="no events"):
+        detect_stream(stream)
+    assert gc.get_threshold() == before

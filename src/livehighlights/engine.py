@@ -169,7 +169,8 @@ def detect(events: Iterable[Event], end_ms: int, options: DetectOptions | None =
     :data:`~livehighlights.rules.MAX_LIVE_S` (the timeline has a row per second: work and memory follow it)."""
     check_live_length(end_ms)
     engine = Engine.from_names(detectors, options, catalog)
-    moments = merge_moments(list(replay(events, end_ms, engine)))
+    with _few_collections():
+        moments = merge_moments(list(replay(events, end_ms, engine)))
     return Detection(moments, engine.warnings() + coverage_warnings(engine.timeline(), moments))
 
 
