@@ -293,7 +293,8 @@ def scale(hours: float, target_events: int) -> None:
         write_jsonl(g.events, path)
     n = sum(1 for _ in path.open(encoding="utf-8"))
     measure = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
-               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(p.returncode)")
+               "r = resource.getrusage(resource.RUSAGE_CHILDREN); "
+               "print(r.ru_utime + r.ru_stime, r.ru_maxrss, file=sys.stderr); sys.exit(p.returncode)")
     cmd = [sys.executable, "-c", measure, sys.executable, "-m", "livehighlights._cli.main", "moments", str(path),
            "--json"]
     t0 = time.perf_counter()
@@ -301,9 +302,10 @@ def scale(hours: float, target_events: int) -> None:
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.exit(f"moments failed:\n{proc.stderr[-2000:]}")
-    peak_mb = int(proc.stderr.strip().splitlines()[-1]) / 1024
+    cpu, rss = proc.stderr.strip().splitlines()[-1].split()
+    peak_mb = int(rss) / 1024
     print(f"\nscale: {hours:g} h LIVE, {n:,} events ({path.stat().st_size / 1e6:.0f} MB JSON Lines) through "
-          f"`livehighlights moments`: {wall:.1f} s wall, peak RSS {peak_mb:.0f} MB")
+          f"`livehighlights moments`: {wall:.1f} s wall, {float(cpu):.1f} CPU-s, peak RSS {peak_mb:.0f} MB")
 
 
 def main() -> None:

@@ -7,7 +7,10 @@ through the very same engine as fast as the machine allows.
 
 from __future__ import annotations
 
+import gc
+import math
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -49,7 +52,8 @@ class Engine:
 
     def feed(self, event: Event) -> list[Moment]:
         """Add one event (in time order); return the moments confirmed by the seconds it closed."""
-        return self._run(self.builder.add(event))
+        seconds = self.builder.add(event)
+        return self._run(seconds) if seconds else []
 
     def advance(self, until_ms: int) -> list[Moment]:
         """Move the watermark: every second ending at or before ``until_ms`` is closed."""
@@ -90,6 +94,20 @@ def replay(events: Iterable[Event], end_ms: int, engine: Engine) -> Iterator[Mom
             break
         yield from engine.feed(event)
     yield from engine.finish(end_ms)
+
+
+@contextmanager
+def _few_collections(young: int = 50_000) -> Iterator[None]:
+    """The cyclic garbage collector runs after ``young`` surviving allocations instead of 700, while a log is
+    replayed: each event leaves a few objects that reference counting frees at once (nothing of it forms cycles),
+    and the full collections that the default threshold sets off walk the detectors' whole history again and
+    again (about a tenth of the time of a 10-hour log). Memory stays bounded: the collector still runs."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(young, old[0]), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def check_live_length(end_ms: float, where: Where | None = None) -> None:
@@ -151,7 +169,8 @@ def detect(events: Iterable[Event], end_ms: int, options: DetectOptions | None =
     :data:`~livehighlights.rules.MAX_LIVE_S` (the timeline has a row per second: work and memory follow it)."""
     check_live_length(end_ms)
     engine = Engine.from_names(detectors, options, catalog)
-    moments = merge_moments(list(replay(events, end_ms, engine)))
+    with _few_collections():
+        moments = merge_moments(list(replay(events, end_ms, engine)))
     return Detection(moments, engine.warnings() + coverage_warnings(engine.timeline(), moments))
 
 
@@ -168,12 +187,19 @@ def detect_stream(events: Iterable[Event], end_ms: int | None = None, options: D
     found: list[Moment] = []
     last = -1
     after = 0
-    for event in events:
-        if end_ms is not None and event.ts_ms >= end_ms:
-            after += 1
-            continue
-        last = max(last, event.ts_ms)
-        found += engine.feed(event)
+    stop = end_ms if end_ms is not None else math.inf
+    add, run = engine.builder.add, engine._run  # the per-event loop of a million events: no call it can spare
+    with _few_collections():
+        for event in events:
+            ts = event.ts_ms
+            if ts >= stop:
+                after += 1
+                continue
+            if ts > last:
+                last = ts
+            seconds = add(event)
+            if seconds:
+                found += run(seconds)
     end = end_ms if end_ms is not None else last + 1000
     check_live_length(end)
     found += engine.finish(end)

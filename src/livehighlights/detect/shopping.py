@@ -9,6 +9,7 @@ the weighted components form the score and are kept as its breakdown.
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 import numpy as np
@@ -147,7 +148,8 @@ class ShoppingMomentDetector(Detector):
                 ts = [lo + int(i) for i in np.flatnonzero(recent)]
                 orders = float(recent.sum())
             else:
-                ts = [t for t in range(lo, now) if t in rows and rows[t].get("orders", 0.0) > 0]
+                sold_at = st.product_orders.get(pid, ([], []))[0]  # seconds with its orders, in time order
+                ts = sold_at[bisect.bisect_left(sold_at, lo):bisect.bisect_left(sold_at, now)]
                 orders = st.product_total(pid, "orders", lo, now) if ts else 0.0
             if orders < 2 or expected_orders(st, orders, pid, lo, now, self._sold, o.priors).z < scan_z:
                 continue

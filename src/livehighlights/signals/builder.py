@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 _SIMPLE = {"like": "likes", "share": "shares", "follow": "follows", "product_click": "product_clicks",
            "add_to_cart": "add_to_carts", "join": "views", "comment": "comments"}
 _PRODUCT_SIMPLE = frozenset(("product_click", "add_to_cart"))
+_MAX_MS = MAX_LIVE_S * MS_PER_S
 
 
 class TimelineBuilder:
@@ -90,16 +91,37 @@ class TimelineBuilder:
         """Count ``event``; return the seconds its arrival closed (all seconds before its own)."""
         if self._finished:
             raise RuntimeError("TimelineBuilder.add() after finish()")
-        if not 0 <= event.ts_ms <= MAX_LIVE_S * MS_PER_S:
+        ts = event.ts_ms
+        if not 0 <= ts <= _MAX_MS:
             self.stray_events += 1
             return []
-        s = event.ts_ms // MS_PER_S
-        out = self._close_until(s) if s > self._open else []
-        if s < self._open:
-            self.late_events += 1
+        s = ts // MS_PER_S
+        opened = self._open
+        if s > opened:
+            out = self._close_until(s)
+        else:
+            out = []
+            if s < opened:
+                self.late_events += 1
         self._n_open += 1
         typ = event.type
         acc = self._acc
+        if typ == "comment":  # most events of a LIVE: first, and on their own
+            n = event.count if event.count is not None else 1
+            acc["comments"] = acc.get("comments", 0.0) + n
+            if n > 1 and not event.text:
+                acc["chat"] = acc.get("chat", 0.0) + n
+                return out
+            w = self._chat.weigh(ts / MS_PER_S, event.text, event.user)
+            if w.chat:
+                acc["chat"] = acc.get("chat", 0.0) + w.chat
+            if w.reactions:
+                acc["reactions"] = acc.get("reactions", 0.0) + w.reactions
+            if w.chat_spam:
+                acc["chat_spam"] = acc.get("chat_spam", 0.0) + w.chat_spam
+            if w.greetings:
+                acc["greetings"] = acc.get("greetings", 0.0) + w.greetings
+            return out
         metric = _SIMPLE.get(typ)
         if metric is not None:
             n = event.count if event.count is not None else 1
@@ -107,19 +129,6 @@ class TimelineBuilder:
             if typ in _PRODUCT_SIMPLE and event.product_id is not None:
                 row = self._prod_row(event.product_id)
                 row[metric] = row.get(metric, 0.0) + n
-            elif typ == "comment":
-                if n > 1 and not event.text:
-                    acc["chat"] = acc.get("chat", 0.0) + n
-                else:
-                    w = self._chat.weigh(event.ts_ms / MS_PER_S, event.text, event.user)
-                    if w.chat:
-                        acc["chat"] = acc.get("chat", 0.0) + w.chat
-                    if w.reactions:
-                        acc["reactions"] = acc.get("reactions", 0.0) + w.reactions
-                    if w.chat_spam:
-                        acc["chat_spam"] = acc.get("chat_spam", 0.0) + w.chat_spam
-                    if w.greetings:
-                        acc["greetings"] = acc.get("greetings", 0.0) + w.greetings
         elif typ == "order":
             self._order(event)
         elif typ == "viewers":

@@ -116,25 +116,29 @@ class ChatFilter:
         norm, command, greeting, reaction = _classify(text or "")
         if command:
             return _SPAM
+        last_counted = self._last_counted
         if user is not None:
-            last = self._last_counted.get(user)
+            last = last_counted.get(user)
             if last is not None and ts_s - last < USER_COOLDOWN_S:
                 return _SPAM
         if norm:
-            seen = self._texts.get(norm)
+            texts = self._texts
+            seen = texts.get(norm)
             who = user or f"anon{ts_s}"
             if seen is None or ts_s - seen[0] > COPY_WINDOW_S:
-                seen = (ts_s, set())
-            if len(seen[1]) < _MAX_AUTHORS:
-                seen[1].add(who)
-            self._texts[norm] = (ts_s, seen[1])
-            others = len(seen[1]) - (1 if who in seen[1] else 0)
+                authors: set[str] = set()
+            else:
+                authors = seen[1]
+            if len(authors) < _MAX_AUTHORS:
+                authors.add(who)
+            texts[norm] = (ts_s, authors)
+            others = len(authors) - (1 if who in authors else 0)
             if others >= 1 and len(norm) >= COPY_MIN_CHARS:
                 return _SPAM  # a copy-paste of a long text
             if others + 1 >= CHANT_USERS and not reaction and not greeting:
                 return _SPAM  # an entry flood ('me!', 'giveaway') or a chant
         if user is not None:
-            self._last_counted[user] = ts_s
+            last_counted[user] = ts_s
         if greeting:
             return _GREET
         return _REACTS if reaction else _COUNTED

@@ -9,6 +9,9 @@ ids dropped, unknown types reported, orders checked against the catalog); events
 :data:`REORDER_S` are put back in order, later ones are counted where they come (as on the live path: the
 engine counts them into the second still open, and says so).
 
+Each line is first tried by :mod:`~livehighlights.sources.fastrec` (orjson from the line's bytes, a plain record
+straight to its event); a line it does not take goes through the general path above, which words every problem.
+
 What it cannot stream (clock times, which align to the earliest; another format; a file whose first record is
 not an event) makes :func:`stream_events` return ``None``: load the whole log instead.
 """
@@ -30,6 +33,7 @@ from ..timebase import Ms
 from .adapters import GZIP_MAGIC, MAX_UNPACKED_BYTES, adapter_for
 from .catalog import Catalog
 from .eventlog import _Collector, _sniffed, _stray
+from .fastrec import fast_event, loads
 from .parse import BadField, parse_ts, to_event
 from .sanity import check_against_catalog
 
@@ -38,6 +42,7 @@ __all__ = ["REORDER_S", "EventStream", "stream_events"]
 REORDER_S = 10
 """Events out of time order by up to this many seconds are yielded in order."""
 _SAMPLE_LINES = 50
+_KNOWN = frozenset(EVENT_TYPES)
 
 
 @dataclass
@@ -65,25 +70,38 @@ class EventStream:
         buf: list[Event] = []  # events not yet yielded, in time order, from buf[head] on
         head = 0
         counts = {"lines": 0, "events": 0, "duplicates": 0, "unsorted": 0, "late": 0}
+        lines = events = 0  # counted in locals in the loop (a million lines), into ``counts`` after it
         latest = -1
         released = -1
         name = self.path.name
         window = REORDER_S * 1000
-        for n, line in _lines(self.path, col):
-            counts["lines"] += 1
-            ev = _event(line, n, name, col)
+        known = _KNOWN
+        shop = self.catalog is not None
+        for n, data in _raw_lines(self.path):
+            try:  # a plain line, parsed from its bytes (fastrec); anything else by the general path below
+                ev = fast_event(loads(data), f"{name}:{n}")
+            except ValueError:  # not JSON to orjson: the general path reads it or says why
+                ev = None
             if ev is None:
-                continue
+                line = _text(n, data, col)
+                if line is None:
+                    continue
+                lines += 1
+                ev = _event(line, n, name, col)
+                if ev is None:
+                    continue
+            else:
+                lines += 1
             if ev.id is not None:
                 if ev.id in seen_ids:
                     counts["duplicates"] += 1
                     continue
                 seen_ids.add(ev.id)
-            if ev.type not in EVENT_TYPES:
+            if ev.type not in known:
                 unknown[ev.type] = unknown.get(ev.type, 0) + 1
-            elif self.catalog is not None and (ev.type == "order" or ev.product_id is not None):
+            elif shop and (ev.type == "order" or ev.product_id is not None):
                 shop_events.append(ev)
-            counts["events"] += 1
+            events += 1
             ts = ev.ts_ms
             if ts >= latest:
                 buf.append(ev)
@@ -93,14 +111,18 @@ class EventStream:
                 if ts < released:
                     counts["late"] += 1
                 bisect.insort_right(buf, ev, lo=head, key=_ts)
-            while buf[head].ts_ms <= latest - window:
+            edge = latest - window
+            while buf[head].ts_ms <= edge:
                 out = buf[head]
                 head += 1
-                released = out.ts_ms if out.ts_ms > released else released
+                if out.ts_ms > released:
+                    released = out.ts_ms
                 yield out
             if head > 4096:
                 del buf[:head]
                 head = 0
+        counts["lines"] = lines
+        counts["events"] = events
         for out in buf[head:]:
             released = max(released, out.ts_ms)
             yield out
@@ -163,8 +185,9 @@ def _event(line: str, n: int, name: str, col: _Collector) -> Event | None:
         return None
 
 
-def _lines(path: Path, col: _Collector) -> Iterator[tuple[int, str]]:
-    """``(line number, text)`` of each line, decoded one at a time (a gzip'd log unpacked as it is read)."""
+def _raw_lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """``(line number, bytes)`` of each line, read one at a time (a gzip'd log unpacked as it is read); a UTF-8
+    byte order mark before the first line is dropped."""
     with path.open("rb") as raw:
         packed = raw.read(2) == GZIP_MAGIC
     try:
@@ -178,15 +201,27 @@ def _lines(path: Path, col: _Collector) -> Iterator[tuple[int, str]]:
                 read += len(data)
                 if read > MAX_UNPACKED_BYTES:
                     raise InputError(f"unpacks to more than {MAX_UNPACKED_BYTES >> 30} GiB: refused", Where(path))
-                if n == 1:
-                    data = data.removeprefix(b"\xef\xbb\xbf")
-                try:
-                    yield n, data.decode("utf-8")
-                except UnicodeDecodeError as err:
-                    col.problem(n, None, f"not valid UTF-8 (byte 0x{data[err.start]:02x} at column {err.start + 1});"
-                                         " save the file as UTF-8")
+                yield n, data.removeprefix(b"\xef\xbb\xbf") if n == 1 else data
         except (EOFError, gzip.BadGzipFile, OSError) as err:
             raise InputError(f"is not a valid or complete gzip file ({err})", Where(path)) from None
+
+
+def _text(n: int, data: bytes, col: _Collector) -> str | None:
+    """Line ``n`` decoded, or ``None`` when it is not UTF-8 (told to ``col``)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        col.problem(n, None, f"not valid UTF-8 (byte 0x{data[err.start]:02x} at column {err.start + 1});"
+                             " save the file as UTF-8")
+        return None
+
+
+def _lines(path: Path, col: _Collector) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` of each line that is UTF-8 (the others told to ``col``)."""
+    for n, data in _raw_lines(path):
+        line = _text(n, data, col)
+        if line is not None:
+            yield n, line
 
 
 def stream_events(path: str | Path, *, strict: bool = False, catalog: Catalog | None = None) -> EventStream | None:
