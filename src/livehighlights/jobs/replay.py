@@ -94,7 +94,7 @@ def follow_moments(ctx: LiveContext, moments: Iterable[Moment], store: Store, jo
 
     with JobRunner(ctx) if opts.understand is not None else _NoRunner() as runner:
         for moment in moments:
-            if opts.understand is not None and coarse_sales(moment, opts.detect.resolution_s):
+            if coarse_sales(moment, opts.detect.resolution_s):
                 moment = _with_product(ctx, moment, out)
             out.moments.append(moment)
             rec = store.upsert_moment(ctx.live_id, moment)
