@@ -28,8 +28,8 @@ SEED, MINUTES = 8, 4
 
 @pytest.fixture(scope="module")
 def minute_live(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | tuple[float, float] | str]:
-    """The simulated LIVE, its per-minute export, its catalog and two altered catalogs: products renamed to
-    names the host never says (pictures kept), and renamed without pictures."""
+    """The simulated LIVE, its per-minute export, its catalog and two altered catalogs: products renamed and
+    given selling points the host never says (pictures kept), and the same without pictures."""
     folder = tmp_path_factory.mktemp("minute_live")
     sim = simulate(SimConfig(minutes=MINUTES, seed=SEED, resolution="720p"), folder)
     minutes = folder / "sales.minutes.csv"
@@ -40,6 +40,7 @@ def minute_live(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path | tu
     products = json.loads(sim.catalog.read_text())
     for i, p in enumerate(products):
         p["title"], p["brand"] = f"Zebulon{i} Quokka{i} Lantern{i}", f"Zebulon{i}"
+        p["selling_points"] = [f"Quokka{i} certified lantern grade zebulite"]
         p["images"] = [str((folder / img).resolve()) for img in p["images"]]
     unnamed = folder / "unnamed.json"
     unnamed.write_text(json.dumps(products))

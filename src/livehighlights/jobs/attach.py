@@ -1,8 +1,10 @@
 """The product of a coarse sales moment, from the recording: per-minute totals say *when* orders stood out (a
 minute), never *what* sold. Where a recording and a catalog are given, the minute is listened to and looked at:
 
-1. **Named**: the catalog product whose distinctive title words (4 letters or more, not shared with another
-   product's title) the host says in the most sentences of the minute; ties go to the one named first.
+1. **Named**: the catalog product the host talks about most in the minute: each sentence saying one of its
+   distinctive title words (4 letters or more, not shared with another product's title) counts 1, each of its
+   selling points stated counts :data:`POINT_WEIGHT` (a generic title word such as "light" weighs less than
+   what the pitch says of the product); ties go to the one named first.
 2. **Shown**, when none is named: the catalog product seen (its reference pictures) on the most sampled frames
    of the minute, at least :data:`MIN_SIGHTINGS` of them.
 
@@ -28,14 +30,31 @@ if TYPE_CHECKING:
     from ..sources import Catalog
     from .context import LiveContext
 
-__all__ = ["BEFORE_MS", "MIN_SIGHTINGS", "PITCH_MS", "Attached", "attach_product", "coarse_sales", "named_products"]
+__all__ = ["BEFORE_MS", "MIN_SIGHTINGS", "PITCH_MS", "POINT_WEIGHT", "Attached", "Named", "attach_product",
+           "coarse_sales", "named_products"]
 
 MIN_SIGHTINGS = 2
 """A product must be seen on at least this many sampled frames of the minute to be taken as shown."""
+POINT_WEIGHT = 2.0
+"""A selling point stated weighs this many sentences naming the product (as in the refinement's value)."""
 BEFORE_MS = 2000
 """The attached moment starts this long before the product is first named or seen."""
 PITCH_MS = 30_000
 """... and peaks this long after (a pitch states the price and calls to buy after introducing the product)."""
+
+
+@dataclass
+class Named:
+    """A product the speech of a period talks about."""
+
+    product_id: str
+    sentences: int
+    """Sentences saying one of its distinctive title words."""
+    points: int
+    """Its selling points stated."""
+    weight: float
+    first_ms: Ms
+    """When it is first named or one of its points stated."""
 
 
 @dataclass
@@ -68,18 +87,24 @@ def _title_words(catalog: Catalog) -> dict[str, set[str]]:
     return {pid: {w for w in ws if seen[w] == 1} for pid, ws in words.items()}
 
 
-def named_products(sentences: list[Any], catalog: Catalog) -> list[tuple[str, int, Ms, Ms]]:
-    """``(product_id, sentences naming it, first naming ms, last naming end ms)`` for each product named in
-    ``sentences``, the most named first (ties: the one named first)."""
+def named_products(sentences: list[Any], catalog: Catalog, embeddings: bool = True) -> list[Named]:
+    """The products ``sentences`` name or state selling points of, the most talked about first (ties: the one
+    named first); see the module docs."""
+    from ..text import match_selling_points
+    from ..text.selling_points import MatchOptions
+
     names = _title_words(catalog)
-    found: dict[str, list[Any]] = {}
-    for s in sentences:
-        said = set(_words(s.text))
-        for pid, ws in names.items():
-            if ws & said:
-                found.setdefault(pid, []).append(s)
-    out = [(pid, len(ss), min(s.start_ms for s in ss), max(s.end_ms for s in ss)) for pid, ss in found.items()]
-    return sorted(out, key=lambda r: (-r[1], r[2]))
+    match = MatchOptions() if embeddings else MatchOptions(embedder=None)
+    out: list[Named] = []
+    for pid, product in catalog.products.items():
+        named = [s for s in sentences if names[pid] & set(_words(s.text))]
+        points = [m for m in match_selling_points(sentences, product.selling_points, options=match)
+                  if m.stated and m.start_ms is not None] if product.selling_points and sentences else []
+        if not named and not points:
+            continue
+        times = [s.start_ms for s in named] + [m.start_ms for m in points]
+        out.append(Named(pid, len(named), len(points), len(named) + POINT_WEIGHT * len(points), min(times)))
+    return sorted(out, key=lambda n: (-n.weight, n.first_ms))
 
 
 def _shown(ctx: LiveContext, start: Ms, end: Ms) -> tuple[str, int, Ms] | None:
@@ -120,12 +145,14 @@ def attach_product(ctx: LiveContext, moment: Moment) -> Attached:
     detail = ""
     try:
         heard = transcribe(ctx.recording, start, end, speech_options(opts.speech_model, opts.language))
-        named = named_products(heard.sentences, ctx.catalog)
+        named = named_products(heard.sentences, ctx.catalog, opts.embeddings)
         if named:
-            pid, n, first, _ = named[0]
-            detail = (f"named in {n} sentence{'s' if n != 1 else ''} of {span} "
-                      f"(first at {ms_to_s(first):g} s)")
-            return _attached(moment, pid, "speech", detail, first, end)
+            top = named[0]
+            detail = (f"named in {top.sentences} sentence{'s' if top.sentences != 1 else ''}, {top.points} selling "
+                      f"point{'s' if top.points != 1 else ''} stated in {span} (first at {ms_to_s(top.first_ms):g} s)")
+            if len(named) > 1:
+                detail += f"; also talked about: {', '.join(n.product_id for n in named[1:])}"
+            return _attached(moment, top.product_id, "speech", detail, top.first_ms, end)
         detail = f"no catalog product named in {span}"
         shown = _shown(ctx, start, end)
         if shown is not None:
