@@ -54,6 +54,7 @@ from livehighlights.engine import Engine, detect, replay  # noqa: E402
 from livehighlights.evaluate import score_windows  # noqa: E402
 from livehighlights.models import Event, Moment  # noqa: E402
 from livehighlights.sim import SimConfig, simulate  # noqa: E402
+from livehighlights.sim.minutes import write_minutes  # noqa: E402
 from livehighlights.sources import load_catalog, load_events  # noqa: E402
 
 CACHE = Path(__file__).parent / ".cache" / "detect"
@@ -147,40 +148,6 @@ def sim_cases(minutes: float, seeds: list[int], difficulty: str) -> list[Case]:
         out.append(Case(load_events(folder / "events.jsonl").events, int(truth["duration_s"] * 1000), planted,
                         "product", load_catalog(folder / "catalog.json")))
     return out
-
-
-def write_minutes(events: list[Event], end_ms: int, path: Path, cumulative: bool = False,
-                  reset_at: int | None = None) -> int:
-    """Write a LIVE's events as a shop's per-minute export (GMV, orders, viewers, clicks, likes, comments; no
-    product ids). ``cumulative``: GMV and orders as counters polled each minute (``*_total``), reset to zero at
-    minute ``reset_at`` (a dashboard restarted). Returns the number of minutes."""
-    n = end_ms // 60_000 + 1
-    rows = [dict.fromkeys(("gmv", "orders", "product_clicks", "likes", "comments"), 0.0) for _ in range(n)]
-    viewers = [0] * n
-    for e in events:
-        row = rows[e.ts_ms // 60_000]
-        if e.type == "order":
-            row["orders"] += 1
-            row["gmv"] += e.amount or 0.0
-        elif e.type == "viewers":
-            viewers[e.ts_ms // 60_000] = e.count or 0
-        elif e.type in ("product_click", "like", "comment"):
-            row[{"product_click": "product_clicks", "like": "likes", "comment": "comments"}[e.type]] += (
-                e.count or 1)
-    for m in range(1, n):  # a dashboard carries the last viewer count into a minute without a report
-        viewers[m] = viewers[m] or viewers[m - 1]
-    with path.open("w", encoding="utf-8") as fh:
-        money = "gmv_total,orders_total" if cumulative else "gmv,orders"
-        fh.write(f"minute,{money},viewers,product_clicks,likes,comments\n")
-        gmv_t = orders_t = 0.0
-        for m, (row, v) in enumerate(zip(rows, viewers, strict=True)):
-            if m == reset_at:
-                gmv_t = orders_t = 0.0
-            gmv_t += row["gmv"]
-            orders_t += row["orders"]
-            g, o = (gmv_t, orders_t) if cumulative else (row["gmv"], row["orders"])
-            fh.write(f"{m},{g:.2f},{o:g},{v},{row['product_clicks']:g},{row['likes']:g},{row['comments']:g}\n")
-    return n
 
 
 def per_minute_cases(minutes: float, seeds: list[int]) -> list[Case]:

@@ -9,7 +9,7 @@ cut into the media root, and the export written. Problems we can go on with beco
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -160,6 +160,10 @@ def _process(recording: Path, events_path: Path, out_dir: Path, catalog_path: Pa
                           offset_s=opts.offset_s)
         warnings += log.warnings
         warnings += check_overlap(log, info.duration_ms, info.creation_time)
+        if log.stats.get("format") == "minutes" and opts.detect.resolution_s < 60:
+            # per-minute totals: detected at a minute's resolution, like ``moments`` does; each minute's product
+            # is then taken from the recording (:mod:`livehighlights.jobs.attach`)
+            opts = replace(opts, detect=replace(opts.detect, resolution_s=60))
     with _timed(timings, "store"):
         seller = store.seller(opts.seller)
         live = store.upsert_live(seller.id, recording_key(recording), title=opts.title or recording.stem,
@@ -174,7 +178,7 @@ def _process(recording: Path, events_path: Path, out_dir: Path, catalog_path: Pa
     try:
         with _timed(timings, "follow"):
             outcome = follow(ctx, log.events, info.duration_ms, engine, store, job_key)
-        warnings += engine.warnings()
+        warnings += engine.warnings() + outcome.warnings
         store.set_live_summary(seller.id, live.id, asdict(summarise(engine.timeline())))  # priors for the next
         with _timed(timings, "plan"):
             from .plan import select_items

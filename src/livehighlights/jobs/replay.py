@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..engine import Engine, replay
+from ..errors import Warning_
 from ..models import Event, Moment
 from ..plan import OnlinePolicy, Rejected
+from ..timebase import ms_to_s
+from .attach import attach_product, coarse_sales
 from .context import PRODUCT_EVENTS, LiveContext
 from .moment import Candidate, place
 from .records import JOB_KEY, candidate_from_record, candidate_record
@@ -43,6 +46,8 @@ class FollowOutcome:
     reused: int = 0
     """Jobs found done in the store (not redone)."""
     engine: Engine | None = None
+    warnings: list[Warning_] = field(default_factory=list)
+    """Problems met on the way (e.g. a minute of per-minute totals whose product the recording did not give)."""
 
 
 def noting_products(events: Iterable[Event], ctx: LiveContext) -> Iterator[Event]:
@@ -89,6 +94,8 @@ def follow_moments(ctx: LiveContext, moments: Iterable[Moment], store: Store, jo
 
     with JobRunner(ctx) if opts.understand is not None else _NoRunner() as runner:
         for moment in moments:
+            if coarse_sales(moment, opts.detect.resolution_s):
+                moment = _with_product(ctx, moment, out)
             out.moments.append(moment)
             rec = store.upsert_moment(ctx.live_id, moment)
             win = place(ctx, moment)
@@ -121,6 +128,20 @@ def follow_moments(ctx: LiveContext, moments: Iterable[Moment], store: Store, jo
     if saving_errors:
         raise saving_errors[0]
     return out
+
+
+def _with_product(ctx: LiveContext, moment: Moment, out: FollowOutcome) -> Moment:
+    """A coarse sales moment (per-minute totals) with the product the recording names or shows in its period
+    (:mod:`.attach`); when it gives none, a warning says so (the moment then makes no clip)."""
+    got = attach_product(ctx, moment)
+    if got.product_id is not None:
+        ctx.in_live.add(got.product_id)  # the host named or showed it in the LIVE
+    else:
+        span = f"{ms_to_s(moment.start_ms):g}-{ms_to_s(moment.end_ms):g} s"
+        out.warnings.append(Warning_(f"orders stood out at {span} of the per-minute totals, but no product could be "
+                                     f"attached ({got.detail}): the totals carry no product id, so this moment "
+                                     "makes no clip"))
+    return got.moment
 
 
 class _NoRunner:
