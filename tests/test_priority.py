@@ -10,11 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import run_cli
 
 from livehighlights.errors import InputError
 from livehighlights.jobs.priority import BATCH_NICE_ENV, batch_nice, run_as_batch
-
-from conftest import run_cli
 
 
 def _nice_of(pid: int) -> int:
