@@ -94,9 +94,9 @@ class HeavyGate:
     @contextmanager
     def idle(self) -> Iterator[None]:
         """Inside :meth:`slot`: give the slot up while the block waits for something that is not this process's
-        heavy work (a recognition queued behind others, a window the LIVE has not reached), then take it back
-        in the moment's turn. Elsewhere: just run the block. A step that waits must not hold a core's slot:
-        the others would queue behind an idle core."""
+        heavy work (today: a moment's speech recognition queued behind other LIVEs', see
+        :func:`~livehighlights.understand.understand`), then take it back in the moment's turn. Elsewhere: just
+        run the block. A step that waits must not hold a core's slot: the others would queue behind an idle core."""
         held = self._held()
         if not held:
             yield
