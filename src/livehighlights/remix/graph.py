@@ -20,18 +20,32 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Encoder:
-    """Encoder settings (recorded in the sidecar). ``ultrafast`` at CRF 20 remixes a 30 s highlight at
-    1080x1920 in under 15 s on 2 cores; ``superfast`` makes ~30% smaller files for ~20% more time."""
+    """Encoder settings (recorded in the sidecar).
+
+    The picture is coded at a constant quantiser (``qp``, 20 by default) unless ``crf`` is given. x264's
+    constant rate factor needs its low-resolution look-ahead analysis of every frame, which at ``ultrafast``
+    is ~15% of the encoder's time; a constant quantiser does without it. At ``ultrafast`` (no macroblock
+    tree, no adaptive quantisation) CRF 20 also spends far more bits than its quality needs: on the
+    simulator's LIVE, QP 20 is 53.7 dB PSNR against a lossless encode (CRF 20: 59.9 dB) in 38% fewer
+    bytes; on Big Buck Bunny 48.9 dB (50.7) in 41% fewer. ``superfast`` makes smaller files for ~20% more
+    time."""
 
     preset: str = "ultrafast"
-    crf: int = 20
+    qp: int = 20
+    crf: int | None = None
+    """A constant rate factor instead of the constant quantiser (smaller files, more encoder time)."""
     fps: int = 30
     audio_bitrate: str = "160k"
     audio_rate: int = 48000
     gop_s: int = 2
 
+    def rate_args(self) -> list[str]:
+        """x264's rate control arguments: ``-crf N`` when a rate factor is given, else ``-qp N``."""
+        return ["-crf", str(self.crf)] if self.crf is not None else ["-qp", str(self.qp)]
+
     def to_json(self) -> dict[str, object]:
-        return {"video": "libx264", "preset": self.preset, "crf": self.crf, "pix_fmt": "yuv420p", "fps": self.fps,
+        rate: dict[str, object] = {"crf": self.crf} if self.crf is not None else {"qp": self.qp}
+        return {"video": "libx264", "preset": self.preset, **rate, "pix_fmt": "yuv420p", "fps": self.fps,
                 "gop_frames": self.fps * self.gop_s, "audio": "aac", "audio_bitrate": self.audio_bitrate,
                 "audio_rate": self.audio_rate, "movflags": "+faststart"}
 
@@ -144,7 +158,7 @@ def build(job: RemixJob, comp: Composition) -> list[str]:
                      f"tile={cols}x{rows}[sheet]")
     dur = f"{duration_ms / 1000:.3f}"
     args += ["-filter_complex", ";".join(chain), "-map", "[vout]", "-map", "1:a", "-t", dur,
-             "-c:v", "libx264", "-preset", enc.preset, "-crf", str(enc.crf), "-pix_fmt", "yuv420p",
+             "-c:v", "libx264", "-preset", enc.preset, *enc.rate_args(), "-pix_fmt", "yuv420p",
              "-r", str(enc.fps), "-g", str(enc.fps * enc.gop_s), "-c:a", "aac", "-b:a", enc.audio_bitrate,
              "-ar", str(enc.audio_rate), "-movflags", "+faststart", str(out)]
     if sheet is not None:

@@ -90,13 +90,13 @@ def live_marks(clip: Path, duration: Ms, scan: Any, read_text: bool = True) -> L
 
 def _read(clip: Path, duration: Ms, scan: Any, regions: list[Box] | None) -> Any:
     """The text read in ``regions`` (``None``: whole frames): grey pictures first, and the binarised ones
-    too (light text on a coloured sticker) only when the grey ones showed no cue: a third of the cost."""
+    too (light text on a coloured sticker) only when the grey ones showed no cue: a third of the cost. One
+    tesseract process per setting: the remix reads beside its other analyses (and often beside another
+    remix), where more processes only add their start-up (~0.12 CPU-s each)."""
     from ..vision.screen_text import find_screen_text
 
-    screen = find_screen_text(clip, 0, duration, frames=TEXT_FRAMES, scan=scan, regions=regions, threshold=False)
-    if screen.status == "ok" and not screen.cues:
-        screen = find_screen_text(clip, 0, duration, frames=TEXT_FRAMES, scan=scan, regions=regions)
-    return screen
+    return find_screen_text(clip, 0, duration, frames=TEXT_FRAMES, scan=scan, regions=regions, threshold="auto",
+                            workers=1)
 
 
 def _around(box: Box) -> Box:

@@ -153,7 +153,7 @@ def classify_screen_text(text: str) -> list[tuple[str, int, int, float | None, s
 
 def find_screen_text(path: str | Path, start_ms: Ms, end_ms: Ms, *, frames: int = 4, scan: Any = None,
                      languages: Sequence[str] = ("eng",), min_confidence: float = MIN_CONFIDENCE,
-                     threshold: bool = True, workers: int = 2, tesseract: str | None = None,
+                     threshold: bool | str = True, workers: int = 2, tesseract: str | None = None,
                      regions: Sequence[Box] | None = None) -> ScreenTextResult:
     """Read the text on ``frames`` frames spread over ``[start_ms, end_ms)`` and the cues it shows.
 
@@ -161,38 +161,84 @@ def find_screen_text(path: str | Path, start_ms: Ms, end_ms: Ms, *, frames: int 
     ``regions``: read only these boxes of each frame (full-resolution pixels; each is cut out and read on
     its own, a fraction of the cost of whole frames); boxes are still reported in full-frame pixels.
     ``languages``: tesseract codes (``eng`` ships with ``tesseract-ocr``, others need ``tesseract-ocr-LANG``).
-    ``threshold``: also read two binarised copies. Raises :class:`ToolError` (no tesseract or language),
-    :class:`~livehighlights.errors.MediaError` (undecodable window)."""
+    ``threshold``: also read two binarised copies (``True``), or not (``False``), or only when the grey
+    pictures show no cue (``"auto"``: the grey pages are read once, the binarised ones after them only when
+    needed; the result is then the same as with ``True``). ``workers``: tesseract processes per setting.
+    Raises :class:`ToolError` (no tesseract or language), :class:`~livehighlights.errors.MediaError`
+    (undecodable window)."""
     import time
 
+    if threshold not in (True, False, "auto"):
+        raise ValueError(f"threshold must be True, False or 'auto', not {threshold!r}")
     exe = tesseract_exe(tesseract)
     t0 = time.perf_counter()
     picked = _pick_frames(path, start_ms, end_ms, frames, scan)
     if not picked:
         return ScreenTextResult("unknown", "no frame to read in the window")
-    images, owners, binary = [], [], set()
-    places: list[tuple[float, float, int, int]] = []  # per page: full pixels per image pixel, and the offset
-    for i, fr in enumerate(picked):
-        kx, ky = fr.image.shape[1] / fr.full_size[0], fr.image.shape[0] / fr.full_size[1]
-        cuts = [(0, 0, fr.full_size[0], fr.full_size[1])] if regions is None else list(regions)
-        for rx, ry, rw, rh in cuts:
-            x0, y0 = max(0, int(rx * kx)), max(0, int(ry * ky))
-            x1, y1 = min(fr.image.shape[1], int((rx + rw) * kx)), min(fr.image.shape[0], int((ry + rh) * ky))
-            if x1 - x0 < 8 or y1 - y0 < 8:
-                continue
-            crop = fr.image[y0:y1, x0:x1]
-            for v, img in enumerate(_variants(crop, threshold)):
-                binary.update([len(images)] if v else [])
-                images.append(img)
-                owners.append(i)
-                places.append(((x1 - x0) / kx / img.shape[1], (y1 - y0) / ky / img.shape[0], round(x0 / kx),
-                               round(y0 / ky)))
-    words = _ocr(exe, images, languages, workers, binary)
+    pages = _Pages()
+    pages.add(picked, regions, grey=True, binarised=threshold is True)
+    words = _ocr(exe, pages.images, languages, workers, pages.binary)
+    if threshold == "auto":
+        grey = _assemble(picked, pages, words, min_confidence)
+        if grey.cues:
+            grey.ocr_s = round(time.perf_counter() - t0, 3)
+            return grey
+        more = _Pages()
+        more.add(picked, regions, grey=False, binarised=True)
+        extra = _ocr(exe, more.images, languages, workers, more.binary)
+        words.update({len(pages.images) + i: w for i, w in extra.items()})
+        pages.extend(more)
+    res = _assemble(picked, pages, words, min_confidence)
+    res.ocr_s = round(time.perf_counter() - t0, 3)
+    return res
+
+
+@dataclass
+class _Pages:
+    """The pictures tesseract reads: per page its frame (index into the picked frames), whether it is
+    binarised, and its place (full pixels per picture pixel, and the offset of its cut-out)."""
+
+    images: list[Any] = field(default_factory=list)
+    owners: list[int] = field(default_factory=list)
+    binary: set[int] = field(default_factory=set)
+    places: list[tuple[float, float, int, int]] = field(default_factory=list)
+
+    def add(self, picked: list[Any], regions: Sequence[Box] | None, grey: bool, binarised: bool) -> None:
+        for i, fr in enumerate(picked):
+            kx, ky = fr.image.shape[1] / fr.full_size[0], fr.image.shape[0] / fr.full_size[1]
+            cuts = [(0, 0, fr.full_size[0], fr.full_size[1])] if regions is None else list(regions)
+            for rx, ry, rw, rh in cuts:
+                x0, y0 = max(0, int(rx * kx)), max(0, int(ry * ky))
+                x1, y1 = min(fr.image.shape[1], int((rx + rw) * kx)), min(fr.image.shape[0], int((ry + rh) * ky))
+                if x1 - x0 < 8 or y1 - y0 < 8:
+                    continue
+                crop = fr.image[y0:y1, x0:x1]
+                for v, img in enumerate(_variants(crop, binarised)):
+                    if v == 0 and not grey:
+                        continue
+                    self.binary.update([len(self.images)] if v else [])
+                    self.images.append(img)
+                    self.owners.append(i)
+                    self.places.append(((x1 - x0) / kx / img.shape[1], (y1 - y0) / ky / img.shape[0],
+                                        round(x0 / kx), round(y0 / ky)))
+
+    def extend(self, more: _Pages) -> None:
+        n = len(self.images)
+        self.images += more.images
+        self.owners += more.owners
+        self.binary |= {n + p for p in more.binary}
+        self.places += more.places
+
+
+def _assemble(picked: list[Any], pages: _Pages, words: dict[int, list[Word]],
+              min_confidence: float) -> ScreenTextResult:
+    """Lines and cues from the words read on ``pages``, frame by frame in time order."""
+    owners, places = pages.owners, pages.places
     items: dict[tuple[Ms, int, int], ScreenText] = {}  # one reading per line of a frame: the surest
     cues: dict[tuple[str, str], ScreenCue] = {}
     clocks: list[tuple[ScreenCue, bool]] = []  # countdown readings, and whether another cue stood beside
     seen: set[tuple[str, str, Ms]] = set()
-    for page, page_words in sorted(words.items()):
+    for page, page_words in sorted(words.items(), key=lambda pw: (owners[pw[0]], pw[0])):
         fr = picked[owners[page]]
 
         def full(box: Box, k: tuple[float, float, int, int] = places[page]) -> Box:
@@ -225,7 +271,7 @@ def find_screen_text(path: str | Path, start_ms: Ms, end_ms: Ms, *, frames: int 
         cues[(cue.kind, _normed(cue.text))] = cue
     lines_read = sorted(items.values(), key=lambda i: (i.t_ms, i.box[1], i.box[0]))
     return ScreenTextResult("ok", None, lines_read, sorted(cues.values(), key=lambda c: (c.t_ms, c.box[1], c.box[0])),
-                            [f.t_ms for f in picked], round(time.perf_counter() - t0, 3))
+                            [f.t_ms for f in picked])
 
 
 def _countdowns(clocks: list[tuple[ScreenCue, bool]]) -> list[ScreenCue]:
