@@ -118,3 +118,32 @@ def test_missing_tesseract_is_a_tool_error(tmp_path: Path) -> None:
 def test_missing_language_is_a_tool_error(live: Path) -> None:
     with pytest.raises(ToolError, match="tesseract-ocr-xqz"):
         find_screen_text(live / "recording.mp4", 0, 1000, frames=1, languages=("xqz",), threshold=False)
+
+
+def test_auto_threshold_reads_the_binarised_copies_only_when_the_grey_ones_show_no_cue(live: Path) -> None:
+    """``threshold="auto"``: where the grey pictures show a cue, their reading is the answer (the binarised
+    copies are never read); where they show none, the answer is exactly that of ``threshold=True``."""
+    from dataclasses import asdict
+
+    from livehighlights.vision.frames import scan_window
+
+    def same(a: object, b: object) -> bool:
+        return {k: v for k, v in asdict(a).items() if k != "ocr_s"} == {k: v for k, v in asdict(b).items()
+                                                                          if k != "ocr_s"}
+
+    pitch, _product = _sticker_pitch(live)
+    shown = pitch["visible"][-1]
+    start, end = round(shown["full_s"] * 1000), round(shown["out_s"] * 1000)
+    scan = scan_window(live / "recording.mp4", start, end, hires_fps=0.5, hires_short_side=720)
+    grey = find_screen_text(live / "recording.mp4", start, end, frames=2, scan=scan, threshold=False)
+    assert grey.cues  # the sticker's price is read on the grey pictures
+    assert same(find_screen_text(live / "recording.mp4", start, end, frames=2, scan=scan, threshold="auto"), grey)
+
+    truth = json.loads((live / "truth.json").read_text())
+    first = round(min(p["start_s"] for p in truth["pitches"]) * 1000)
+    whole = find_screen_text(live / "recording.mp4", 0, first, frames=2, threshold=True, workers=1)
+    assert not find_screen_text(live / "recording.mp4", 0, first, frames=2, threshold=False).cues
+    auto = find_screen_text(live / "recording.mp4", 0, first, frames=2, threshold="auto", workers=1)
+    assert whole.items and same(auto, whole)
+    with pytest.raises(ValueError, match="threshold"):
+        find_screen_text(live / "recording.mp4", 0, first, threshold="sometimes")
