@@ -32,13 +32,29 @@ from livehighlights.sources import load_catalog, load_events
 CACHE = Path(__file__).parent / ".cache"
 
 
+def sim_version() -> str:
+    """A digest of the simulator's source: a LIVE cached by an older simulator is made again."""
+    import hashlib
+
+    import livehighlights.sim as sim
+
+    h = hashlib.sha256()
+    for f in sorted(Path(sim.__file__).parent.rglob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
 def get_live(minutes: float, seed: int, resolution: str, difficulty: str) -> tuple[Path, float]:
-    """Simulate (or reuse) a LIVE; returns its folder and the simulation time (0 when cached)."""
+    """Simulate (or reuse) a LIVE; returns its folder and the simulation time (0 when cached by this
+    simulator: the folder's ``sim-version.txt``, see :func:`sim_version`)."""
     folder = CACHE / f"live-{minutes:g}m-{resolution}-{difficulty}-s{seed}"
-    if (folder / "truth.json").exists() and (folder / "recording.mp4").exists():
+    stamp = folder / "sim-version.txt"
+    if (folder / "truth.json").exists() and (folder / "recording.mp4").exists() and stamp.is_file() \
+            and stamp.read_text().strip() == sim_version():
         return folder, 0.0
     t0 = time.perf_counter()
     simulate(SimConfig(minutes=minutes, seed=seed, resolution=resolution, difficulty=difficulty), folder)
+    stamp.write_text(sim_version() + "\n")
     return folder, time.perf_counter() - t0
 
 
