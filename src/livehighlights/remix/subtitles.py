@@ -180,9 +180,9 @@ def band_candidates(cards: list[Card], style: SubtitleStyle, font: Path, area: S
 
 
 def subtitle_pad(style: SubtitleStyle, h: int) -> int:
-    """Room (px) the outline or box takes on each side of a line."""
+    """Room (px) the outline (and its shadow) or box takes on each side of a line."""
     px = int(round(style.size * h))
-    return max(4, px // 5) if style.box else max(1, int(round(style.outline * h))) + 2
+    return max(4, px // 5) if style.box else max(1, int(round(style.outline * h))) + int(round(style.shadow * h)) + 2
 
 
 def _ass_colour(colour: str) -> str:
@@ -216,7 +216,7 @@ def write_ass(cards: list[Card], style: SubtitleStyle, family: str, size: tuple[
         border_style, out_colour, outline_px, shadow = 3, _ass_colour(style.box_color), max(4, px // 5), 0
     else:
         border_style, out_colour, outline_px = 1, _ass_colour(style.outline_color), outline
-        shadow = max(1, outline // 2)
+        shadow = int(round(style.shadow * h))
     bx, by, bw, bh = band
     lines_of = card_lines(cards, font, px, bw, subtitle_pad(style, h))
     lines = [
