@@ -75,6 +75,9 @@ def test_output_format_and_sidecar(rendered):
     # every sticker the style turns on is shown or left out with a reason
     assert {"title", "promo", "point", "cta"} <= el | set(dropped)
     assert data["encoder"]["pix_fmt"] == "yuv420p" and data["encoder"]["fps"] == 30
+    # a constant quantiser (no rate factor: x264's look-ahead analysis is not needed), as x264 itself records
+    assert data["encoder"]["qp"] == 20 and "crf" not in data["encoder"]
+    assert b"rc=cqp" in out.read_bytes() and b" qp=20" in out.read_bytes()
 
 
 def test_stickers_avoid_product_and_stay_safe(rendered, clip):
