@@ -15,6 +15,8 @@ Prints recall, precision and mean window IoU (see :mod:`livehighlights.evaluate`
   per-minute totals and as cumulative counters that reset, and its lift x lag sweep;
 - ``real``: chat logs with human highlight labels, when ``--real DIR`` is given (see :func:`load_real` and
   ``bench/lightor.py``);
+- ``pooled``: both generators' LIVEs (audiences of tens to thousands) ranked as one pool, overall and per
+  audience third (``bench/pooled.py``): do scores rank across streams?
 - ``scale``: a 10-hour, ~1-million-event log through ``livehighlights moments`` (wall time, peak RSS).
 
 Methods: ``ours`` (every moment of that kind), ``ours top-K`` (our K best by score, K = planted
@@ -47,6 +49,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from eventgen import GenConfig, generate, write_jsonl  # noqa: E402
 from eventgen2 import Gen2Config, generate2, sweep_bins  # noqa: E402
+from pooled import Pooled, audience, evaluate_pooled  # noqa: E402
 
 from livehighlights.detect import DetectOptions  # noqa: E402
 from livehighlights.detect.peaks import PeakCountDetector  # noqa: E402
@@ -194,6 +197,28 @@ def gen_cases(minutes: float, seeds: list[int], difficulty: float, kind: str) ->
     return out
 
 
+def pooled_cases(kind: str, quick: bool) -> None:
+    """Both generators' LIVEs (audiences of tens to thousands of viewers) ranked as one pool: see
+    ``bench/pooled.py``."""
+    cases = gen_cases(60, list(range(1, 7 if quick else 13)), 0.5, kind) \
+        + gen2_cases(Gen2Config(minutes=60), list(range(1, 6 if quick else 11)), kind)
+
+    def naive(metric: str) -> Callable[[int], list[Pooled]]:
+        def ranked(i: int) -> list[Pooled]:
+            engine = Engine([PeakCountDetector(metric=metric, k=3 * max(1, len(cases[i].planted)), window_s=30)])
+            found = replay(cases[i].events, cases[i].end_ms, engine)
+            return [Pooled(i, (m.start_ms, m.end_ms), m.score) for m in found]
+        return ranked
+
+    methods = {"ours": lambda i: [Pooled(i, (m.start_ms, m.end_ms), m.score) for m in _ours(cases[i])]}
+    if kind == "product":
+        methods["naive orders"] = naive("orders")
+    methods["naive chat"] = naive("comments")
+    evaluate_pooled(f"pooled-{'sales' if kind == 'product' else kind}: {len(cases)} LIVEs of both generators, "
+                    f"60 min, {kind} moments ranked as one pool", [c.planted for c in cases],
+                    [audience(c.events) for c in cases], methods)
+
+
 def load_real(folder: Path) -> list[Case]:
     """Labelled chat logs: per stream ``NAME.chat.csv`` (columns ``ts`` in seconds from the stream's start,
     ``user``, ``text``, optional ``viewers``) and ``NAME.labels.json`` (a list of ``[start_s, end_s]`` highlights
@@ -281,7 +306,7 @@ def main() -> None:
     ap.add_argument("--real", type=Path, help="folder of labelled chat logs (see load_real)")
     ap.add_argument("--only", nargs="*", help="settings to run (sim-default sim-hard sim-3min sim-perminute "
                     "gen-sales gen-engagement gen-sweep gen-3min gen2-sales gen2-engagement gen2-3min gen2-perminute "
-                    "gen2-cumulative gen2-sweep real scale)")
+                    "gen2-cumulative gen2-sweep pooled real scale)")
     args = ap.parse_args()
     seeds = [1, 2] if args.quick else [1, 2, 3]
     gseeds = list(range(1, 4 if args.quick else 7))
@@ -321,6 +346,7 @@ def main() -> None:
                               for d in (0.0, 0.5, 1.0) for kind in ("product", "engagement")],
         "real": lambda: (evaluate_real(args.real) if args.real else
                          print("\nreal: no labelled chat data given (--real DIR); none is bundled")),
+        "pooled": lambda: [pooled_cases(kind, args.quick) for kind in ("product", "engagement")],
         "scale": lambda: scale(10, 1_000_000),
     }
     for name in args.only or list(settings):
