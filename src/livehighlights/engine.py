@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .detect.base import DEFAULT_DETECTORS, Detector, make_detectors
 from .detect.coverage import coverage_warnings
+from .detect.engagement import is_reaction_burst
 from .errors import InputError, Warning_, Where
 from .models import Event, Moment
 from .rules import MAX_LIVE_S
@@ -135,7 +136,9 @@ def merge_moments(moments: list[Moment]) -> list[Moment]:
     """One moment per stretch where the shopping and the engagement detectors both fired.
 
     An audience burst within a product moment becomes that moment's ``audience`` evidence (the sale
-    stands); a shopping moment of kind ``engagement`` within an audience burst gives way to the burst,
+    stands); where the burst is people reacting to something (:func:`~livehighlights.detect.engagement.
+    is_reaction_burst`: a fun moment inside the pitch) it is also kept as its own engagement moment. A
+    shopping moment of kind ``engagement`` within an audience burst gives way to the burst,
     which judges the audience from chat, reactions, likes and gifts (its product kept when the burst
     has none). Everything else is kept as it is.
     """
@@ -146,7 +149,8 @@ def merge_moments(moments: list[Moment]) -> list[Moment]:
         host = next((m for m in others if m.kind == "product" and _covered(burst, m)), None)
         if host is not None:
             host.evidence.setdefault("audience", {"score": round(burst.score, 2), **burst.evidence})
-            continue
+            if not is_reaction_burst(burst):
+                continue
         kept_bursts.append(burst)
     kept_others = []
     for m in others:

@@ -13,7 +13,13 @@ each comment once, in time order, and says how it counts:
 - ``chat_spam``: 1 for a message that does not count (a repeat, a command, a copy-paste, a flood).
 - ``greetings``: 1 for a greeting ("hi", "hello", "welcome", ...): not excitement.
 
-Memory is bounded: only authors and texts seen in the last minute are kept.
+A chant (the same short text from :data:`CHANT_USERS` or more people within a minute: "322", "F", "Mau5",
+"GG") is the same reaction repeated across people when its author already took part in the LIVE's chat, so
+it counts as a reaction; from an account never seen before it is a flood (fresh bot accounts posting one
+emoji each, an entry wave) and does not count.
+
+Memory is bounded: only authors and texts seen in the last minute are kept, and up to :data:`MAX_KNOWN`
+authors who ever counted.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["COPY_MIN_CHARS", "ChatFilter", "ChatWeight", "USER_COOLDOWN_S", "is_greeting", "is_reaction", "normalise"]
+__all__ = ["CHANT_USERS", "COPY_MIN_CHARS", "ChatFilter", "ChatWeight", "MAX_KNOWN", "USER_COOLDOWN_S", "is_greeting",
+           "is_reaction", "normalise"]
 
 USER_COOLDOWN_S = 10.0
 """A viewer's messages within this long after their last counted one do not count again."""
@@ -32,7 +39,12 @@ COPY_MIN_CHARS = 20
 """Texts at least this long (normalised) can be copy-pastes; short ones are reactions or chants."""
 CHANT_USERS = 4
 """A short text that is not a reaction, sent by this many people within :data:`COPY_WINDOW_S`, is a
-chant or an entry flood (a giveaway keyword): it stops counting."""
+chant (see the module docstring: a reaction from a known author, a flood from a new one)."""
+CHANT_GAP_S = 10.0
+"""A chant is a chain: the same short text again within this long, from :data:`CHANT_USERS` people."""
+MAX_KNOWN = 200_000
+"""Authors remembered as having taken part in the chat (beyond it new authors are not remembered: a chant
+by them does not count)."""
 
 _LAUGH = (r"l+o+l+|lmf?a+o+|rofl|ha(ha)+h?|he(he)+|hi(hi)+|ja(ja)+|je(je)+|k{4,}|w{3,}|5{3,}|x+d+|mdr+|"
           r"wk(wk)+|kek(w)?|lul|omegalul|pepelaugh|lulw|icant|dead|💀|4head|hahaa|elegiggle")
@@ -108,10 +120,12 @@ class ChatFilter:
         self._last_counted: dict[str, float] = {}
         self._texts: dict[str, tuple[float, set[str]]] = {}
         self._prune_at = _PRUNE_MIN
+        self._known: set[str] = set()
+        self._chains: dict[str, tuple[float, set[str]]] = {}
 
     def weigh(self, ts_s: float, text: str | None, user: str | None) -> ChatWeight:
         """How the comment ``text`` by ``user`` at ``ts_s`` (seconds) counts."""
-        if len(self._last_counted) + len(self._texts) >= self._prune_at:
+        if len(self._last_counted) + len(self._texts) + len(self._chains) >= self._prune_at:
             self._prune(ts_s)
         norm, command, greeting, reaction = _classify(text or "")
         if command:
@@ -136,17 +150,37 @@ class ChatFilter:
             if others >= 1 and len(norm) >= COPY_MIN_CHARS:
                 return _SPAM  # a copy-paste of a long text
             if others + 1 >= CHANT_USERS and not reaction and not greeting:
-                return _SPAM  # an entry flood ('me!', 'giveaway') or a chant
+                if user is None or user not in self._known:
+                    return _SPAM  # a flood: fresh accounts posting the same short text, an entry wave
+                if not self._chanted(norm, who, ts_s):
+                    return _SPAM  # a phrase many people use now and then ("price?", "nice"): not talk nor a reaction
+                reaction = True  # a chant: the same reaction repeated across people who were here before
         if user is not None:
             last_counted[user] = ts_s
+            if len(self._known) < MAX_KNOWN:
+                self._known.add(user)
         if greeting:
             return _GREET
         return _REACTS if reaction else _COUNTED
 
+    def _chanted(self, norm: str, who: str, ts_s: float) -> bool:
+        """Whether ``norm`` (a short text others sent too) is chanted now: :data:`CHANT_USERS` people sent it
+        with no gap over :data:`CHANT_GAP_S` (a chain of the same reaction, not a phrase that comes back now
+        and then, like "price?" or "nice")."""
+        chain = self._chains.get(norm)
+        if chain is None or ts_s - chain[0] > CHANT_GAP_S:
+            chain = (ts_s, set())
+        authors = chain[1]
+        if len(authors) < _MAX_AUTHORS:
+            authors.add(who)
+        self._chains[norm] = (ts_s, authors)
+        return len(authors) >= CHANT_USERS
+
     def _prune(self, now: float) -> None:
         """Forget authors and texts older than the windows, once the tables have doubled (amortised O(1))."""
-        if len(self._last_counted) + len(self._texts) < self._prune_at:
+        if len(self._last_counted) + len(self._texts) + len(self._chains) < self._prune_at:
             return
         self._last_counted = {u: t for u, t in self._last_counted.items() if now - t < USER_COOLDOWN_S}
         self._texts = {k: v for k, v in self._texts.items() if now - v[0] <= COPY_WINDOW_S}
-        self._prune_at = max(_PRUNE_MIN, 2 * (len(self._last_counted) + len(self._texts)))
+        self._chains = {k: v for k, v in self._chains.items() if now - v[0] <= CHANT_GAP_S}
+        self._prune_at = max(_PRUNE_MIN, 2 * (len(self._last_counted) + len(self._texts) + len(self._chains)))
