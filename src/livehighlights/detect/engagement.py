@@ -48,9 +48,10 @@ TAIL_S = 10
 """A moment ends this long after its (lag-corrected) peak at the latest: the reaction's tail is chat."""
 MIN_MOMENT_S = 10
 REACTION_SHARE_X = 2.0
-"""A burst whose share of reactions is at least this many times the stream's usual share (and whose reactions
-stand out by :attr:`EngagementDetector.open_z`) is people reacting to something, not talk: see
-:func:`is_reaction_burst`."""
+"""A burst whose share of reactions is at least this many times the stream's usual share and at least
+:data:`REACTION_SHARE_MIN` (and whose reactions stand out by :attr:`EngagementDetector.open_z`) is people
+reacting to something, not talk: see :func:`is_reaction_burst`."""
+REACTION_SHARE_MIN = 0.3
 STATS_EVERY_S = 10
 _BURST_METRICS = ("chat", "reactions", "likes", "gifts")
 _SERIES = ("chat", "reactions", "comments", "likes", "gifts", "viewers")
@@ -59,9 +60,9 @@ _SERIES = ("chat", "reactions", "comments", "likes", "gifts", "viewers")
 def is_reaction_burst(moment: Moment) -> bool:
     """Whether an audience burst (a moment of this detector) is people reacting to something that happened (a
     fun moment, a surprise): at least 3 reactions, their share of the counted messages at least
-    :data:`REACTION_SHARE_X` times the stream's usual share, and the reactions standing out by the opening
-    z. Such a burst is its own engagement moment even inside a sale's pitch (where questions about the product
-    raise the chat too); any other burst there is the sale's audience."""
+    :data:`REACTION_SHARE_X` times the stream's usual share and at least :data:`REACTION_SHARE_MIN`, and the
+    reactions standing out by the opening z. Such a burst is its own engagement moment even inside a sale's
+    pitch (where questions about the product raise the chat too); any other burst there is the sale's audience."""
     return bool(moment.detector == "engagement" and moment.evidence.get("reaction_burst"))
 
 
@@ -267,8 +268,8 @@ class EngagementDetector(Detector):
             "reactions": {"value": total["reactions"], "z": round(z["reactions"], 2), "share": round(share, 2),
                           "expected": round(stats["reactions"][1], 2),
                           "baseline_share": round(base_share, 2)},
-            "reaction_burst": bool(total["reactions"] >= 3 and share >= REACTION_SHARE_X * base_share
-                                   and z["reactions"] >= self.open_z),
+            "reaction_burst": bool(total["reactions"] >= 3 and z["reactions"] >= self.open_z
+                                   and share >= max(REACTION_SHARE_MIN, REACTION_SHARE_X * base_share)),
             "likes": {"value": total["likes"], "z": round(z["likes"], 2)},
             "gifts": {"value": total["gifts"], "z": round(z["gifts"], 2)},
         }

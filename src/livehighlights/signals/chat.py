@@ -13,10 +13,10 @@ each comment once, in time order, and says how it counts:
 - ``chat_spam``: 1 for a message that does not count (a repeat, a command, a copy-paste, a flood).
 - ``greetings``: 1 for a greeting ("hi", "hello", "welcome", ...): not excitement.
 
-A chant (the same short text from :data:`CHANT_USERS` or more people within a minute: "322", "F", "Mau5",
-"GG") is the same reaction repeated across people when its author already took part in the LIVE's chat, so
-it counts as a reaction; from an account never seen before it is a flood (fresh bot accounts posting one
-emoji each, an entry wave) and does not count.
+A chant (the same short text, not a question, from :data:`CHANT_USERS` or more people within
+:data:`CHANT_WINDOW_S`: "322", "F", "Mau5", "GG") is the same reaction repeated across people when its author
+already took part in the LIVE's chat, so it counts as a reaction; from an account never seen before it is a
+flood (fresh bot accounts posting one emoji each, an entry wave) and does not count.
 
 Memory is bounded: only authors and texts seen in the last minute are kept, and up to :data:`MAX_KNOWN`
 authors who ever counted.
@@ -40,8 +40,9 @@ COPY_MIN_CHARS = 20
 CHANT_USERS = 4
 """A short text that is not a reaction, sent by this many people within :data:`COPY_WINDOW_S`, is a
 chant (see the module docstring: a reaction from a known author, a flood from a new one)."""
-CHANT_GAP_S = 10.0
-"""A chant is a chain: the same short text again within this long, from :data:`CHANT_USERS` people."""
+CHANT_WINDOW_S = 15.0
+"""A chant is dense: :data:`CHANT_USERS` people sending the same short text within this long ("322" from five
+people in 12 s), not a phrase that comes back now and then ("price?", "nice")."""
 MAX_KNOWN = 200_000
 """Authors remembered as having taken part in the chat (beyond it new authors are not remembered: a chant
 by them does not count)."""
@@ -121,7 +122,7 @@ class ChatFilter:
         self._texts: dict[str, tuple[float, set[str]]] = {}
         self._prune_at = _PRUNE_MIN
         self._known: set[str] = set()
-        self._chains: dict[str, tuple[float, set[str]]] = {}
+        self._chains: dict[str, list[tuple[float, str]]] = {}
 
     def weigh(self, ts_s: float, text: str | None, user: str | None) -> ChatWeight:
         """How the comment ``text`` by ``user`` at ``ts_s`` (seconds) counts."""
@@ -149,10 +150,11 @@ class ChatFilter:
             others = len(authors) - (1 if who in authors else 0)
             if others >= 1 and len(norm) >= COPY_MIN_CHARS:
                 return _SPAM  # a copy-paste of a long text
+            chanted = not reaction and not greeting and "?" not in norm and self._chant(norm, who, ts_s)
             if others + 1 >= CHANT_USERS and not reaction and not greeting:
                 if user is None or user not in self._known:
                     return _SPAM  # a flood: fresh accounts posting the same short text, an entry wave
-                if not self._chanted(norm, who, ts_s):
+                if not chanted:
                     return _SPAM  # a phrase many people use now and then ("price?", "nice"): not talk nor a reaction
                 reaction = True  # a chant: the same reaction repeated across people who were here before
         if user is not None:
@@ -163,18 +165,13 @@ class ChatFilter:
             return _GREET
         return _REACTS if reaction else _COUNTED
 
-    def _chanted(self, norm: str, who: str, ts_s: float) -> bool:
-        """Whether ``norm`` (a short text others sent too) is chanted now: :data:`CHANT_USERS` people sent it
-        with no gap over :data:`CHANT_GAP_S` (a chain of the same reaction, not a phrase that comes back now
-        and then, like "price?" or "nice")."""
-        chain = self._chains.get(norm)
-        if chain is None or ts_s - chain[0] > CHANT_GAP_S:
-            chain = (ts_s, set())
-        authors = chain[1]
-        if len(authors) < _MAX_AUTHORS:
-            authors.add(who)
-        self._chains[norm] = (ts_s, authors)
-        return len(authors) >= CHANT_USERS
+    def _chant(self, norm: str, who: str, ts_s: float) -> bool:
+        """Records ``who`` sending the short text ``norm`` at ``ts_s``; whether :data:`CHANT_USERS` people sent it
+        within the last :data:`CHANT_WINDOW_S` (see there)."""
+        recent = [(t, u) for t, u in self._chains.get(norm, ()) if ts_s - t <= CHANT_WINDOW_S][-_MAX_AUTHORS:]
+        recent.append((ts_s, who))
+        self._chains[norm] = recent
+        return len({u for _, u in recent}) >= CHANT_USERS
 
     def _prune(self, now: float) -> None:
         """Forget authors and texts older than the windows, once the tables have doubled (amortised O(1))."""
@@ -182,5 +179,5 @@ class ChatFilter:
             return
         self._last_counted = {u: t for u, t in self._last_counted.items() if now - t < USER_COOLDOWN_S}
         self._texts = {k: v for k, v in self._texts.items() if now - v[0] <= COPY_WINDOW_S}
-        self._chains = {k: v for k, v in self._chains.items() if now - v[0] <= CHANT_GAP_S}
+        self._chains = {k: v for k, v in self._chains.items() if now - v[-1][0] <= CHANT_WINDOW_S}
         self._prune_at = max(_PRUNE_MIN, 2 * (len(self._last_counted) + len(self._texts) + len(self._chains)))
