@@ -120,3 +120,16 @@ def test_the_questions_of_a_pitch_stay_the_sales_audience():
     moments = _found(_room() + _pitch_that_sells() + wows)
     assert [m for m in moments if m.kind == "product" and m.product_id == "lamp"]
     assert not _engagement(moments, 500, 700), [(m.kind, m.start_ms, m.end_ms, m.evidence) for m in moments]
+
+
+def test_a_burst_just_after_a_pitch_is_not_the_pitchs_audience():
+    """The moment of a burst opens REACTION_LAG_S + LEAD_S before it, so right after a pitch it reaches back into
+    the pitch: the burst is the sale's audience only when its peak lies within the sale."""
+    (sale,) = [m for m in _found(_room() + _pitch_that_sells()) if m.kind == "product"]
+    after = sale.end_ms // 1000 + 8
+    talk = ["NO WAY HE DID THAT", "that was so close", "did you see that", "he is back", "what a save",
+            "unbelievable play", "how did that work", "best moment today"]
+    cheer = _burst(after, [f"fan{i}" for i in range(45)], talk, seconds=12, seed=15)
+    moments = _found(_room() + _pitch_that_sells() + cheer)
+    (burst,) = _engagement(moments, after - 5, after + 30)
+    assert not is_reaction_burst(burst) and burst.start_ms < sale.end_ms  # its lead-in reaches into the pitch

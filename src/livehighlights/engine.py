@@ -135,8 +135,9 @@ def _covered(m: Moment, by: Moment) -> bool:
 def merge_moments(moments: list[Moment]) -> list[Moment]:
     """One moment per stretch where the shopping and the engagement detectors both fired.
 
-    An audience burst within a product moment becomes that moment's ``audience`` evidence (the sale
-    stands); where the burst is people reacting to something (:func:`~livehighlights.detect.engagement.
+    An audience burst whose peak (placed on its cause) lies within a product moment becomes that moment's
+    ``audience`` evidence (the sale stands; the burst's lead-in reaching into a pitch that just ended does not make
+    it the pitch's audience); where the burst is people reacting to something (:func:`~livehighlights.detect.engagement.
     is_reaction_burst`: a fun moment inside the pitch) it is also kept as its own engagement moment. A
     shopping moment of kind ``engagement`` within an audience burst gives way to the burst,
     which judges the audience from chat, reactions, likes and gifts (its product kept when the burst
@@ -146,7 +147,7 @@ def merge_moments(moments: list[Moment]) -> list[Moment]:
     others = [m for m in moments if m.detector != "engagement"]
     kept_bursts = []
     for burst in bursts:
-        host = next((m for m in others if m.kind == "product" and _covered(burst, m)), None)
+        host = next((m for m in others if m.kind == "product" and m.start_ms <= burst.peak_ms < m.end_ms), None)
         if host is not None:
             host.evidence.setdefault("audience", {"score": round(burst.score, 2), **burst.evidence})
             if not is_reaction_burst(burst):
