@@ -133,3 +133,30 @@ def test_a_burst_just_after_a_pitch_is_not_the_pitchs_audience():
     moments = _found(_room() + _pitch_that_sells() + cheer)
     (burst,) = _engagement(moments, after - 5, after + 30)
     assert not is_reaction_burst(burst) and burst.start_ms < sale.end_ms  # its lead-in reaches into the pitch
+
+
+def test_a_phrase_of_the_rooms_everyday_talk_is_no_chant_and_an_emoji_wave_is_none():
+    """A chant is sudden: "so true", said now and then all along, is not one when four people say it at once; a wave of
+    one emoji (🙋 for a giveaway) has no word in it and is not one either."""
+    f = ChatFilter()
+    for i in range(8):
+        assert f.weigh(float(i), f"this one is nice {i}", f"fan{i}").chat == 1  # all of them took part before
+    for k in range(4):  # "so true" every 20 s: the room's everyday talk
+        f.weigh(20.0 + 20 * k, "so true", f"fan{k}")
+    burst = [f.weigh(100.0 + i, "so true", f"fan{4 + i}") for i in range(4)]
+    assert all(w.reactions == 0 for w in burst)
+    wave = [f.weigh(200.0 + i, "🙋", f"fan{i}") for i in range(8)]
+    assert all(w.reactions == 0 for w in wave)
+    fresh = [f.weigh(300.0 + i, "F", f"fan{i}") for i in range(8)]  # the same people, a text that was rare: a chant
+    assert [w.reactions for w in fresh[CHANT_USERS - 1:]] == [1.0] * (8 - CHANT_USERS + 1)
+
+
+def test_a_pitchs_own_excitement_is_not_a_fun_moment_inside_it():
+    """Viewers cheering the product all through the pitch ("🔥🔥", "omg want"): a denser stretch of the same cheering
+    is the sale's audience, not a fun moment beside it (its share of reactions is the pitch's own)."""
+    cheer = ["🔥🔥", "omg want", "wow!!!", "😍", "so good omg"]
+    steady = _burst(505, [f"cheer{i}" for i in range(150)], cheer, seconds=170, seed=16)
+    denser = _burst(590, [f"fan{i}" for i in range(30)], cheer, seconds=12, seed=17)
+    moments = _found(_room() + _pitch_that_sells() + steady + denser)
+    assert [m for m in moments if m.kind == "product" and m.product_id == "lamp"]
+    assert not _engagement(moments, 575, 610), [(m.kind, m.start_ms, m.end_ms, m.evidence) for m in moments]

@@ -52,6 +52,8 @@ REACTION_SHARE_X = 2.0
 :data:`REACTION_SHARE_MIN` (and whose reactions stand out by :attr:`EngagementDetector.open_z`) is people
 reacting to something, not talk: see :func:`is_reaction_burst`."""
 REACTION_SHARE_MIN = 0.3
+LOCAL_S = 60
+"""The chat just before a burst it is compared with (see :func:`is_reaction_burst`)."""
 STATS_EVERY_S = 10
 _BURST_METRICS = ("chat", "reactions", "likes", "gifts")
 _SERIES = ("chat", "reactions", "comments", "likes", "gifts", "viewers")
@@ -269,7 +271,8 @@ class EngagementDetector(Detector):
                           "expected": round(stats["reactions"][1], 2),
                           "baseline_share": round(base_share, 2)},
             "reaction_burst": bool(total["reactions"] >= 3 and z["reactions"] >= self.open_z
-                                   and share >= max(REACTION_SHARE_MIN, REACTION_SHARE_X * base_share)),
+                                   and share >= max(REACTION_SHARE_MIN, REACTION_SHARE_X * base_share,
+                                                    REACTION_SHARE_X * self._local_share(a))),
             "likes": {"value": total["likes"], "z": round(z["likes"], 2)},
             "gifts": {"value": total["gifts"], "z": round(z["gifts"], 2)},
         }
@@ -277,6 +280,13 @@ class EngagementDetector(Detector):
                       score=float(sum(breakdown.values())), detector=self.name,
                       product_id=self._product(cause, end), kind="engagement", breakdown=breakdown,
                       evidence=evidence, confirmed_at_ms=len(self._pinned) * 1000)
+
+    def _local_share(self, a: int) -> float:
+        """The share of reactions among counted messages in the :data:`LOCAL_S` seconds before ``a`` (smoothed
+        like the baseline share): inside a pitch, the pitch's own excitement about the product."""
+        lo = max(0, a - LOCAL_S)
+        chat = float(self._cols.col("chat")[lo:a].sum())
+        return (float(self._cols.col("reactions")[lo:a].sum()) + 1.0) / (chat + 4.0)
 
     def _peak(self, a: int, b: int) -> int:
         series = self._cols.col("chat")[a:b] + self._cols.col("reactions")[a:b]

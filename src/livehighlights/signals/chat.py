@@ -13,10 +13,10 @@ each comment once, in time order, and says how it counts:
 - ``chat_spam``: 1 for a message that does not count (a repeat, a command, a copy-paste, a flood).
 - ``greetings``: 1 for a greeting ("hi", "hello", "welcome", ...): not excitement.
 
-A chant (the same short text, not a question, from :data:`CHANT_USERS` or more people within
-:data:`CHANT_WINDOW_S`: "322", "F", "Mau5", "GG") is the same reaction repeated across people when its author
-already took part in the LIVE's chat, so it counts as a reaction; from an account never seen before it is a
-flood (fresh bot accounts posting one emoji each, an entry wave) and does not count.
+A chant (the same short text with a word or a number in it, not a question, suddenly from :data:`CHANT_USERS`
+or more people within :data:`CHANT_WINDOW_S`: "322", "F", "Mau5", "GG") is the same reaction repeated across
+people when its author already took part in the LIVE's chat, so it counts as a reaction; from an account never
+seen before it is a flood (fresh bot accounts posting one emoji each, an entry wave) and does not count.
 
 Memory is bounded: only authors and texts seen in the last minute are kept, and up to :data:`MAX_KNOWN`
 authors who ever counted.
@@ -72,6 +72,9 @@ _ENTRY = re.compile(r"giveaway|pick me|choose me|me me|^me+\W*$|^(i'?m )?in\W*$|
 _MAX_AUTHORS = 64
 """Authors remembered per text (enough to tell a copy or a chant)."""
 _PRUNE_MIN = 4096
+_WORDY = re.compile(r"\w")
+"""A chant has a word or a number in it ("322", "F", "Mau5"); a wave of one emoji (🙋 for a giveaway, 👋 for a
+raid, 🎁 from bots) is not one."""
 _SQUEEZE = re.compile(r"(.)\1{2,}")
 _SPACE = re.compile(r"\s+")
 
@@ -150,7 +153,8 @@ class ChatFilter:
             others = len(authors) - (1 if who in authors else 0)
             if others >= 1 and len(norm) >= COPY_MIN_CHARS:
                 return _SPAM  # a copy-paste of a long text
-            chanted = not reaction and not greeting and "?" not in norm and self._chant(norm, who, ts_s)
+            chanted = (not reaction and not greeting and "?" not in norm and _WORDY.search(norm) is not None
+                       and self._chant(norm, who, ts_s))
             if others + 1 >= CHANT_USERS and not reaction and not greeting:
                 if user is None or user not in self._known:
                     return _SPAM  # a flood: fresh accounts posting the same short text, an entry wave
@@ -166,12 +170,17 @@ class ChatFilter:
         return _REACTS if reaction else _COUNTED
 
     def _chant(self, norm: str, who: str, ts_s: float) -> bool:
-        """Records ``who`` sending the short text ``norm`` at ``ts_s``; whether :data:`CHANT_USERS` people sent it
-        within the last :data:`CHANT_WINDOW_S` (see there)."""
-        recent = [(t, u) for t, u in self._chains.get(norm, ()) if ts_s - t <= CHANT_WINDOW_S][-_MAX_AUTHORS:]
+        """Records ``who`` sending the short text ``norm`` at ``ts_s``; whether it is chanted now: sent by
+        :data:`CHANT_USERS` people within the last :data:`CHANT_WINDOW_S`, and sudden, a text that was rare in
+        the :data:`COPY_WINDOW_S` before (a phrase of the room's everyday talk is not a chant however often it
+        comes back)."""
+        since = ts_s - CHANT_WINDOW_S - COPY_WINDOW_S
+        recent = [(t, u) for t, u in self._chains.get(norm, ()) if t >= since][-2 * _MAX_AUTHORS:]
         recent.append((ts_s, who))
         self._chains[norm] = recent
-        return len({u for _, u in recent}) >= CHANT_USERS
+        now = {u for t, u in recent if ts_s - t <= CHANT_WINDOW_S}
+        before = sum(1 for t, _ in recent if ts_s - t > CHANT_WINDOW_S)
+        return len(now) >= CHANT_USERS and before < CHANT_USERS // 2
 
     def _prune(self, now: float) -> None:
         """Forget authors and texts older than the windows, once the tables have doubled (amortised O(1))."""
@@ -179,5 +188,5 @@ class ChatFilter:
             return
         self._last_counted = {u: t for u, t in self._last_counted.items() if now - t < USER_COOLDOWN_S}
         self._texts = {k: v for k, v in self._texts.items() if now - v[0] <= COPY_WINDOW_S}
-        self._chains = {k: v for k, v in self._chains.items() if now - v[-1][0] <= CHANT_WINDOW_S}
+        self._chains = {k: v for k, v in self._chains.items() if now - v[-1][0] <= CHANT_WINDOW_S + COPY_WINDOW_S}
         self._prune_at = max(_PRUNE_MIN, 2 * (len(self._last_counted) + len(self._texts) + len(self._chains)))
