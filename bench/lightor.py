@@ -21,6 +21,13 @@ Written per stream into ``OUT/<game>``: ``NAME.chat.csv`` (``ts`` seconds from t
 
     python bench/lightor.py ~/data/Lightor_Exp/dataset bench/.cache/real
     python bench/detect.py --only real --real bench/.cache/real
+
+Streams converted so far (all from ``sfu-db/Lightor_Exp`` as stored in a public code index, re-typed by hand into
+this layout: user names, texts, times, viewer counts and labels as stored; message ids renumbered; a few very long
+messages, such as a bot's advertisements, shortened the same way each time): ``Dota2/test`` 319709841, 319739884,
+320144088, 321411979, 327153008, attackerdota-2017-07-30-23h34m09s, moonmeander-2017-07-03-17h17m56s; ``Dota2/train``
+341205295; ``LOL/test`` nalcs_w2d2_P1_NV_g1. The repository has about 90 labelled streams in all (most of them
+Dota 2 tournament VODs and League of Legends NALCS games of 100-240 kB of chat each).
 """
 
 from __future__ import annotations

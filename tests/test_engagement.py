@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from livehighlights.detect.engagement import LEAD_S, REACTION_LAG_S
 from livehighlights.engine import detect
 from livehighlights.models import Event, Moment
 from livehighlights.signals.chat import ChatFilter, is_greeting, is_reaction, normalise
@@ -55,7 +56,8 @@ def test_many_people_laughing_is_a_moment_placed_on_its_cause():
     assert len(found) == 1, moments
     m = found[0]
     assert m.detector == "engagement" and m.start_ms <= cause * 1000 <= m.end_ms
-    assert (cause - 15) * 1000 <= m.start_ms and m.end_ms - m.start_ms <= 45_000
+    # the moment opens REACTION_LAG_S + LEAD_S before the reaction's onset, not earlier
+    assert (cause + 5 - REACTION_LAG_S - LEAD_S - 10) * 1000 <= m.start_ms and m.end_ms - m.start_ms <= 45_000
     assert m.start_ms <= m.peak_ms <= m.end_ms
     assert m.evidence["reactions"]["value"] >= 20 and m.evidence["reaction_lag_s"] > 0
     assert m.breakdown["reactions"] > 0 and m.score == pytest.approx(sum(m.breakdown.values()))

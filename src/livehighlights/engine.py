@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from .detect.base import DEFAULT_DETECTORS, Detector, make_detectors
 from .detect.coverage import coverage_warnings
+from .detect.engagement import is_reaction_burst
 from .errors import InputError, Warning_, Where
 from .models import Event, Moment
 from .rules import MAX_LIVE_S
@@ -134,8 +135,11 @@ def _covered(m: Moment, by: Moment) -> bool:
 def merge_moments(moments: list[Moment]) -> list[Moment]:
     """One moment per stretch where the shopping and the engagement detectors both fired.
 
-    An audience burst within a product moment becomes that moment's ``audience`` evidence (the sale
-    stands); a shopping moment of kind ``engagement`` within an audience burst gives way to the burst,
+    An audience burst whose peak (placed on its cause) lies within a product moment becomes that moment's
+    ``audience`` evidence (the sale stands; the burst's lead-in reaching into a pitch that just ended does not make
+    it the pitch's audience); where the burst is people reacting to something (:func:`~livehighlights.detect.engagement.
+    is_reaction_burst`: a fun moment inside the pitch) it is also kept as its own engagement moment. A
+    shopping moment of kind ``engagement`` within an audience burst gives way to the burst,
     which judges the audience from chat, reactions, likes and gifts (its product kept when the burst
     has none). Everything else is kept as it is.
     """
@@ -143,10 +147,11 @@ def merge_moments(moments: list[Moment]) -> list[Moment]:
     others = [m for m in moments if m.detector != "engagement"]
     kept_bursts = []
     for burst in bursts:
-        host = next((m for m in others if m.kind == "product" and _covered(burst, m)), None)
+        host = next((m for m in others if m.kind == "product" and m.start_ms <= burst.peak_ms < m.end_ms), None)
         if host is not None:
             host.evidence.setdefault("audience", {"score": round(burst.score, 2), **burst.evidence})
-            continue
+            if not is_reaction_burst(burst):
+                continue
         kept_bursts.append(burst)
     kept_others = []
     for m in others:

@@ -7,7 +7,8 @@ viewer per ten seconds, no commands, copy-pastes or floods, greetings apart), no
 concurrent viewers so a growing audience is not a moment by itself, and opens a burst when the last
 :data:`BURST_WINDOW_S` seconds stand out against the trailing :attr:`baseline_span_s`.
 
-Chat reacts after what caused it: the moment is placed :data:`REACTION_LAG_S` before the burst's onset.
+Chat reacts after what caused it: the moment is placed :data:`REACTION_LAG_S` plus :data:`LEAD_S` before the
+burst's onset, and ends by the burst's peak less the lag.
 The first :data:`WARMUP_S` seconds (the greeting burst as viewers arrive) open no moment. Each moment
 carries its breakdown (burst, reactions, likes, gifts) and evidence (counts, baselines, the share of
 messages that counted), and the product pinned at the cause, if any.
@@ -29,23 +30,42 @@ from .baseline import log_lift, window_stats
 if TYPE_CHECKING:
     from .options import DetectOptions
 
-__all__ = ["BURST_WINDOW_S", "EngagementDetector", "REACTION_LAG_S", "WARMUP_S"]
+__all__ = ["BURST_WINDOW_S", "EngagementDetector", "LEAD_S", "REACTION_LAG_S", "WARMUP_S", "is_reaction_burst"]
 
 BURST_WINDOW_S = 10
 """Length of the window a burst is measured over."""
-REACTION_LAG_S = 6
-"""Chat reacts this long after what caused it (typing time): the moment starts this much earlier."""
-LEAD_S = 5
-"""... and a little more, so a clip shows the cause building up."""
+REACTION_LAG_S = 10
+"""Chat reacts this long after what caused it (the player's latency behind the LIVE, a few to 15 s, and typing
+time): the moment starts this much earlier. On labelled Twitch chat (Lightor) the chat burst starts a median
+17 s after the labelled highlight starts, about when it ends."""
+LEAD_S = 10
+"""... and this much more: the cause itself lasts (a play, a joke, a fall: 5 to 50 s, median 15 s, in the
+labelled Twitch chat), so a clip shows it building up."""
 WARMUP_S = 90
 """No engagement moment opens in the first seconds: viewers arrive and greet, the baseline is empty."""
 MAX_BURST_S = 45
 TAIL_S = 10
 """A moment ends this long after its (lag-corrected) peak at the latest: the reaction's tail is chat."""
 MIN_MOMENT_S = 10
+REACTION_SHARE_X = 2.0
+"""A burst whose share of reactions is at least this many times the stream's usual share and at least
+:data:`REACTION_SHARE_MIN` (and whose reactions stand out by :attr:`EngagementDetector.open_z`) is people
+reacting to something, not talk: see :func:`is_reaction_burst`."""
+REACTION_SHARE_MIN = 0.3
+LOCAL_S = 60
+"""The chat just before a burst it is compared with (see :func:`is_reaction_burst`)."""
 STATS_EVERY_S = 10
 _BURST_METRICS = ("chat", "reactions", "likes", "gifts")
 _SERIES = ("chat", "reactions", "comments", "likes", "gifts", "viewers")
+
+
+def is_reaction_burst(moment: Moment) -> bool:
+    """Whether an audience burst (a moment of this detector) is people reacting to something that happened (a
+    fun moment, a surprise): at least 3 reactions, their share of the counted messages at least
+    :data:`REACTION_SHARE_X` times the stream's usual share and at least :data:`REACTION_SHARE_MIN`, and the
+    reactions standing out by the opening z. Such a burst is its own engagement moment even inside a sale's
+    pitch (where questions about the product raise the chat too); any other burst there is the sale's audience."""
+    return bool(moment.detector == "engagement" and moment.evidence.get("reaction_burst"))
 
 
 class _Columns:
@@ -164,14 +184,19 @@ class EngagementDetector(Detector):
 
     def _window_z(self, metric: str, lo: int, hi: int) -> float:
         """z of ``metric`` over ``[lo, hi)`` against the trailing baseline, normalised by viewers."""
+        return self._window_stats(metric, lo, hi)[0]
+
+    def _window_stats(self, metric: str, lo: int, hi: int) -> tuple[float, float]:
+        """``(z, expected)`` of ``metric`` over ``[lo, hi)``: its z against the trailing baseline, normalised by
+        viewers, and the baseline's usual total over that length (0 with too little history)."""
         hist_lo = max(0, lo - self.baseline_span_s)
         if lo - hist_lo < 2 * (hi - lo):
-            return 0.0
+            return 0.0, 0.0
         viewers = self._cols.col("viewers")[hist_lo:hi]
         known = viewers[viewers > 0]
         ref = float(np.median(known)) if len(known) else 1.0
         med, spread = window_stats(self._norm.col(metric)[hist_lo:lo] * ref, hi - lo)
-        return (self._norm.total(metric, lo, hi) * ref - med) / spread
+        return (self._norm.total(metric, lo, hi) * ref - med) / spread, med
 
     def _burst_z(self, metric: str, lo: int, hi: int) -> float:
         """:meth:`_window_z` with the baseline refreshed every :data:`STATS_EVERY_S` seconds (it moves slowly)."""
@@ -217,7 +242,8 @@ class EngagementDetector(Detector):
     def score(self, burst: _Burst) -> Moment:
         a, b = burst.onset, max(burst.end, burst.onset + 5)
         cols = {m: self._cols.col(m) for m in _SERIES}
-        z = {m: self._window_z(m, a, b) for m in ("chat", "reactions", "likes", "gifts")}
+        stats = {m: self._window_stats(m, a, b) for m in ("chat", "reactions", "likes", "gifts")}
+        z = {m: zs for m, (zs, _) in stats.items()}
         hist_lo = max(0, a - self.baseline_span_s)
         total = {m: float(cols[m][a:b].sum()) for m in ("chat", "reactions", "comments", "likes", "gifts")}
         base_chat = float(cols["chat"][hist_lo:a].sum())
@@ -240,9 +266,13 @@ class EngagementDetector(Detector):
         evidence: dict[str, Any] = {
             "segment": "audience burst", "burst_s": [a, b], "reaction_lag_s": REACTION_LAG_S,
             "chat": {"value": total["chat"], "z": round(z["chat"], 2), "comments": total["comments"],
-                     "counted_share": round(counted, 2)},
+                     "counted_share": round(counted, 2), "expected": round(stats["chat"][1], 2)},
             "reactions": {"value": total["reactions"], "z": round(z["reactions"], 2), "share": round(share, 2),
+                          "expected": round(stats["reactions"][1], 2),
                           "baseline_share": round(base_share, 2)},
+            "reaction_burst": bool(total["reactions"] >= 3 and z["reactions"] >= self.open_z
+                                   and share >= max(REACTION_SHARE_MIN, REACTION_SHARE_X * base_share,
+                                                    REACTION_SHARE_X * self._local_share(a))),
             "likes": {"value": total["likes"], "z": round(z["likes"], 2)},
             "gifts": {"value": total["gifts"], "z": round(z["gifts"], 2)},
         }
@@ -250,6 +280,13 @@ class EngagementDetector(Detector):
                       score=float(sum(breakdown.values())), detector=self.name,
                       product_id=self._product(cause, end), kind="engagement", breakdown=breakdown,
                       evidence=evidence, confirmed_at_ms=len(self._pinned) * 1000)
+
+    def _local_share(self, a: int) -> float:
+        """The share of reactions among counted messages in the :data:`LOCAL_S` seconds before ``a`` (smoothed
+        like the baseline share): inside a pitch, the pitch's own excitement about the product."""
+        lo = max(0, a - LOCAL_S)
+        chat = float(self._cols.col("chat")[lo:a].sum())
+        return (float(self._cols.col("reactions")[lo:a].sum()) + 1.0) / (chat + 4.0)
 
     def _peak(self, a: int, b: int) -> int:
         series = self._cols.col("chat")[a:b] + self._cols.col("reactions")[a:b]

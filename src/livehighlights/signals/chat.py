@@ -13,7 +13,13 @@ each comment once, in time order, and says how it counts:
 - ``chat_spam``: 1 for a message that does not count (a repeat, a command, a copy-paste, a flood).
 - ``greetings``: 1 for a greeting ("hi", "hello", "welcome", ...): not excitement.
 
-Memory is bounded: only authors and texts seen in the last minute are kept.
+A chant (the same short text with a word or a number in it, not a question, suddenly from :data:`CHANT_USERS`
+or more people within :data:`CHANT_WINDOW_S`: "322", "F", "Mau5", "GG") is the same reaction repeated across
+people when its author already took part in the LIVE's chat, so it counts as a reaction; from an account never
+seen before it is a flood (fresh bot accounts posting one emoji each, an entry wave) and does not count.
+
+Memory is bounded: only authors and texts seen in the last minute are kept, and up to :data:`MAX_KNOWN`
+authors who ever counted.
 """
 
 from __future__ import annotations
@@ -22,7 +28,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["COPY_MIN_CHARS", "ChatFilter", "ChatWeight", "USER_COOLDOWN_S", "is_greeting", "is_reaction", "normalise"]
+__all__ = ["CHANT_USERS", "COPY_MIN_CHARS", "ChatFilter", "ChatWeight", "MAX_KNOWN", "USER_COOLDOWN_S", "is_greeting",
+           "is_reaction", "normalise"]
 
 USER_COOLDOWN_S = 10.0
 """A viewer's messages within this long after their last counted one do not count again."""
@@ -32,7 +39,13 @@ COPY_MIN_CHARS = 20
 """Texts at least this long (normalised) can be copy-pastes; short ones are reactions or chants."""
 CHANT_USERS = 4
 """A short text that is not a reaction, sent by this many people within :data:`COPY_WINDOW_S`, is a
-chant or an entry flood (a giveaway keyword): it stops counting."""
+chant (see the module docstring: a reaction from a known author, a flood from a new one)."""
+CHANT_WINDOW_S = 15.0
+"""A chant is dense: :data:`CHANT_USERS` people sending the same short text within this long ("322" from five
+people in 12 s), not a phrase that comes back now and then ("price?", "nice")."""
+MAX_KNOWN = 200_000
+"""Authors remembered as having taken part in the chat (beyond it new authors are not remembered: a chant
+by them does not count)."""
 
 _LAUGH = (r"l+o+l+|lmf?a+o+|rofl|ha(ha)+h?|he(he)+|hi(hi)+|ja(ja)+|je(je)+|k{4,}|w{3,}|5{3,}|x+d+|mdr+|"
           r"wk(wk)+|kek(w)?|lul|omegalul|pepelaugh|lulw|icant|dead|💀|4head|hahaa|elegiggle")
@@ -59,6 +72,9 @@ _ENTRY = re.compile(r"giveaway|pick me|choose me|me me|^me+\W*$|^(i'?m )?in\W*$|
 _MAX_AUTHORS = 64
 """Authors remembered per text (enough to tell a copy or a chant)."""
 _PRUNE_MIN = 4096
+_WORDY = re.compile(r"\w")
+"""A chant has a word or a number in it ("322", "F", "Mau5"); a wave of one emoji (🙋 for a giveaway, 👋 for a
+raid, 🎁 from bots) is not one."""
 _SQUEEZE = re.compile(r"(.)\1{2,}")
 _SPACE = re.compile(r"\s+")
 
@@ -108,10 +124,12 @@ class ChatFilter:
         self._last_counted: dict[str, float] = {}
         self._texts: dict[str, tuple[float, set[str]]] = {}
         self._prune_at = _PRUNE_MIN
+        self._known: set[str] = set()
+        self._chains: dict[str, list[tuple[float, str]]] = {}
 
     def weigh(self, ts_s: float, text: str | None, user: str | None) -> ChatWeight:
         """How the comment ``text`` by ``user`` at ``ts_s`` (seconds) counts."""
-        if len(self._last_counted) + len(self._texts) >= self._prune_at:
+        if len(self._last_counted) + len(self._texts) + len(self._chains) >= self._prune_at:
             self._prune(ts_s)
         norm, command, greeting, reaction = _classify(text or "")
         if command:
@@ -135,18 +153,40 @@ class ChatFilter:
             others = len(authors) - (1 if who in authors else 0)
             if others >= 1 and len(norm) >= COPY_MIN_CHARS:
                 return _SPAM  # a copy-paste of a long text
+            chanted = (not reaction and not greeting and "?" not in norm and _WORDY.search(norm) is not None
+                       and self._chant(norm, who, ts_s))
             if others + 1 >= CHANT_USERS and not reaction and not greeting:
-                return _SPAM  # an entry flood ('me!', 'giveaway') or a chant
+                if user is None or user not in self._known:
+                    return _SPAM  # a flood: fresh accounts posting the same short text, an entry wave
+                if not chanted:
+                    return _SPAM  # a phrase many people use now and then ("price?", "nice"): not talk nor a reaction
+                reaction = True  # a chant: the same reaction repeated across people who were here before
         if user is not None:
             last_counted[user] = ts_s
+            if len(self._known) < MAX_KNOWN:
+                self._known.add(user)
         if greeting:
             return _GREET
         return _REACTS if reaction else _COUNTED
 
+    def _chant(self, norm: str, who: str, ts_s: float) -> bool:
+        """Records ``who`` sending the short text ``norm`` at ``ts_s``; whether it is chanted now: sent by
+        :data:`CHANT_USERS` people within the last :data:`CHANT_WINDOW_S`, and sudden, a text that was rare in
+        the :data:`COPY_WINDOW_S` before (a phrase of the room's everyday talk is not a chant however often it
+        comes back)."""
+        since = ts_s - CHANT_WINDOW_S - COPY_WINDOW_S
+        recent = [(t, u) for t, u in self._chains.get(norm, ()) if t >= since][-2 * _MAX_AUTHORS:]
+        recent.append((ts_s, who))
+        self._chains[norm] = recent
+        now = {u for t, u in recent if ts_s - t <= CHANT_WINDOW_S}
+        before = sum(1 for t, _ in recent if ts_s - t > CHANT_WINDOW_S)
+        return len(now) >= CHANT_USERS and before < CHANT_USERS // 2
+
     def _prune(self, now: float) -> None:
         """Forget authors and texts older than the windows, once the tables have doubled (amortised O(1))."""
-        if len(self._last_counted) + len(self._texts) < self._prune_at:
+        if len(self._last_counted) + len(self._texts) + len(self._chains) < self._prune_at:
             return
         self._last_counted = {u: t for u, t in self._last_counted.items() if now - t < USER_COOLDOWN_S}
         self._texts = {k: v for k, v in self._texts.items() if now - v[0] <= COPY_WINDOW_S}
-        self._prune_at = max(_PRUNE_MIN, 2 * (len(self._last_counted) + len(self._texts)))
+        self._chains = {k: v for k, v in self._chains.items() if now - v[-1][0] <= CHANT_WINDOW_S + COPY_WINDOW_S}
+        self._prune_at = max(_PRUNE_MIN, 2 * (len(self._last_counted) + len(self._texts) + len(self._chains)))
