@@ -324,7 +324,13 @@ class ShoppingMomentDetector(Detector):
             kind = "interest" if 0.6 * max(0.0, interest) >= 0.4 * social else "engagement"
         else:
             kind = "traffic"
-        if kind == "product" and o.sale_weight > 0:  # a moment that sold ranks by the evidence that it sold
+        # A moment that sold ranks by the evidence that it sold, where the moment shows that product: pinned or
+        # clicked in it. Orders with no sign of their product in the stretch (a burst of chat or joins, or orders
+        # placed blind, that a product's later orders were attributed to) say it sold, not that this clip is why.
+        shown = product is not None and self._shown(product, a, b)
+        if kind == "product" and not shown:
+            evidence["shown"] = False
+        if kind == "product" and o.sale_weight > 0 and shown:
             breakdown["sale"] = o.sale_weight * min(o.z_cap, max(0.0, z_orders))
             evidence["sale"] = {"orders": orders, "expected": round(exp.expected, 3), "z": round(z_orders, 2),
                                 "weight": o.sale_weight}
@@ -334,6 +340,13 @@ class ShoppingMomentDetector(Detector):
             detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
             confirmed_at_ms=st.now * 1000,
         )
+
+    def _shown(self, pid: str, a: int, b: int) -> bool:
+        """Whether ``pid`` was pinned, clicked or added to cart in ``[a, b)``."""
+        st = self.store
+        if pid in st.pinned[a:b]:
+            return True
+        return any(st.product_total(pid, m, a, b) > 0 for m in _INTEREST)
 
     def _history_range(self, a: int, w_end: int) -> list[tuple[int, int]]:
         """Baseline seconds: the trailing span before the window, or, early in a LIVE, all else known."""
