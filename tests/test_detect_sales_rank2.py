@@ -53,3 +53,29 @@ def test_orders_after_a_burst_that_never_showed_their_product_rank_below_a_pitch
         assert m.evidence["orders"]["z"] > vase.evidence["orders"]["z"]  # more orders, yet ranked below
         assert m.score < vase.score, (m.breakdown, vase.breakdown)
     assert "shown" not in vase.evidence and vase.breakdown["sale"] > 0
+
+
+def test_a_long_pin_split_into_clips_is_one_candidate_unless_its_later_piece_sells_again():
+    """A pin of six minutes is cut into clip-sized pieces. Its first piece sold: a later piece whose own new orders
+    would pass only the relaxed rules (which ask whether a *pitch* sold) is that same pitch again, not a second
+    product moment filling a second place of the top K; orders that stand out on their own still make one."""
+    pin = _pitch("lamp", 600, 960) + [Event(t * 1000 + 200, "product_click", product_id="lamp", count=2)
+                                      for t in range(600, 960, 2)]
+    first = _orders("lamp", (640, 655, 670, 685, 700))
+    again = _orders("lamp", (850, 870, 890))  # three orders in the second piece's own window: z of about 2.7
+    found = [m for m in _found(_room() + pin + first + again) if m.product_id == "lamp"]
+    pieces = sorted((m for m in found if m.evidence.get("segment") == "pin"), key=lambda m: m.start_ms)
+    assert [m.start_ms // 1000 for m in pieces][:2] == [600, 750], [(m.start_ms, m.kind) for m in found]
+    assert pieces[0].kind == "product" and "continues" not in pieces[0].evidence
+    second = pieces[1]
+    assert second.evidence["continues"]["sold_before"] is True
+    assert 2.0 <= second.evidence["orders"]["z"] < 3.0
+    assert second.kind != "product" and "sale" not in second.breakdown
+    # its own orders standing out (z >= 3) make the later piece a sale of its own
+    more = _orders("lamp", (845, 855, 865, 875, 885, 895))
+    again2 = [m for m in _found(_room() + pin + first + more) if m.product_id == "lamp"
+              and m.evidence.get("continues")]
+    assert again2 and again2[0].kind == "product" and again2[0].evidence["orders"]["z"] >= 3.0
+    # a later piece of a pin whose first piece did not sell is judged as a pitch (the relaxed rules)
+    late = [m for m in _found(_room() + pin + again) if m.product_id == "lamp" and m.evidence.get("continues")]
+    assert late and late[0].evidence["continues"]["sold_before"] is False and late[0].kind == "product"

@@ -56,6 +56,8 @@ class ShoppingMomentDetector(Detector):
         self.segmenter = Segmenter(self.store, self.opts)
         self._pending: list[Segment] = []
         self._pin_ends: dict[str, int] = {}
+        self._pin_sold: dict[str, bool] = {}
+        """Per product, whether a piece of its pinned stretch ending at :attr:`_pin_ends` was a product moment."""
         self._seg_rates: list[float] = []
         self._sold: list[tuple[int, int]] = []
         """Windows (pitch and its order lag) of the product moments emitted so far."""
@@ -100,12 +102,15 @@ class ShoppingMomentDetector(Detector):
     def _emit(self, segments: list[Segment]) -> list[Moment]:
         out = []
         for seg in segments:
-            counted_from = None
+            counted_from, sold_before = None, False
             if seg.source == "pin" and seg.product_id is not None:
                 if self._pin_ends.get(seg.product_id) == seg.start_s:  # a long pin split: the part before it
                     counted_from = seg.start_s + self.lag_s  # counted the orders up to here
+                    sold_before = self._pin_sold.get(seg.product_id, False)
                 self._pin_ends[seg.product_id] = seg.end_s
-            moment = self.score(seg, counted_from)
+            moment = self.score(seg, counted_from, sold_before)
+            if seg.source == "pin" and seg.product_id is not None:
+                self._pin_sold[seg.product_id] = sold_before or moment.kind == "product"
             # its orders are this segment's: no order-burst segment for them
             key = moment.product_id or ""
             self._order_seg_until[key] = max(self._order_seg_until.get(key, 0), seg.end_s + self.lag_s)
@@ -203,9 +208,11 @@ class ShoppingMomentDetector(Detector):
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def score(self, seg: Segment, counted_from: int | None = None) -> Moment:
+    def score(self, seg: Segment, counted_from: int | None = None, sold_before: bool = False) -> Moment:
         """Score one closed segment with what is known now (the lag window may be cut by the end). Its orders are
-        counted from ``counted_from`` on when given (the orders before were the previous part's of a split pin)."""
+        counted from ``counted_from`` on when given (the orders before were the previous part's of a split pin);
+        ``sold_before``: an earlier piece of that split pin was a product moment (this piece is the same pitch, a
+        candidate of its own only where its own new orders stand out)."""
         st, o = self.store, self.opts
         a, b = seg.start_s, seg.end_s
         w_end = min(st.now, max(b + self.lag_s, seg.orders_until or 0))
@@ -307,12 +314,18 @@ class ShoppingMomentDetector(Detector):
         # the stream's own history sets the baseline (not priors alone); or by half as much while product interest
         # is above the stream's weaker pitches; or by a third while interest is four times theirs (clicks per
         # viewer, judged against at least three earlier segments) and two orders or more came.
+        # A later piece of a long pin whose earlier piece sold is that same pitch: the relaxed rules, which judge
+        # whether a pitch sold, were spent on it; the piece is a product moment of its own only on its own orders.
         pinned_pitch = seg.source == "pin" and seg.product_id == product and exp.history_s >= o.thin_history_s
+        relaxed = not sold_before
+        if counted_from is not None:
+            evidence["continues"] = {"counted_from_s": counted_from, "sold_before": sold_before}
         if product is not None and (z_orders >= o.product_min_z
-                                    or (z_orders >= o.product_min_z * 2 / 3 and orders >= 2 and pinned_pitch)
-                                    or (z_orders >= o.product_min_z / 2 and interest >= 1.0)
-                                    or (z_orders >= o.product_min_z / 3 and interest >= 4.0 and len(recent) >= 3
-                                        and orders >= 2)):
+                                    or (relaxed and z_orders >= o.product_min_z * 2 / 3 and orders >= 2
+                                        and pinned_pitch)
+                                    or (relaxed and z_orders >= o.product_min_z / 2 and interest >= 1.0)
+                                    or (relaxed and z_orders >= o.product_min_z / 3 and interest >= 4.0
+                                        and len(recent) >= 3 and orders >= 2)):
             kind = "product"
         elif product is None and (z_orders >= o.product_min_z
                                   or (seg.source == "period" and z_orders >= o.product_min_z * 2 / 3)):
