@@ -44,7 +44,8 @@ def test_orders_after_a_burst_that_never_showed_their_product_rank_below_a_pitch
     storm = [Event(s * 1000 + k * 100, "like", count=40) for s in range(600, 612) for k in range(10)]
     blind = _orders("lamp", (640, 650, 660, 668, 675))
     pitched = _pitch("vase", 900, 960) + _orders("vase", (975, 990, 1004))
-    found = _found(_room() + storm + blind + pitched)
+    earlier = _pitch("cup", 300, 360) + [Event(t * 1000, "product_click", product_id="cup") for t in range(300, 360, 5)]
+    found = _found(_room() + earlier + storm + blind + pitched)
     lamp = [m for m in found if m.product_id == "lamp" and m.kind == "product"]
     vase = next(m for m in found if m.product_id == "vase" and m.kind == "product")
     assert lamp, [(m.kind, m.product_id, m.start_ms) for m in found]
@@ -79,3 +80,12 @@ def test_a_long_pin_split_into_clips_is_one_candidate_unless_its_later_piece_sel
     # a later piece of a pin whose first piece did not sell is judged as a pitch (the relaxed rules)
     late = [m for m in _found(_room() + pin + again) if m.product_id == "lamp" and m.evidence.get("continues")]
     assert late and late[0].evidence["continues"]["sold_before"] is False and late[0].kind == "product"
+
+
+def test_a_log_with_no_pin_click_or_cart_at_all_still_ranks_sales_by_their_evidence():
+    """Orders alone (an export with no product interest): nothing tells what was shown, so nothing is held against
+    a moment for not showing it."""
+    storm = [Event(s * 1000 + k * 100, "like", count=40) for s in range(600, 612) for k in range(10)]
+    found = _found(_room() + storm + _orders("lamp", (640, 650, 660, 668, 675)))
+    lamp = [m for m in found if m.product_id == "lamp" and m.kind == "product"]
+    assert lamp and all("shown" not in m.evidence and m.breakdown["sale"] > 0 for m in lamp)

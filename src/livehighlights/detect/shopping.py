@@ -355,8 +355,11 @@ class ShoppingMomentDetector(Detector):
         )
 
     def _shown(self, pid: str, a: int, b: int) -> bool:
-        """Whether ``pid`` was pinned, clicked or added to cart in ``[a, b)``."""
+        """Whether ``pid`` was pinned, clicked or added to cart in ``[a, b)``; ``True`` for a log without any pin,
+        click or add-to-cart so far (nothing there tells what was shown)."""
         st = self.store
+        if not st.pinned_ids and not any(st.total(m, 0, st.now) for m in _INTEREST):
+            return True
         if pid in st.pinned[a:b]:
             return True
         return any(st.product_total(pid, m, a, b) > 0 for m in _INTEREST)
