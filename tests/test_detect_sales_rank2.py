@@ -39,21 +39,33 @@ def _found(events: list[Event], **opts):
 
 
 def test_orders_after_a_burst_that_never_showed_their_product_rank_below_a_pitch_that_sold():
-    """A like storm with no product in sight, followed by a product's orders: they are attributed to the burst (a
-    product moment), but the clip would not show why the product sold: its sale evidence does not rank it."""
+    """A like storm with no product in sight, followed by a product's orders: they stand out, but the clip would not
+    show why the product sold. A ``sales`` moment (orders stood out, no pitch of theirs seen), not a product moment,
+    and its sale evidence does not rank it."""
     storm = [Event(s * 1000 + k * 100, "like", count=40) for s in range(600, 612) for k in range(10)]
     blind = _orders("lamp", (640, 650, 660, 668, 675))
     pitched = _pitch("vase", 900, 960) + _orders("vase", (975, 990, 1004))
     earlier = _pitch("cup", 300, 360) + [Event(t * 1000, "product_click", product_id="cup") for t in range(300, 360, 5)]
     found = _found(_room() + earlier + storm + blind + pitched)
-    lamp = [m for m in found if m.product_id == "lamp" and m.kind == "product"]
+    lamp = [m for m in found if m.product_id == "lamp"]
     vase = next(m for m in found if m.product_id == "vase" and m.kind == "product")
     assert lamp, [(m.kind, m.product_id, m.start_ms) for m in found]
     for m in lamp:
+        assert m.kind == "sales"
         assert m.evidence["shown"] is False and "sale" not in m.breakdown
         assert m.evidence["orders"]["z"] > vase.evidence["orders"]["z"]  # more orders, yet ranked below
         assert m.score < vase.score, (m.breakdown, vase.breakdown)
     assert "shown" not in vase.evidence and vase.breakdown["sale"] > 0
+    # orders that stood out are no baseline, shown or not: a later pitch of that product is judged as if they had
+    # not come
+    lamp_pitch = _pitch("lamp", 1000, 1060) + _orders("lamp", (1075, 1090))
+    later = [m for m in _found(_room() + earlier + storm + blind + lamp_pitch)
+             if m.product_id == "lamp" and m.start_ms == 1_000_000]
+    alone = next(m for m in _found(_room() + earlier + storm + lamp_pitch)
+                 if m.product_id == "lamp" and m.start_ms == 1_000_000)
+    assert alone.kind == "product" and later and later[0].kind == "product", [m.kind for m in later]
+    exp_later, exp_alone = later[0].evidence["orders"]["expected"], alone.evidence["orders"]["expected"]
+    assert abs(exp_later - exp_alone) < 0.1 * exp_alone, (exp_later, exp_alone)
 
 
 def test_a_long_pin_split_into_clips_is_one_candidate_unless_its_later_piece_sells_again():

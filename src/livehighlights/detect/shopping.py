@@ -120,7 +120,10 @@ class ShoppingMomentDetector(Detector):
                     continue  # the lingering tail of that product's pitch, already scored with it
                 if moment.product_id in self.store.pinned[seg.end_s:seg.end_s + _LEAD_IN_S]:
                     continue  # the lead-in of that product's pitch: its pin segment carries the orders
-            sold = moment.kind == "product" or (seg.source == "period" and moment.kind == "sales")
+            # orders that stood out (a product moment; a period's sales; a product's, where the moment did not show
+            # it) are no baseline
+            sold = moment.kind == "product" or (moment.kind == "sales" and (
+                seg.source == "period" or moment.evidence.get("shown") is False))
             if sold:
                 self._sold.append((seg.start_s, seg.end_s + self.lag_s))
                 self._sold_stretches.setdefault(moment.product_id or "", []).append((seg.start_s, seg.end_s))
@@ -343,6 +346,7 @@ class ShoppingMomentDetector(Detector):
         shown = product is not None and self._shown(product, a, b)
         if kind == "product" and not shown:
             evidence["shown"] = False
+            kind = "sales"
         if kind == "product" and o.sale_weight > 0 and shown:
             breakdown["sale"] = o.sale_weight * min(o.z_cap, max(0.0, z_orders))
             evidence["sale"] = {"orders": orders, "expected": round(exp.expected, 3), "z": round(z_orders, 2),
