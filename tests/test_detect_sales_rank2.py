@@ -70,28 +70,36 @@ def test_orders_after_a_burst_that_never_showed_their_product_rank_below_a_pitch
 
 def test_a_long_pin_split_into_clips_is_one_candidate_unless_its_later_piece_sells_again():
     """A pin of six minutes is cut into clip-sized pieces. Its first piece sold: a later piece whose own new orders
-    would pass only the relaxed rules (which ask whether a *pitch* sold) is that same pitch again, not a second
-    product moment filling a second place of the top K; orders that stand out on their own still make one."""
+    pass only the relaxed rules (which ask whether a *pitch* sold) is that same pitch, a product moment whose sale was
+    told already: it does not rank by the sale again and fill a second place of the top K. Orders that stand out on
+    their own still make it rank as a sale."""
     pin = _pitch("lamp", 600, 960) + [Event(t * 1000 + 200, "product_click", product_id="lamp", count=2)
                                       for t in range(600, 960, 2)]
     first = _orders("lamp", (640, 655, 670, 685, 700))
-    again = _orders("lamp", (850, 870, 890))  # three orders in the second piece's own window: z of about 2.7
-    found = [m for m in _found(_room() + pin + first + again) if m.product_id == "lamp"]
-    pieces = sorted((m for m in found if m.evidence.get("segment") == "pin"), key=lambda m: m.start_ms)
+    again = _orders("lamp", (850, 870, 890))  # three orders in the second piece's own window: z of about 2.9
+    other = _pitch("vase", 1080, 1140) + _orders("vase", (1150, 1165, 1180))  # another pitch that sold as much
+    found = [m for m in _found(_room() + pin + first + again + other) if m.kind == "product"]
+    pieces = sorted((m for m in found if m.product_id == "lamp"), key=lambda m: m.start_ms)
     assert [m.start_ms // 1000 for m in pieces][:2] == [600, 750], [(m.start_ms, m.kind) for m in found]
-    assert pieces[0].kind == "product" and "continues" not in pieces[0].evidence
+    assert "continues" not in pieces[0].evidence and pieces[0].breakdown["sale"] > 0
     second = pieces[1]
     assert second.evidence["continues"]["sold_before"] is True
     assert 2.0 <= second.evidence["orders"]["z"] < 3.0
-    assert second.kind != "product" and "sale" not in second.breakdown
-    # its own orders standing out (z >= 3) make the later piece a sale of its own
+    assert second.evidence["continues"]["sale_told_before"] is True and "sale" not in second.breakdown
+    vase = next(m for m in found if m.product_id == "vase")
+    assert vase.evidence["orders"]["z"] <= second.evidence["orders"]["z"] + 0.5  # no stronger evidence ...
+    top2 = sorted(found, key=lambda m: -m.score)[:2]
+    assert {m.product_id for m in top2} == {"lamp", "vase"}, [(m.product_id, m.score) for m in top2]  # ... yet ranked
+    # its own orders standing out (z >= 3) make the later piece rank as a sale of its own
     more = _orders("lamp", (845, 855, 865, 875, 885, 895))
     again2 = [m for m in _found(_room() + pin + first + more) if m.product_id == "lamp"
               and m.evidence.get("continues")]
     assert again2 and again2[0].kind == "product" and again2[0].evidence["orders"]["z"] >= 3.0
-    # a later piece of a pin whose first piece did not sell is judged as a pitch (the relaxed rules)
+    assert again2[0].breakdown["sale"] > 0
+    # a later piece of a pin whose first piece did not sell is judged, and ranked, as a pitch
     late = [m for m in _found(_room() + pin + again) if m.product_id == "lamp" and m.evidence.get("continues")]
     assert late and late[0].evidence["continues"]["sold_before"] is False and late[0].kind == "product"
+    assert late[0].breakdown["sale"] > 0
 
 
 def test_a_log_with_no_pin_click_or_cart_at_all_still_ranks_sales_by_their_evidence():
@@ -101,3 +109,26 @@ def test_a_log_with_no_pin_click_or_cart_at_all_still_ranks_sales_by_their_evide
     found = _found(_room() + storm + _orders("lamp", (640, 650, 660, 668, 675)))
     lamp = [m for m in found if m.product_id == "lamp" and m.kind == "product"]
     assert lamp and all("shown" not in m.evidence and m.breakdown["sale"] > 0 for m in lamp)
+
+
+def _sparse_clicks(pid: str, a: int, b: int, every: int = 8) -> list[Event]:
+    return [Event(t * 1000 + 400, "product_click", product_id=pid) for t in range(a, b, every)]
+
+
+def test_an_unpinned_pitch_seen_only_in_its_sparse_clicks_is_a_candidate():
+    """Nothing pinned, a click every eight seconds on one product (too few for a burst of the stream's interest),
+    then three orders of it: the product's run of clicks is the pitch, judged like any other once its orders are in."""
+    earlier = _pitch("cup", 300, 360) + _sparse_clicks("cup", 300, 360)
+    pitch = _sparse_clicks("lamp", 700, 790) + _orders("lamp", (800, 845, 875))  # too few a minute for the scan
+    found = _found(_room() + earlier + pitch)
+    lamp = [m for m in found if m.product_id == "lamp" and m.kind == "product"]
+    assert len(lamp) == 1, [(m.kind, m.product_id, m.start_ms, m.evidence.get("segment")) for m in found]
+    m = lamp[0]
+    assert m.evidence["segment"] == "clicks" and 700_000 <= m.start_ms and m.end_ms <= 792_000
+    assert m.breakdown["sale"] > 0
+    # the same clicks with no orders after them are no moment at all (the bursts tell what drew clicks alone)
+    unsold = _found(_room() + earlier + _sparse_clicks("lamp", 700, 790))
+    assert not [m for m in unsold if m.evidence.get("segment") == "clicks"]
+    # a product clicked at that rate all LIVE long makes no run of its own: its orders are judged by the scan only
+    steady = _found(_room() + earlier + _sparse_clicks("lamp", 0, MINUTES * 60) + _orders("lamp", (800, 845, 875)))
+    assert not [m for m in steady if m.evidence.get("segment") == "clicks"]

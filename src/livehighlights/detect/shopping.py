@@ -19,6 +19,7 @@ from ..models import Moment
 from ..signals.timeline import Second
 from .base import Detector, register
 from .baseline import log_lift, median_rate, window_z
+from .clickpitch import ClickPitches
 from .coarse import PeriodRuns
 from .expect import expected_orders
 from .history import SeriesStore
@@ -54,6 +55,7 @@ class ShoppingMomentDetector(Detector):
         self.weights = self.opts.normalised_weights()
         self.store = SeriesStore()
         self.segmenter = Segmenter(self.store, self.opts)
+        self.clicks = ClickPitches(self.store, self.opts.max_segment_s, self.opts.min_segment_s)
         self._pending: list[Segment] = []
         self._pin_ends: dict[str, int] = {}
         self._pin_sold: dict[str, bool] = {}
@@ -81,6 +83,8 @@ class ShoppingMomentDetector(Detector):
         self.store.push(sec)
         self._pending += self.segmenter.step()
         now = self.store.now
+        if self.opts.resolution_s == 1:
+            self._pending += self._unheld(self.clicks.step())
         if now % _ORDER_CHECK_S == 0 and self.opts.resolution_s == 1:
             self._pending += self._order_bursts(now)
         due = [s for s in self._pending if max(s.end_s + self.lag_s, s.orders_until or 0) <= now]
@@ -89,6 +93,8 @@ class ShoppingMomentDetector(Detector):
 
     def post_process(self, end_s: int) -> list[Moment]:
         self._pending += self.segmenter.flush(min(end_s, self.store.now))
+        if self.opts.resolution_s == 1:
+            self._pending += self._unheld(self.clicks.flush())
         due, self._pending = self._pending, []
         return self._emit(due) + self._runs.flush()
 
@@ -98,6 +104,18 @@ class ShoppingMomentDetector(Detector):
         coarse data (a pitch's orders land in its own period or the next, see :mod:`.coarse`)."""
         res = self.opts.resolution_s
         return self.opts.order_lag_s if res == 1 else res
+
+    def _unheld(self, runs: list[Segment]) -> list[Segment]:
+        """The product runs of clicks (:mod:`.clickpitch`) that no other segment holds: none pending or open
+        (another product's late orders aside) overlaps half of them."""
+        held = [*self._pending, *([self.segmenter.open_segment] if self.segmenter.open_segment else [])]
+        out = []
+        for run in runs:
+            half = 0.5 * (run.end_s - run.start_s)
+            if not any(min(s.end_s, run.end_s) - max(s.start_s, run.start_s) >= half for s in held
+                       if s.source != "orders" or s.product_id == run.product_id):
+                out.append(run)
+        return out
 
     def _emit(self, segments: list[Segment]) -> list[Moment]:
         out = []
@@ -114,7 +132,7 @@ class ShoppingMomentDetector(Detector):
             # its orders are this segment's: no order-burst segment for them
             key = moment.product_id or ""
             self._order_seg_until[key] = max(self._order_seg_until.get(key, 0), seg.end_s + self.lag_s)
-            if seg.source == "activity" and moment.product_id is not None:
+            if seg.source in ("activity", "clicks") and moment.product_id is not None:
                 last = self._pin_ends.get(moment.product_id)
                 if last is not None and last - 5 <= seg.start_s <= last + self.opts.tail_s:
                     continue  # the lingering tail of that product's pitch, already scored with it
@@ -127,6 +145,8 @@ class ShoppingMomentDetector(Detector):
             if sold:
                 self._sold.append((seg.start_s, seg.end_s + self.lag_s))
                 self._sold_stretches.setdefault(moment.product_id or "", []).append((seg.start_s, seg.end_s))
+            if seg.source == "clicks" and not sold:
+                continue  # a candidate for a sale only: what drew clicks alone is the bursts' to tell
             if seg.source == "period":  # consecutive periods that sold are one pitch
                 out += self._runs.push(moment) if sold or moment.score >= self.opts.min_score else self._runs.flush()
             elif moment.score >= self.opts.min_score:
@@ -166,7 +186,9 @@ class ShoppingMomentDetector(Detector):
                 continue  # orders in the LIVE's first seconds answer no pitch of this LIVE
             span = (max(0, first - o.order_lag_s), first)
             held = self.segmenter.open_segment
-            if pid in st.pinned[span[0]:now] or (held is not None and held.start_s < first) or any(
+            run = self.clicks.running(pid)
+            if pid in st.pinned[span[0]:now] or (held is not None and held.start_s < first) or (
+                    run is not None and run < first) or any(
                     seg.end_s > span[0] and seg.product_id in (pid, None) for seg in self._pending):
                 continue  # a segment already holds this pitch
             pitch = self._last_pitch(pid, first) if pid is not None else None
@@ -291,7 +313,8 @@ class ShoppingMomentDetector(Detector):
         else:
             interest = window_z(clicks, sum(hist_arr(m) for m in _INTEREST), seg_len)
             evidence_interest = {"value": clicks}
-        self._seg_rates.append(rate)
+        if seg.source != "clicks":  # the reference is the segmentation's pitches; the extra candidates leave it be
+            self._seg_rates.append(rate)
         z_social = {m: window_z(st.total(m, a, b), hist_arr(m), seg_len) for m in _SOCIAL}
         social = float(np.mean([max(0.0, z) for z in z_social.values()]))
         engagement = 0.6 * max(0.0, interest) + 0.4 * social
@@ -317,18 +340,14 @@ class ShoppingMomentDetector(Detector):
         # the stream's own history sets the baseline (not priors alone); or by half as much while product interest
         # is above the stream's weaker pitches; or by a third while interest is four times theirs (clicks per
         # viewer, judged against at least three earlier segments) and two orders or more came.
-        # A later piece of a long pin whose earlier piece sold is that same pitch: the relaxed rules, which judge
-        # whether a pitch sold, were spent on it; the piece is a product moment of its own only on its own orders.
         pinned_pitch = seg.source == "pin" and seg.product_id == product and exp.history_s >= o.thin_history_s
-        relaxed = not sold_before
         if counted_from is not None:
             evidence["continues"] = {"counted_from_s": counted_from, "sold_before": sold_before}
         if product is not None and (z_orders >= o.product_min_z
-                                    or (relaxed and z_orders >= o.product_min_z * 2 / 3 and orders >= 2
-                                        and pinned_pitch)
-                                    or (relaxed and z_orders >= o.product_min_z / 2 and interest >= 1.0)
-                                    or (relaxed and z_orders >= o.product_min_z / 3 and interest >= 4.0
-                                        and len(recent) >= 3 and orders >= 2)):
+                                    or (z_orders >= o.product_min_z * 2 / 3 and orders >= 2 and pinned_pitch)
+                                    or (z_orders >= o.product_min_z / 2 and interest >= 1.0)
+                                    or (z_orders >= o.product_min_z / 3 and interest >= 4.0 and len(recent) >= 3
+                                        and orders >= 2)):
             kind = "product"
         elif product is None and (z_orders >= o.product_min_z
                                   or (seg.source == "period" and z_orders >= o.product_min_z * 2 / 3)):
@@ -347,7 +366,13 @@ class ShoppingMomentDetector(Detector):
         if kind == "product" and not shown:
             evidence["shown"] = False
             kind = "sales"
-        if kind == "product" and o.sale_weight > 0 and shown:
+        # A later piece of a long pin whose earlier piece sold is that same pitch (a product moment, its clip): the
+        # sale was told with the earlier piece; this one ranks by the sale again only where its own new orders
+        # stand out by themselves, so one pitch does not fill two places of a top K.
+        told = sold_before and z_orders < o.product_min_z
+        if kind == "product" and told:
+            evidence["continues"]["sale_told_before"] = True
+        if kind == "product" and o.sale_weight > 0 and shown and not told:
             breakdown["sale"] = o.sale_weight * min(o.z_cap, max(0.0, z_orders))
             evidence["sale"] = {"orders": orders, "expected": round(exp.expected, 3), "z": round(z_orders, 2),
                                 "weight": o.sale_weight}
