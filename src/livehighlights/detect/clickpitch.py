@@ -3,7 +3,7 @@
 A seller who pins nothing (or leaves another product pinned) still shows the product, and the audience clicks it.
 In a small LIVE those clicks are too sparse to make a burst of the stream's interest within seconds (a click every
 ten seconds), yet they cluster on that one product for the length of the pitch. :class:`ClickPitches` follows
-each product's clicks and add-to-carts: a run of them with no gap over :data:`QUIET_S` seconds, clearly above the
+each product's clicks: a run of them with no gap over :data:`QUIET_S` seconds, clearly above the
 product's own click rate of the trailing history, and not pinned meanwhile, is a candidate segment of that product
 (source ``clicks``). It is judged like any other once its orders are in.
 """
@@ -25,7 +25,8 @@ MIN_CLICKS = 3
 MIN_Z = 3.0
 """The run's clicks must exceed the product's own rate over the trailing :data:`HISTORY_S` by this Poisson z."""
 HISTORY_S = 600
-_INTEREST = ("product_clicks", "add_to_carts")
+_INTEREST = ("product_clicks",)
+"""Clicks only: add-to-carts lead the orders (a buyer adds to cart first), so they go on through the order lag."""
 
 
 @dataclass

@@ -106,14 +106,14 @@ class ShoppingMomentDetector(Detector):
         return self.opts.order_lag_s if res == 1 else res
 
     def _unheld(self, runs: list[Segment]) -> list[Segment]:
-        """The product runs of clicks (:mod:`.clickpitch`) that no other segment holds: none pending or open
-        (another product's late orders aside) overlaps half of them."""
+        """The product runs of clicks (:mod:`.clickpitch`) that no other segment holds: no burst pending or open,
+        nor a segment of that product, overlaps half of them (another product left pinned does not hold them)."""
         held = [*self._pending, *([self.segmenter.open_segment] if self.segmenter.open_segment else [])]
         out = []
         for run in runs:
             half = 0.5 * (run.end_s - run.start_s)
             if not any(min(s.end_s, run.end_s) - max(s.start_s, run.start_s) >= half for s in held
-                       if s.source != "orders" or s.product_id == run.product_id):
+                       if s.source == "activity" or s.product_id == run.product_id):
                 out.append(run)
         return out
 
