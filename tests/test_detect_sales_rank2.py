@@ -132,3 +132,14 @@ def test_an_unpinned_pitch_seen_only_in_its_sparse_clicks_is_a_candidate():
     # a product clicked at that rate all LIVE long makes no run of its own: its orders are judged by the scan only
     steady = _found(_room() + earlier + _sparse_clicks("lamp", 0, MINUTES * 60) + _orders("lamp", (800, 845, 875)))
     assert not [m for m in steady if m.evidence.get("segment") == "clicks"]
+
+
+def test_a_pitch_under_another_product_left_pinned_is_found_from_its_clicks():
+    """The seller left the cup pinned and pitches the lamp: the lamp's clicks, not the stale pin, tell the pitch."""
+    stale = [Event(600_000, "product_pin", product_id="cup")] + _sparse_clicks("cup", 600, 640)
+    pitch = _sparse_clicks("lamp", 700, 790) + _orders("lamp", (800, 845, 875))
+    found = _found(_room() + stale + pitch)
+    lamp = [m for m in found if m.product_id == "lamp" and m.kind == "product"]
+    assert len(lamp) == 1 and lamp[0].evidence["segment"] == "clicks", [
+        (m.kind, m.product_id, m.start_ms, m.evidence.get("segment")) for m in found]
+    assert not [m for m in found if m.product_id == "cup" and m.kind == "product"]
