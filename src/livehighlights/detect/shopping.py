@@ -1,9 +1,9 @@
 """The shopping-moment detector: segments the LIVE, then scores each segment once its orders are in.
 
 Orders come tens of seconds after the pitch that caused them. A segment ``[a, b)`` (a pitch, see
-:mod:`.segments`) is therefore scored only when second ``b + order_lag_s`` has closed, counting the
-orders of its product over ``[a, b + order_lag_s)``; the moment itself is placed on ``[a, b)``,
-where the cause is. Every signal is compared with the stream's own baseline (:mod:`.baseline`);
+:mod:`.segments`, or one product's run of clicks, see :mod:`.clickpitch`) is therefore scored only when second
+``b + order_lag_s`` has closed, counting the orders of its product over ``[a, b + order_lag_s)``; the moment itself
+is placed on ``[a, b)``, where the cause is. Every signal is compared with the stream's own baseline (:mod:`.baseline`);
 the weighted components form the score and are kept as its breakdown.
 """
 
@@ -236,8 +236,8 @@ class ShoppingMomentDetector(Detector):
     def score(self, seg: Segment, counted_from: int | None = None, sold_before: bool = False) -> Moment:
         """Score one closed segment with what is known now (the lag window may be cut by the end). Its orders are
         counted from ``counted_from`` on when given (the orders before were the previous part's of a split pin);
-        ``sold_before``: an earlier piece of that split pin was a product moment (this piece is the same pitch, a
-        candidate of its own only where its own new orders stand out)."""
+        ``sold_before``: an earlier piece of that split pin was a product moment (this piece is the same pitch: it
+        ranks by the sale again only where its own new orders stand out)."""
         st, o = self.store, self.opts
         a, b = seg.start_s, seg.end_s
         w_end = min(st.now, max(b + self.lag_s, seg.orders_until or 0))
