@@ -1,5 +1,5 @@
-"""Ranking of sales moments (issue 13): a moment's sale evidence counts where the moment shows its product, and the
-pieces of one long pitch are one candidate."""
+"""Ranking of sales moments (issue 13): a moment's sale evidence counts where the moment shows its product, the pieces
+of one long pin are one candidate, and an unpinned pitch is found from its product's run of clicks."""
 
 from __future__ import annotations
 
