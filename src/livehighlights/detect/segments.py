@@ -35,8 +35,9 @@ class Segment:
     end_s: int
     product_id: str | None
     source: str
-    """``pin``, ``activity``, ``orders`` (a product's orders stood out with no segment holding its pitch) or
-    ``period`` (one period of coarse data, see :attr:`DetectOptions.resolution_s`)."""
+    """``pin``, ``activity``, ``orders`` (a product's orders stood out with no segment holding its pitch),
+    ``clicks`` (one product's run of clicks with nothing of it pinned, see :mod:`.clickpitch`) or ``period`` (one
+    period of coarse data, see :attr:`DetectOptions.resolution_s`)."""
     orders_until: int | None = None
     """For a pitch found from its late orders: its orders are counted up to here (beyond the usual lag)."""
 

@@ -1,9 +1,9 @@
 """The shopping-moment detector: segments the LIVE, then scores each segment once its orders are in.
 
 Orders come tens of seconds after the pitch that caused them. A segment ``[a, b)`` (a pitch, see
-:mod:`.segments`) is therefore scored only when second ``b + order_lag_s`` has closed, counting the
-orders of its product over ``[a, b + order_lag_s)``; the moment itself is placed on ``[a, b)``,
-where the cause is. Every signal is compared with the stream's own baseline (:mod:`.baseline`);
+:mod:`.segments`, or one product's run of clicks, see :mod:`.clickpitch`) is therefore scored only when second
+``b + order_lag_s`` has closed, counting the orders of its product over ``[a, b + order_lag_s)``; the moment itself
+is placed on ``[a, b)``, where the cause is. Every signal is compared with the stream's own baseline (:mod:`.baseline`);
 the weighted components form the score and are kept as its breakdown.
 """
 
@@ -19,6 +19,7 @@ from ..models import Moment
 from ..signals.timeline import Second
 from .base import Detector, register
 from .baseline import log_lift, median_rate, window_z
+from .clickpitch import ClickPitches
 from .coarse import PeriodRuns
 from .expect import expected_orders
 from .history import SeriesStore
@@ -54,8 +55,11 @@ class ShoppingMomentDetector(Detector):
         self.weights = self.opts.normalised_weights()
         self.store = SeriesStore()
         self.segmenter = Segmenter(self.store, self.opts)
+        self.clicks = ClickPitches(self.store, self.opts.max_segment_s, self.opts.min_segment_s)
         self._pending: list[Segment] = []
         self._pin_ends: dict[str, int] = {}
+        self._pin_sold: dict[str, bool] = {}
+        """Per product, whether a piece of its pinned stretch ending at :attr:`_pin_ends` was a product moment."""
         self._seg_rates: list[float] = []
         self._sold: list[tuple[int, int]] = []
         """Windows (pitch and its order lag) of the product moments emitted so far."""
@@ -79,6 +83,8 @@ class ShoppingMomentDetector(Detector):
         self.store.push(sec)
         self._pending += self.segmenter.step()
         now = self.store.now
+        if self.opts.resolution_s == 1:
+            self._pending += self._unheld(self.clicks.step())
         if now % _ORDER_CHECK_S == 0 and self.opts.resolution_s == 1:
             self._pending += self._order_bursts(now)
         due = [s for s in self._pending if max(s.end_s + self.lag_s, s.orders_until or 0) <= now]
@@ -87,6 +93,8 @@ class ShoppingMomentDetector(Detector):
 
     def post_process(self, end_s: int) -> list[Moment]:
         self._pending += self.segmenter.flush(min(end_s, self.store.now))
+        if self.opts.resolution_s == 1:
+            self._pending += self._unheld(self.clicks.flush())
         due, self._pending = self._pending, []
         return self._emit(due) + self._runs.flush()
 
@@ -97,28 +105,48 @@ class ShoppingMomentDetector(Detector):
         res = self.opts.resolution_s
         return self.opts.order_lag_s if res == 1 else res
 
+    def _unheld(self, runs: list[Segment]) -> list[Segment]:
+        """The product runs of clicks (:mod:`.clickpitch`) that no other segment holds: no burst pending or open,
+        nor a segment of that product, overlaps half of them (another product left pinned does not hold them)."""
+        held = [*self._pending, *([self.segmenter.open_segment] if self.segmenter.open_segment else [])]
+        out = []
+        for run in runs:
+            half = 0.5 * (run.end_s - run.start_s)
+            if not any(min(s.end_s, run.end_s) - max(s.start_s, run.start_s) >= half for s in held
+                       if s.source == "activity" or s.product_id == run.product_id):
+                out.append(run)
+        return out
+
     def _emit(self, segments: list[Segment]) -> list[Moment]:
         out = []
         for seg in segments:
-            counted_from = None
+            counted_from, sold_before = None, False
             if seg.source == "pin" and seg.product_id is not None:
                 if self._pin_ends.get(seg.product_id) == seg.start_s:  # a long pin split: the part before it
                     counted_from = seg.start_s + self.lag_s  # counted the orders up to here
+                    sold_before = self._pin_sold.get(seg.product_id, False)
                 self._pin_ends[seg.product_id] = seg.end_s
-            moment = self.score(seg, counted_from)
+            moment = self.score(seg, counted_from, sold_before)
+            if seg.source == "pin" and seg.product_id is not None:
+                self._pin_sold[seg.product_id] = sold_before or moment.kind == "product"
             # its orders are this segment's: no order-burst segment for them
             key = moment.product_id or ""
             self._order_seg_until[key] = max(self._order_seg_until.get(key, 0), seg.end_s + self.lag_s)
-            if seg.source == "activity" and moment.product_id is not None:
+            if seg.source in ("activity", "clicks") and moment.product_id is not None:
                 last = self._pin_ends.get(moment.product_id)
                 if last is not None and last - 5 <= seg.start_s <= last + self.opts.tail_s:
                     continue  # the lingering tail of that product's pitch, already scored with it
                 if moment.product_id in self.store.pinned[seg.end_s:seg.end_s + _LEAD_IN_S]:
                     continue  # the lead-in of that product's pitch: its pin segment carries the orders
-            sold = moment.kind == "product" or (seg.source == "period" and moment.kind == "sales")
+            # orders that stood out (a product moment; a period's sales; a product's, where the moment did not show
+            # it) are no baseline
+            sold = moment.kind == "product" or (moment.kind == "sales" and (
+                seg.source == "period" or moment.evidence.get("shown") is False))
             if sold:
                 self._sold.append((seg.start_s, seg.end_s + self.lag_s))
                 self._sold_stretches.setdefault(moment.product_id or "", []).append((seg.start_s, seg.end_s))
+            if seg.source == "clicks" and not sold:
+                continue  # a candidate for a sale only: what drew clicks alone is the bursts' to tell
             if seg.source == "period":  # consecutive periods that sold are one pitch
                 out += self._runs.push(moment) if sold or moment.score >= self.opts.min_score else self._runs.flush()
             elif moment.score >= self.opts.min_score:
@@ -158,7 +186,9 @@ class ShoppingMomentDetector(Detector):
                 continue  # orders in the LIVE's first seconds answer no pitch of this LIVE
             span = (max(0, first - o.order_lag_s), first)
             held = self.segmenter.open_segment
-            if pid in st.pinned[span[0]:now] or (held is not None and held.start_s < first) or any(
+            run = self.clicks.running(pid)
+            if pid in st.pinned[span[0]:now] or (held is not None and held.start_s < first) or (
+                    run is not None and run < first) or any(
                     seg.end_s > span[0] and seg.product_id in (pid, None) for seg in self._pending):
                 continue  # a segment already holds this pitch
             pitch = self._last_pitch(pid, first) if pid is not None else None
@@ -203,9 +233,11 @@ class ShoppingMomentDetector(Detector):
 
     # -- scoring -------------------------------------------------------------------------------
 
-    def score(self, seg: Segment, counted_from: int | None = None) -> Moment:
+    def score(self, seg: Segment, counted_from: int | None = None, sold_before: bool = False) -> Moment:
         """Score one closed segment with what is known now (the lag window may be cut by the end). Its orders are
-        counted from ``counted_from`` on when given (the orders before were the previous part's of a split pin)."""
+        counted from ``counted_from`` on when given (the orders before were the previous part's of a split pin);
+        ``sold_before``: an earlier piece of that split pin was a product moment (this piece is the same pitch: it
+        ranks by the sale again only where its own new orders stand out)."""
         st, o = self.store, self.opts
         a, b = seg.start_s, seg.end_s
         w_end = min(st.now, max(b + self.lag_s, seg.orders_until or 0))
@@ -281,7 +313,8 @@ class ShoppingMomentDetector(Detector):
         else:
             interest = window_z(clicks, sum(hist_arr(m) for m in _INTEREST), seg_len)
             evidence_interest = {"value": clicks}
-        self._seg_rates.append(rate)
+        if seg.source != "clicks":  # the reference is the segmentation's pitches; the extra candidates leave it be
+            self._seg_rates.append(rate)
         z_social = {m: window_z(st.total(m, a, b), hist_arr(m), seg_len) for m in _SOCIAL}
         social = float(np.mean([max(0.0, z) for z in z_social.values()]))
         engagement = 0.6 * max(0.0, interest) + 0.4 * social
@@ -308,6 +341,8 @@ class ShoppingMomentDetector(Detector):
         # is above the stream's weaker pitches; or by a third while interest is four times theirs (clicks per
         # viewer, judged against at least three earlier segments) and two orders or more came.
         pinned_pitch = seg.source == "pin" and seg.product_id == product and exp.history_s >= o.thin_history_s
+        if counted_from is not None:
+            evidence["continues"] = {"counted_from_s": counted_from, "sold_before": sold_before}
         if product is not None and (z_orders >= o.product_min_z
                                     or (z_orders >= o.product_min_z * 2 / 3 and orders >= 2 and pinned_pitch)
                                     or (z_orders >= o.product_min_z / 2 and interest >= 1.0)
@@ -324,7 +359,20 @@ class ShoppingMomentDetector(Detector):
             kind = "interest" if 0.6 * max(0.0, interest) >= 0.4 * social else "engagement"
         else:
             kind = "traffic"
-        if kind == "product" and o.sale_weight > 0:  # a moment that sold ranks by the evidence that it sold
+        # A moment that sold ranks by the evidence that it sold, where the moment shows that product: pinned or
+        # clicked in it. Orders with no sign of their product in the stretch (a burst of chat or joins, or orders
+        # placed blind, that a product's later orders were attributed to) say it sold, not that this clip is why.
+        shown = product is not None and self._shown(product, a, b)
+        if kind == "product" and not shown:
+            evidence["shown"] = False
+            kind = "sales"
+        # A later piece of a long pin whose earlier piece sold is that same pitch (a product moment, its clip): the
+        # sale was told with the earlier piece; this one ranks by the sale again only where its own new orders
+        # stand out by themselves, so one pitch does not fill two places of a top K.
+        told = sold_before and z_orders < o.product_min_z
+        if kind == "product" and told:
+            evidence["continues"]["sale_told_before"] = True
+        if kind == "product" and o.sale_weight > 0 and shown and not told:
             breakdown["sale"] = o.sale_weight * min(o.z_cap, max(0.0, z_orders))
             evidence["sale"] = {"orders": orders, "expected": round(exp.expected, 3), "z": round(z_orders, 2),
                                 "weight": o.sale_weight}
@@ -334,6 +382,16 @@ class ShoppingMomentDetector(Detector):
             detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
             confirmed_at_ms=st.now * 1000,
         )
+
+    def _shown(self, pid: str, a: int, b: int) -> bool:
+        """Whether ``pid`` was pinned, clicked or added to cart in ``[a, b)``; ``True`` for a log without any pin,
+        click or add-to-cart so far (nothing there tells what was shown)."""
+        st = self.store
+        if not st.pinned_ids and not any(st.total(m, 0, st.now) for m in _INTEREST):
+            return True
+        if pid in st.pinned[a:b]:
+            return True
+        return any(st.product_total(pid, m, a, b) > 0 for m in _INTEREST)
 
     def _history_range(self, a: int, w_end: int) -> list[tuple[int, int]]:
         """Baseline seconds: the trailing span before the window, or, early in a LIVE, all else known."""
