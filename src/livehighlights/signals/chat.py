@@ -25,6 +25,7 @@ authors who ever counted.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -125,7 +126,7 @@ class ChatFilter:
         self._texts: dict[str, tuple[float, set[str]]] = {}
         self._prune_at = _PRUNE_MIN
         self._known: set[str] = set()
-        self._chains: dict[str, list[tuple[float, str]]] = {}
+        self._chains: dict[str, deque[tuple[float, str]]] = {}
 
     def weigh(self, ts_s: float, text: str | None, user: str | None) -> ChatWeight:
         """How the comment ``text`` by ``user`` at ``ts_s`` (seconds) counts."""
@@ -153,12 +154,13 @@ class ChatFilter:
             others = len(authors) - (1 if who in authors else 0)
             if others >= 1 and len(norm) >= COPY_MIN_CHARS:
                 return _SPAM  # a copy-paste of a long text
-            chanted = (not reaction and not greeting and "?" not in norm and _WORDY.search(norm) is not None
-                       and self._chant(norm, who, ts_s))
+            chantable = not reaction and not greeting and "?" not in norm and _WORDY.search(norm) is not None
+            if chantable:
+                self._record(norm, who, ts_s)
             if others + 1 >= CHANT_USERS and not reaction and not greeting:
                 if user is None or user not in self._known:
                     return _SPAM  # a flood: fresh accounts posting the same short text, an entry wave
-                if not chanted:
+                if not (chantable and self._chanted(norm, ts_s)):
                     return _SPAM  # a phrase many people use now and then ("price?", "nice"): not talk nor a reaction
                 reaction = True  # a chant: the same reaction repeated across people who were here before
         if user is not None:
@@ -169,18 +171,40 @@ class ChatFilter:
             return _GREET
         return _REACTS if reaction else _COUNTED
 
-    def _chant(self, norm: str, who: str, ts_s: float) -> bool:
-        """Records ``who`` sending the short text ``norm`` at ``ts_s``; whether it is chanted now: sent by
-        :data:`CHANT_USERS` people within the last :data:`CHANT_WINDOW_S`, and sudden, a text that was rare in
-        the :data:`COPY_WINDOW_S` before (a phrase of the room's everyday talk is not a chant however often it
-        comes back)."""
+    def _record(self, norm: str, who: str, ts_s: float) -> None:
+        """Remember that ``who`` sent the short text ``norm`` at ``ts_s`` (its last sendings within
+        :data:`CHANT_WINDOW_S` plus :data:`COPY_WINDOW_S`, at most ``2 * _MAX_AUTHORS + 1``; amortised O(1))."""
+        chain = self._chains.get(norm)
+        if chain is None:
+            chain = self._chains[norm] = deque(maxlen=2 * _MAX_AUTHORS + 1)
         since = ts_s - CHANT_WINDOW_S - COPY_WINDOW_S
-        recent = [(t, u) for t, u in self._chains.get(norm, ()) if t >= since][-2 * _MAX_AUTHORS:]
-        recent.append((ts_s, who))
-        self._chains[norm] = recent
-        now = {u for t, u in recent if ts_s - t <= CHANT_WINDOW_S}
-        before = sum(1 for t, _ in recent if ts_s - t > CHANT_WINDOW_S)
-        return len(now) >= CHANT_USERS and before < CHANT_USERS // 2
+        while chain and chain[0][0] < since:
+            chain.popleft()
+        chain.append((ts_s, who))
+
+    def _chanted(self, norm: str, ts_s: float) -> bool:
+        """Whether ``norm`` is chanted at ``ts_s``: sent by :data:`CHANT_USERS` people within the last
+        :data:`CHANT_WINDOW_S`, and sudden, a text that was rare in the :data:`COPY_WINDOW_S` before (a phrase of
+        the room's everyday talk is not a chant however often it comes back). Asked only of a text that many
+        people sent (see :meth:`weigh`)."""
+        chain = self._chains.get(norm)
+        if not chain:
+            return False
+        before = 0  # sendings before the window (the chain is in time order: oldest first)
+        for t, _u in chain:
+            if not ts_s - t > CHANT_WINDOW_S:
+                break
+            before += 1
+            if before >= CHANT_USERS // 2:
+                return False  # the text was already going round: everyday talk, not a sudden chant
+        now: set[str] = set()
+        for t, u in reversed(chain):
+            if ts_s - t > CHANT_WINDOW_S:
+                break
+            now.add(u)
+            if len(now) >= CHANT_USERS:
+                return True
+        return False
 
     def _prune(self, now: float) -> None:
         """Forget authors and texts older than the windows, once the tables have doubled (amortised O(1))."""
