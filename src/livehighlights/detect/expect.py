@@ -29,7 +29,7 @@ from .baseline import poisson_z
 from .history import SeriesStore
 from .priors import Priors
 
-__all__ = ["HISTORY_S", "SHARE_PRIOR_ORDERS", "OrderExpectation", "expected_orders"]
+__all__ = ["HISTORY_S", "RECHECK_ROUNDS", "RECHECK_Z", "SHARE_PRIOR_ORDERS", "OrderExpectation", "expected_orders"]
 
 HISTORY_S = 1800
 """Trailing history the order rate is counted over (long enough for sparse orders, short enough for drift)."""
@@ -39,6 +39,14 @@ SHARE_PRIOR_ORDERS = 3.0
 """A product's share of the stream's orders starts from an even split weighing as this many orders per product
 (a Dirichlet prior): orders are sparse, and a product that happened to sell once in the last half hour is not
 thereby a product that never sells, whose every pair of orders would stand out."""
+RECHECK_Z = 1.0
+"""In coarse data (a shop's per-minute totals), a stretch that sold stays out of the baseline only while its orders
+still stand out by this z against the rate of the rest of the history (re-judged each time). A period flagged
+against too low a rate (the first minutes judged against priors far below the stream's real rate) is then ordinary
+again: left out for good, such periods would leave only the quietest minutes as the baseline, which would fall until
+every minute "sold". At a second's resolution moments are pitches found from pins and clicks, and all stay out."""
+RECHECK_ROUNDS = 2
+"""How often the rate is re-estimated without the stretches that still stand out (first from all the history)."""
 NO_VIEWERS_PRIOR_S = 600
 """Without viewer counts, the order rate's prior is one order per this many seconds (weighing as one order)."""
 
@@ -55,26 +63,26 @@ class OrderExpectation:
 
 
 def expected_orders(store: SeriesStore, observed: float, product: str | None, a: int, b: int,
-                    moments: list[tuple[int, int]], priors: Priors) -> OrderExpectation:
+                    moments: list[tuple[int, int]], priors: Priors, recheck: bool = False) -> OrderExpectation:
     """The expectation of orders (of ``product``; the stream's for ``None``) over seconds ``[a, b)``, and the
     quasi-Poisson z of ``observed`` against it. ``moments``: stretches that sold already (left out of the
-    baseline, as is ``[a, b)``)."""
+    baseline, as is ``[a, b)``); with ``recheck`` only those that still stand out against the rest (coarse data,
+    see :data:`RECHECK_Z`)."""
     now = store.now
     lo = max(0, min(a, now) - HISTORY_S)
     has_viewers = store.total("viewers", 0, now) > 0  # O(1): running totals
     viewers = store.array("viewers", 0, now) if has_viewers else np.ones(now)
     orders = store.array("orders", lo, now)
-    outside = np.ones(now - lo, dtype=bool)
-    for x, y in [*moments, (a, b)]:
-        x, y = max(x, lo), min(y, now)
-        if y > x:
-            outside[x - lo:y - lo] = False
     exp_hist = viewers[lo:now]
+    if has_viewers:
+        p_rate, p_weight = priors.orders_per_viewer_s, priors.strength_orders / max(priors.orders_per_viewer_s, 1e-12)
+    else:
+        p_rate, p_weight = 1.0 / NO_VIEWERS_PRIOR_S, float(NO_VIEWERS_PRIOR_S)
+    outside = _outside(orders, exp_hist, lo, now, moments, (a, b), p_rate, p_weight, recheck)
     exposure_hist = float(exp_hist[outside].sum())
     own = float(orders[outside].sum())
     if has_viewers:  # the priors, per viewer-second, weigh as PRIOR_STRENGTH_ORDERS orders of evidence
-        weight = priors.strength_orders / max(priors.orders_per_viewer_s, 1e-12)
-        rate = (priors.orders_per_viewer_s * weight + own) / (weight + exposure_hist)
+        rate = (p_rate * p_weight + own) / (p_weight + exposure_hist)
     else:  # no viewer counts: nothing to scale the priors by; one order per NO_VIEWERS_PRIOR_S as the prior
         rate = (own + 1.0) / (exposure_hist + NO_VIEWERS_PRIOR_S)
     expected = rate * float(viewers[max(0, a):max(0, min(b, now))].sum())
@@ -89,6 +97,35 @@ def expected_orders(store: SeriesStore, observed: float, product: str | None, a:
     dispersion = 1.0 if product is not None else _dispersion(orders[outside], exp_hist[outside] * rate)
     z = poisson_z(observed / dispersion, expected / dispersion)
     return OrderExpectation(expected, dispersion, z, int(outside.sum()))
+
+
+def _outside(orders: np.ndarray, exposure: np.ndarray, lo: int, now: int, moments: list[tuple[int, int]],
+             judged: tuple[int, int], prior_rate: float, prior_weight: float, recheck: bool) -> np.ndarray:
+    """Which seconds of ``[lo, now)`` are baseline: all but the stretch ``judged`` and the ``moments`` that sold;
+    with ``recheck`` only those of them that still stand out (a z of :data:`RECHECK_Z`) against the rate of the
+    rest, re-estimated :data:`RECHECK_ROUNDS` times from the rate of all of it (``prior_rate`` weighing as
+    ``prior_weight`` viewer-seconds, as in :func:`expected_orders`)."""
+    outside = np.ones(now - lo, dtype=bool)
+    x, y = max(judged[0], lo), min(judged[1], now)
+    if y > x:
+        outside[x - lo:y - lo] = False
+    spans = [(max(x, lo), min(y, now)) for x, y in moments if min(y, now) > max(x, lo)]
+    if not spans:
+        return outside
+    if not recheck:
+        for x, y in spans:
+            outside[x - lo:y - lo] = False
+        return outside
+    sums = [(float(orders[x - lo:y - lo].sum()), float(exposure[x - lo:y - lo].sum()), x, y) for x, y in spans]
+    mask = outside
+    for _ in range(RECHECK_ROUNDS):
+        rate = (float(orders[mask].sum()) + prior_rate * prior_weight) / max(
+            float(exposure[mask].sum()) + prior_weight, 1e-12)
+        mask = outside.copy()
+        for k, e, x, y in sums:
+            if poisson_z(k, rate * e) >= RECHECK_Z:
+                mask[x - lo:y - lo] = False
+    return mask
 
 
 def _dispersion(counts: np.ndarray, expected: np.ndarray) -> float:

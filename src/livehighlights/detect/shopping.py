@@ -268,7 +268,8 @@ class ShoppingMomentDetector(Detector):
             orders, gmv = st.total("orders", o_a, w_end), st.total("gmv", o_a, w_end)
         # Orders against what the stretch should have had: the stream's rate per viewer-second outside the moments
         # that sold (priors blended in while history is thin), the product's share of it, quasi-Poisson.
-        exp = expected_orders(st, orders, product, o_a, w_end, self._sold, o.priors)
+        exp = expected_orders(st, orders, product, o_a, w_end, self._sold, o.priors,
+                              recheck=o.resolution_s > 1)
         z_orders = exp.z
         value_ratio = (gmv / orders) / mean_value if orders > 0 and mean_value > 0 else 1.0
         # the same evidence, weighed up by what was bought: dear products count for more, but a cheap product's
