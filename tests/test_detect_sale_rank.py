@@ -3,30 +3,12 @@ product moment, and it outranks a pitch that drew many clicks and sold nothing."
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
+from order_rooms import pitch, room
 
 from livehighlights.detect import DetectOptions
 from livehighlights.engine import detect
 from livehighlights.models import Event
-
-
-def _room(minutes: int = 20, seed: int = 0) -> list[Event]:
-    """800 viewers, about one order a minute and a half of any of five products, likes."""
-    rng = np.random.default_rng(seed)
-    n = minutes * 60
-    events = [Event(k * 1000, "viewers", count=800) for k in range(0, n, 10)]
-    for s in range(n):
-        if rng.random() < 0.01:
-            events.append(Event(s * 1000 + 300, "order", product_id=f"sku{int(rng.integers(5))}", quantity=1,
-                                amount=20.0))
-        if rng.random() < 0.3:
-            events.append(Event(s * 1000 + 500, "like", count=int(rng.integers(1, 5))))
-    return events
-
-
-def _pitch(pid: str, a: int, b: int) -> list[Event]:
-    return [Event(a * 1000, "product_pin", product_id=pid), Event(b * 1000, "product_unpin", product_id=pid)]
 
 
 def _orders(pid: str, times: tuple[int, ...]) -> list[Event]:
@@ -42,8 +24,8 @@ def _found(events: list[Event], **opts):
 
 
 def test_a_pinned_pitch_with_a_modest_rise_in_its_orders_is_a_product_moment():
-    sold = _pitch("lamp", 900, 960) + _orders("lamp", (975, 1010))
-    product = [m for m in _found(_room() + sold) if m.kind == "product"]
+    sold = pitch("lamp", 900, 960) + _orders("lamp", (975, 1010))
+    product = [m for m in _found(room() + sold) if m.kind == "product"]
     assert len(product) == 1, product
     m = product[0]
     assert m.product_id == "lamp" and m.evidence["segment"] == "pin"
@@ -51,24 +33,24 @@ def test_a_pinned_pitch_with_a_modest_rise_in_its_orders_is_a_product_moment():
     assert 2.0 <= z < 3.0  # not enough alone (3), enough for the product the seller pinned
     assert m.breakdown["sale"] == pytest.approx(m.evidence["sale"]["weight"] * z, abs=0.02)
     # the same two orders with nothing pinned are no moment: any product sells twice now and then
-    assert not [m for m in _found(_room() + _orders("lamp", (975, 1010))) if m.kind == "product"]
+    assert not [m for m in _found(room() + _orders("lamp", (975, 1010))) if m.kind == "product"]
 
 
 def test_early_in_a_live_priors_alone_do_not_make_a_modest_rise_a_sale():
-    early = _pitch("lamp", 60, 120) + _orders("lamp", (130, 150, 170))  # a z of about 2.2 against the priors
-    assert not [m for m in _found(_room() + early) if m.kind == "product" and m.product_id == "lamp"]
+    early = pitch("lamp", 60, 120) + _orders("lamp", (130, 150, 170))  # a z of about 2.2 against the priors
+    assert not [m for m in _found(room() + early) if m.kind == "product" and m.product_id == "lamp"]
 
 
 def test_a_pitch_that_sold_outranks_one_that_only_drew_clicks():
-    sold = _pitch("lamp", 900, 960) + _orders("lamp", (975, 990, 1004, 1010))
-    clicked = _pitch("vase", 600, 660) + _clicks("vase", 600, 660)
-    found = _found(_room() + sold + clicked)
+    sold = pitch("lamp", 900, 960) + _orders("lamp", (975, 990, 1004, 1010))
+    clicked = pitch("vase", 600, 660) + _clicks("vase", 600, 660)
+    found = _found(room() + sold + clicked)
     lamp = next(m for m in found if m.product_id == "lamp" and m.kind == "product")
     vase = [m for m in found if m.product_id == "vase"]
     assert vase and all(m.kind != "product" for m in vase)
     assert all(lamp.score > m.score for m in vase), ([(m.kind, m.score, m.breakdown) for m in vase], lamp.breakdown)
     # ranked by the weighted components alone, the clicks win: that is what the sale's evidence corrects
-    plain = _found(_room() + sold + clicked, sale_weight=0)
+    plain = _found(room() + sold + clicked, sale_weight=0)
     lamp0 = next(m for m in plain if m.product_id == "lamp" and m.kind == "product")
     assert "sale" not in lamp0.breakdown and lamp0.score < lamp.score
 

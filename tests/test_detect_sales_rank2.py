@@ -3,7 +3,8 @@ of one long pin are one candidate, and an unpinned pitch is found from its produ
 
 from __future__ import annotations
 
-import numpy as np
+from order_rooms import pitch as _pitch
+from order_rooms import room
 
 from livehighlights.detect import DetectOptions
 from livehighlights.engine import detect
@@ -13,21 +14,7 @@ MINUTES = 20
 
 
 def _room(seed: int = 0) -> list[Event]:
-    """800 viewers, about one order a minute and a half of any of five products, likes."""
-    rng = np.random.default_rng(seed)
-    n = MINUTES * 60
-    events = [Event(k * 1000, "viewers", count=800) for k in range(0, n, 10)]
-    for s in range(n):
-        if rng.random() < 0.01:
-            events.append(Event(s * 1000 + 300, "order", product_id=f"sku{int(rng.integers(5))}", quantity=1,
-                                amount=20.0))
-        if rng.random() < 0.3:
-            events.append(Event(s * 1000 + 500, "like", count=int(rng.integers(1, 5))))
-    return events
-
-
-def _pitch(pid: str, a: int, b: int) -> list[Event]:
-    return [Event(a * 1000, "product_pin", product_id=pid), Event(b * 1000, "product_unpin", product_id=pid)]
+    return room(MINUTES, seed)
 
 
 def _orders(pid: str, times: tuple[int, ...] | range) -> list[Event]:
