@@ -11,10 +11,14 @@ product's own click rate of the trailing history, and not pinned meanwhile, is a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .baseline import poisson_z
 from .history import SeriesStore
 from .segments import Segment
+
+if TYPE_CHECKING:
+    from ..signals.timeline import Second
 
 __all__ = ["MIN_CLICKS", "QUIET_S", "ClickPitches"]
 
@@ -45,14 +49,20 @@ class ClickPitches:
         self.max_segment_s = max_segment_s
         self.min_segment_s = min_segment_s
         self._runs: dict[str, _Run] = {}
+        self._rank: dict[str, int] = {}
+        """Products in the order the store first saw them (runs open in that order whatever a second holds)."""
 
-    def step(self) -> list[Segment]:
-        """Look at the newest stored second; return the candidates that ended with it."""
+    def step(self, sec: Second) -> list[Segment]:
+        """Look at ``sec``, the newest stored second; return the candidates that ended with it. Only the products
+        ``sec`` holds are looked at (not the whole catalogue every second)."""
         st = self.store
         t = st.now - 1
         pinned = st.pinned[t]
-        for pid, rows in st.by_product.items():
-            vals = rows.get(t)
+        rank = self._rank
+        for pid in sec.by_product:
+            rank.setdefault(pid, len(rank))
+        for pid in sorted(sec.by_product, key=rank.__getitem__):
+            vals = sec.by_product[pid]
             n = sum(vals.get(m, 0.0) for m in _INTEREST) if vals else 0.0
             if n <= 0:
                 continue

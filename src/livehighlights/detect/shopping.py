@@ -84,7 +84,7 @@ class ShoppingMomentDetector(Detector):
         self._pending += self.segmenter.step()
         now = self.store.now
         if self.opts.resolution_s == 1:
-            self._pending += self._unheld(self.clicks.step())
+            self._pending += self._unheld(self.clicks.step(sec))
         if now % _ORDER_CHECK_S == 0 and self.opts.resolution_s == 1:
             self._pending += self._order_bursts(now)
         due = [s for s in self._pending if max(s.end_s + self.lag_s, s.orders_until or 0) <= now]
