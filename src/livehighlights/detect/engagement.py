@@ -9,7 +9,10 @@ concurrent viewers so a growing audience is not a moment by itself, and opens a 
 
 Chat reacts after what caused it: the moment is placed :data:`REACTION_LAG_S` plus :data:`LEAD_S` before the
 burst's onset, and ends by the burst's peak less the lag.
-The first :data:`WARMUP_S` seconds (the greeting burst as viewers arrive) open no moment. Each moment
+The first :data:`WARMUP_S` seconds (the greeting burst as viewers arrive) open no moment. A burst made mostly of
+goodbyes ("bye", "gn", "see you tomorrow") is held :data:`FAREWELL_HOLD_S` seconds: if the LIVE ends by then, it
+was the goodbye wave as the LIVE closed and is no moment; if the LIVE goes on, it was a chant at something that
+happened ("ADIOS" at a beaten rival) and is emitted then. Each moment
 carries its breakdown (burst, reactions, likes, gifts) and evidence (counts, baselines, the share of
 messages that counted), and the product pinned at the cause, if any.
 """
@@ -17,7 +20,7 @@ messages that counted), and the product pinned at the cause, if any.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,7 +33,8 @@ from .baseline import log_lift, window_stats
 if TYPE_CHECKING:
     from .options import DetectOptions
 
-__all__ = ["BURST_WINDOW_S", "EngagementDetector", "LEAD_S", "REACTION_LAG_S", "WARMUP_S", "is_reaction_burst"]
+__all__ = ["BURST_WINDOW_S", "EngagementDetector", "FAREWELL_HOLD_S", "FAREWELL_SHARE", "LEAD_S", "REACTION_LAG_S",
+           "WARMUP_S", "is_reaction_burst"]
 
 BURST_WINDOW_S = 10
 """Length of the window a burst is measured over."""
@@ -43,6 +47,10 @@ LEAD_S = 10
 labelled Twitch chat), so a clip shows it building up."""
 WARMUP_S = 90
 """No engagement moment opens in the first seconds: viewers arrive and greet, the baseline is empty."""
+FAREWELL_SHARE = 0.5
+"""A burst at least this share of whose counted messages say goodbye is a goodbye wave if the LIVE ends soon."""
+FAREWELL_HOLD_S = 300
+"""How long a goodbye wave is held back: a LIVE that is still on this long after it was not closing."""
 MAX_BURST_S = 45
 TAIL_S = 10
 """A moment ends this long after its (lag-corrected) peak at the latest: the reaction's tail is chat."""
@@ -56,7 +64,7 @@ LOCAL_S = 60
 """The chat just before a burst it is compared with (see :func:`is_reaction_burst`)."""
 STATS_EVERY_S = 10
 _BURST_METRICS = ("chat", "reactions", "likes", "gifts")
-_SERIES = ("chat", "reactions", "comments", "likes", "gifts", "viewers")
+_SERIES = ("chat", "reactions", "comments", "likes", "gifts", "viewers", "farewells")
 
 
 def is_reaction_burst(moment: Moment) -> bool:
@@ -121,6 +129,8 @@ class EngagementDetector(Detector):
         self.z_cap = z_cap
         self._cols = _Columns(_SERIES)
         self._norm = _Columns(_SERIES[:5])
+        self._held: list[tuple[int, Moment]] = []
+        """Goodbye waves held back, with the second they are released at if the LIVE is still on."""
         self._stats: dict[str, tuple[float, float, float]] = {}
         self._stats_at = -1
         self._pinned: list[str | None] = []
@@ -139,7 +149,8 @@ class EngagementDetector(Detector):
 
     @property
     def delay_s(self) -> int:
-        return MAX_BURST_S + self.quiet_s + BURST_WINDOW_S
+        """A burst is emitted once it has quietened; a goodbye wave :data:`FAREWELL_HOLD_S` later still."""
+        return MAX_BURST_S + self.quiet_s + BURST_WINDOW_S + FAREWELL_HOLD_S
 
     # -- the online loop -------------------------------------------------------------------------
 
@@ -150,18 +161,32 @@ class EngagementDetector(Detector):
         scale = 1.0 / self._last_viewers if self._last_viewers > 0 else 1.0
         self._cols.append([v.get(m, 0.0) for m in _SERIES])
         self._norm.append([v.get(m, 0.0) * scale for m in _SERIES[:5]])
+        released = self._release(sec.t) if self._held else []
         self._pinned.append(sec.pinned)
         clicks = {p: r.get("product_clicks", 0.0) + r.get("add_to_carts", 0.0) for p, r in sec.by_product.items()}
         if any(clicks.values()):
             self._clicks[sec.t] = clicks
-        return self._step(sec.t)
+        return released + self._step(sec.t) if released else self._step(sec.t)
 
     def post_process(self, end_s: int) -> list[Moment]:
-        if self._burst is None:
-            return []
-        burst, self._burst = self._burst, None
-        burst.end = min(burst.end, len(self._pinned))
-        return self._emit(burst)
+        out: list[Moment] = []
+        if self._burst is not None:
+            burst, self._burst = self._burst, None
+            burst.end = min(burst.end, len(self._pinned))
+            out = self._emit(burst)
+        self._held = []  # the LIVE ended within FAREWELL_HOLD_S of each: goodbye waves, no moments
+        return out
+
+    def _is_farewell_wave(self, burst: _Burst) -> bool:
+        chat = self._cols.total("chat", burst.onset, burst.end)
+        return chat > 0 and self._cols.total("farewells", burst.onset, burst.end) >= FAREWELL_SHARE * chat
+
+    def _release(self, t: int) -> list[Moment]:
+        """The goodbye waves the LIVE has outlasted by :data:`FAREWELL_HOLD_S`: chants, not a closing."""
+        out = [replace(m, confirmed_at_ms=(t + 1) * 1000) for at, m in self._held if at <= t]
+        if out:
+            self._held = [(at, m) for at, m in self._held if at > t]
+        return out
 
     def _step(self, t: int) -> list[Moment]:
         z = self.burst_z(t)
@@ -237,7 +262,12 @@ class EngagementDetector(Detector):
         if not self.enabled:
             return []
         moment = self.score(burst)
-        return [moment] if moment.score >= self.min_score else []
+        if moment.score < self.min_score:
+            return []
+        if self._is_farewell_wave(burst):
+            self._held.append((burst.end + FAREWELL_HOLD_S, moment))
+            return []
+        return [moment]
 
     def score(self, burst: _Burst) -> Moment:
         a, b = burst.onset, max(burst.end, burst.onset + 5)
@@ -245,7 +275,7 @@ class EngagementDetector(Detector):
         stats = {m: self._window_stats(m, a, b) for m in ("chat", "reactions", "likes", "gifts")}
         z = {m: zs for m, (zs, _) in stats.items()}
         hist_lo = max(0, a - self.baseline_span_s)
-        total = {m: float(cols[m][a:b].sum()) for m in ("chat", "reactions", "comments", "likes", "gifts")}
+        total = {m: float(cols[m][a:b].sum()) for m in ("chat", "reactions", "comments", "likes", "gifts", "farewells")}
         base_chat = float(cols["chat"][hist_lo:a].sum())
         base_react = float(cols["reactions"][hist_lo:a].sum())
         share = total["reactions"] / total["chat"] if total["chat"] else 0.0
@@ -266,7 +296,8 @@ class EngagementDetector(Detector):
         evidence: dict[str, Any] = {
             "segment": "audience burst", "burst_s": [a, b], "reaction_lag_s": REACTION_LAG_S,
             "chat": {"value": total["chat"], "z": round(z["chat"], 2), "comments": total["comments"],
-                     "counted_share": round(counted, 2), "expected": round(stats["chat"][1], 2)},
+                     "counted_share": round(counted, 2), "expected": round(stats["chat"][1], 2),
+                     "farewells": total["farewells"]},
             "reactions": {"value": total["reactions"], "z": round(z["reactions"], 2), "share": round(share, 2),
                           "expected": round(stats["reactions"][1], 2),
                           "baseline_share": round(base_share, 2)},

@@ -121,6 +121,8 @@ class TimelineBuilder:
                 acc["chat_spam"] = acc.get("chat_spam", 0.0) + w.chat_spam
             if w.greetings:
                 acc["greetings"] = acc.get("greetings", 0.0) + w.greetings
+            if w.farewells:
+                acc["farewells"] = acc.get("farewells", 0.0) + w.farewells
             return out
         metric = _SIMPLE.get(typ)
         if metric is not None:

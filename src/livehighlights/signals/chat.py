@@ -12,6 +12,9 @@ each comment once, in time order, and says how it counts:
   is the best chat sign of a highlight.
 - ``chat_spam``: 1 for a message that does not count (a repeat, a command, a copy-paste, a flood).
 - ``greetings``: 1 for a greeting ("hi", "hello", "welcome", ...): not excitement.
+- ``farewells``: 1 for a counted message that says goodbye ("bye", "gn", "see you tomorrow", "thanks for the
+  live"). It still counts (chanted at a rival, "ADIOS" is a reaction), but a burst made mostly of them at a LIVE's
+  end is the goodbye wave, not a highlight (see :mod:`livehighlights.detect.engagement`).
 
 A chant (the same short text with a word or a number in it, not a question, suddenly from :data:`CHANT_USERS`
 or more people within :data:`CHANT_WINDOW_S`: "322", "F", "Mau5", "GG") is the same reaction repeated across
@@ -29,8 +32,8 @@ from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["CHANT_USERS", "COPY_MIN_CHARS", "ChatFilter", "ChatWeight", "MAX_KNOWN", "USER_COOLDOWN_S", "is_greeting",
-           "is_reaction", "normalise"]
+__all__ = ["CHANT_USERS", "COPY_MIN_CHARS", "ChatFilter", "ChatWeight", "MAX_KNOWN", "USER_COOLDOWN_S", "is_farewell",
+           "is_greeting", "is_reaction", "normalise"]
 
 USER_COOLDOWN_S = 10.0
 """A viewer's messages within this long after their last counted one do not count again."""
@@ -67,6 +70,16 @@ _GREETING = re.compile(
     r"^\W*(hi+|hello+|hey+|hiya|yo|sup|hola|ola|olá|oi|bonjour|salut|ciao|hallo|halo|hai|konnichiwa|"
     r"こんにちは|안녕\w*|你好|good (morning|evening|afternoon|night)|welcome( back)?|heyguys|"
     r"peepohey|hi everyone|hello everyone|hi all)\b", re.IGNORECASE)
+_FAREWELL = re.compile(
+    r"(?<![a-z])(b+y+e+( ?b+y+e+)*|good ?bye|good ?night|g'?nite|gnight|nighty? ?night|cya|see (ya|u|you)( (all|"
+    r"guys|everyone|tomorrow|tmrw|next (time|week|live|stream)|later|soon|then|again))?\W*$|take care|"
+    r"until next time|thanks? (you )?(so much )?for (the |this )?(stream|live|show|broadcast)|"
+    r"ty ?(so much )?for (the |this )?(stream|live)|tyfs|tyfts|tchau|adios|adiós|au revoir|tsch(ü|ue)ss|"
+    r"sayonara|hasta (luego|mañana|la pr[oó]xima)|à bientôt|a bientot|bis bald|dadah|"
+    r"拜拜|再见|晚安|じゃあね|おやすみ|잘\s?자|안녕히|바이)(?![a-z])|^\W*(gn|laters?|peace( out)?|night all)\W*$",
+    re.IGNORECASE)
+"""A farewell ('bye!', 'love u bye', 'gn', 'see you tomorrow', 'thanks for the live', 'tchau', '拜拜'): the
+wave of goodbyes as a LIVE ends is the greeting burst's twin."""
 _ENTRY = re.compile(r"giveaway|pick me|choose me|me me|^me+\W*$|^(i'?m )?in\W*$|sorteo|sorteio|gewinnspiel|"
                     r"concours|undian|\bentered\b|#ad\b", re.IGNORECASE)
 """Giveaway entries ('me!', 'pick me', 'giveaway 🙏', 'sorteo'): typed because of a prize, not excitement."""
@@ -95,11 +108,18 @@ def is_greeting(text: str) -> bool:
     return bool(_GREETING.search(text))
 
 
+def is_farewell(text: str) -> bool:
+    """Whether a (normalised) message says goodbye ('bye!', 'love u bye', 'gn', 'see you tomorrow', 'thanks for the
+    live', 'tchau', '拜拜')."""
+    return bool(_FAREWELL.search(text))
+
+
 @lru_cache(maxsize=8192)
-def _classify(text: str) -> tuple[str, bool, bool, bool]:
-    """``(normalised, command, greeting, reaction)`` of a text (chat repeats itself: cached)."""
+def _classify(text: str) -> tuple[str, bool, bool, bool, bool]:
+    """``(normalised, command, greeting, reaction, farewell)`` of a text (chat repeats itself: cached)."""
     norm = normalise(text)
-    return norm, bool(_COMMAND.match(norm) or _ENTRY.search(norm)), is_greeting(norm), is_reaction(text)
+    return (norm, bool(_COMMAND.match(norm) or _ENTRY.search(norm)), is_greeting(norm), is_reaction(text),
+            is_farewell(norm))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +130,15 @@ class ChatWeight:
     reactions: float
     chat_spam: float
     greetings: float
+    farewells: float = 0.0
 
 
 _SPAM = ChatWeight(0.0, 0.0, 1.0, 0.0)
 _GREET = ChatWeight(0.0, 0.0, 0.0, 1.0)
 _COUNTED = ChatWeight(1.0, 0.0, 0.0, 0.0)
 _REACTS = ChatWeight(1.0, 1.0, 0.0, 0.0)
+_COUNTED_BYE = ChatWeight(1.0, 0.0, 0.0, 0.0, 1.0)
+_REACTS_BYE = ChatWeight(1.0, 1.0, 0.0, 0.0, 1.0)
 
 
 class ChatFilter:
@@ -132,7 +155,7 @@ class ChatFilter:
         """How the comment ``text`` by ``user`` at ``ts_s`` (seconds) counts."""
         if len(self._last_counted) + len(self._texts) + len(self._chains) >= self._prune_at:
             self._prune(ts_s)
-        norm, command, greeting, reaction = _classify(text or "")
+        norm, command, greeting, reaction, farewell = _classify(text or "")
         if command:
             return _SPAM
         last_counted = self._last_counted
@@ -169,6 +192,8 @@ class ChatFilter:
                 self._known.add(user)
         if greeting:
             return _GREET
+        if farewell:
+            return _REACTS_BYE if reaction else _COUNTED_BYE
         return _REACTS if reaction else _COUNTED
 
     def _record(self, norm: str, who: str, ts_s: float) -> None:

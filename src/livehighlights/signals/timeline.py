@@ -26,6 +26,7 @@ METRICS: tuple[str, ...] = (
     "reactions",  # counted comments that react (laughter, emoji, "omg", "clip it", "!!!")
     "chat_spam",  # comments that do not count
     "greetings",  # "hi", "hello", "welcome"...
+    "farewells",  # counted comments that say goodbye: "bye", "gn", "see you tomorrow"...
     "shares",
     "follows",
     "gifts",
