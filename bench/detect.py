@@ -13,6 +13,10 @@ Prints recall, precision and mean window IoU (see :mod:`livehighlights.evaluate`
   with raids or churn; viewer counts polled every 10-60 s; pins before or after the pitch or none; amounts in
   cents in some LIVEs; bursty bot, giveaway and copy-paste floods), for sales and engagement moments, as
   per-minute totals and as cumulative counters that reset, and its lift x lag sweep;
+- ``gen3-*``: ``bench/eventgen3.py``, a third generator written blind (without reading the detector) and held out
+  (never tuned on): Hawkes order bursts after pitches, catalogues of 5-30 products at 2-500, flash sales,
+  re-pitches, pin rushes, traffic pushes with no sales, giveaway floods, multilingual chat, LIVEs of 20-180 min
+  and audiences of 50-20,000 (``bench/gen3cases.py``);
 - ``real``: chat logs with human highlight labels, when ``--real DIR`` is given (see :func:`load_real` and
   ``bench/lightor.py``);
 - ``pooled``: both generators' LIVEs (audiences of tens to thousands) ranked as one pool, overall and per
@@ -49,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from eventgen import GenConfig, generate, write_jsonl  # noqa: E402
 from eventgen2 import Gen2Config, generate2, sweep_bins  # noqa: E402
+from gen3cases import Gen3Case, gen3_cases, gen3_minute_cases  # noqa: E402
 from pooled import Pooled, audience, evaluate_pooled  # noqa: E402
 
 from livehighlights.detect import DetectOptions  # noqa: E402
@@ -197,6 +202,10 @@ def gen_cases(minutes: float, seeds: list[int], difficulty: float, kind: str) ->
     return out
 
 
+def _g3(cases: list[Gen3Case]) -> list[Case]:
+    return [Case(c.events, c.end_ms, c.planted, c.kind, options=c.options) for c in cases]
+
+
 def pooled_cases(kind: str, quick: bool) -> None:
     """Both generators' LIVEs (audiences of tens to thousands of viewers) ranked as one pool: see
     ``bench/pooled.py``."""
@@ -306,11 +315,13 @@ def main() -> None:
     ap.add_argument("--real", type=Path, help="folder of labelled chat logs (see load_real)")
     ap.add_argument("--only", nargs="*", help="settings to run (sim-default sim-hard sim-3min sim-perminute "
                     "gen-sales gen-engagement gen-sweep gen-3min gen2-sales gen2-engagement gen2-3min gen2-perminute "
-                    "gen2-cumulative gen2-sweep pooled real scale)")
+                    "gen2-cumulative gen2-sweep gen3-sales gen3-engagement gen3-3min gen3-perminute pooled real scale)")
     args = ap.parse_args()
     seeds = [1, 2] if args.quick else [1, 2, 3]
     gseeds = list(range(1, 4 if args.quick else 7))
     g2seeds = list(range(1, 5 if args.quick else 11))
+    g3seeds = g2seeds
+    g3 = "held-out eventgen3, 20-180 min"
     settings: dict[str, Callable[[], None]] = {
         "sim-default": lambda: evaluate(f"sim-default: project simulator, 60 min, seeds {seeds}, sales moments",
                                         sim_cases(60, seeds, "default")),
@@ -339,6 +350,14 @@ def main() -> None:
                                             gen2_minute_cases(60, g2seeds, cumulative=True)),
         "gen2-sweep": lambda: [evaluate(f"gen2-sweep: {label}, 30 min, seeds {gseeds}, sales moments",
                                         gen2_cases(cfg, gseeds, "product")) for label, cfg in sweep_bins()],
+        "gen3-sales": lambda: evaluate(f"gen3-sales: {g3}, seeds {g3seeds}, sales moments",
+                                       _g3(gen3_cases(g3seeds, "product"))),
+        "gen3-engagement": lambda: evaluate(f"gen3-engagement: {g3}, seeds {g3seeds}, engagement moments",
+                                            _g3(gen3_cases(g3seeds, "engagement"))),
+        "gen3-3min": lambda: evaluate(f"gen3-3min: held-out eventgen3, 3-minute LIVEs, seeds {g3seeds}, sales moments",
+                                      _g3(gen3_cases(g3seeds, "product", minutes=3))),
+        "gen3-perminute": lambda: evaluate(f"gen3-perminute: {g3} as per-minute totals, seeds {g3seeds}, sales "
+                                           "moments", _g3(gen3_minute_cases(g3seeds, CACHE))),
         "gen-3min": lambda: evaluate("gen-3min: independent generator, 3-minute LIVEs, seeds 1-20, sales moments",
                                      gen_cases(3, list(range(1, 21)), 0.5, "product")),
         "gen-sweep": lambda: [evaluate(f"gen-sweep: difficulty {d:g}, 30 min, seeds {gseeds}, {kind} moments",

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .options import DetectOptions
 
 __all__ = ["BURST_WINDOW_S", "EngagementDetector", "FAREWELL_HOLD_S", "FAREWELL_SHARE", "LEAD_S", "REACTION_LAG_S",
-           "WARMUP_S", "is_reaction_burst"]
+           "WARMUP_S", "is_reaction_burst", "share_stands_out"]
 
 BURST_WINDOW_S = 10
 """Length of the window a burst is measured over."""
@@ -56,9 +56,15 @@ TAIL_S = 10
 """A moment ends this long after its (lag-corrected) peak at the latest: the reaction's tail is chat."""
 MIN_MOMENT_S = 10
 REACTION_SHARE_X = 2.0
-"""A burst whose share of reactions is at least this many times the stream's usual share and at least
-:data:`REACTION_SHARE_MIN` (and whose reactions stand out by :attr:`EngagementDetector.open_z`) is people
-reacting to something, not talk: see :func:`is_reaction_burst`."""
+"""A burst whose share of reactions is at least this many times the stream's usual share (or whose odds of a
+reaction are :data:`REACTION_ODDS_X` times the usual odds) and at least :data:`REACTION_SHARE_MIN` (and whose
+reactions stand out by :attr:`EngagementDetector.open_z`) is people reacting to something, not talk: see
+:func:`is_reaction_burst`."""
+REACTION_ODDS_X = 3.0
+"""Where the usual share of reactions is already high (a shop's chat full of 😍 and 🔥: half its messages count as
+reactions), no burst can double it: a share cannot pass 1. There the burst must raise the odds of a reaction (share
+over the rest) this many times (from 0.5 to 0.75, from 0.4 to 0.67). Below a usual share of 0.25 doubling the share
+is the looser of the two and decides, as before."""
 REACTION_SHARE_MIN = 0.3
 LOCAL_S = 60
 """The chat just before a burst it is compared with (see :func:`is_reaction_burst`)."""
@@ -69,11 +75,22 @@ _SERIES = ("chat", "reactions", "comments", "likes", "gifts", "viewers", "farewe
 
 def is_reaction_burst(moment: Moment) -> bool:
     """Whether an audience burst (a moment of this detector) is people reacting to something that happened (a
-    fun moment, a surprise): at least 3 reactions, their share of the counted messages at least
-    :data:`REACTION_SHARE_X` times the stream's usual share and at least :data:`REACTION_SHARE_MIN`, and the
-    reactions standing out by the opening z. Such a burst is its own engagement moment even inside a sale's
+    fun moment, a surprise): at least 3 reactions, their share of the counted messages well above the stream's
+    usual share and the chat's just before (see :func:`share_stands_out`) and at least :data:`REACTION_SHARE_MIN`,
+    and the reactions standing out by the opening z. Such a burst is its own engagement moment even inside a sale's
     pitch (where questions about the product raise the chat too); any other burst there is the sale's audience."""
     return bool(moment.detector == "engagement" and moment.evidence.get("reaction_burst"))
+
+
+def share_stands_out(share: float, usual: float) -> bool:
+    """Whether a burst's share of reactions stands out against a ``usual`` share: at least :data:`REACTION_SHARE_X`
+    times it, or odds of a reaction at least :data:`REACTION_ODDS_X` times the usual odds (a usual share near 1
+    leaves no room for either)."""
+    if share >= REACTION_SHARE_X * usual:
+        return True
+    if usual >= 1.0 or share >= 1.0:
+        return share >= 1.0 > usual
+    return share / (1.0 - share) >= REACTION_ODDS_X * usual / (1.0 - usual)
 
 
 class _Columns:
@@ -302,8 +319,8 @@ class EngagementDetector(Detector):
                           "expected": round(stats["reactions"][1], 2),
                           "baseline_share": round(base_share, 2)},
             "reaction_burst": bool(total["reactions"] >= 3 and z["reactions"] >= self.open_z
-                                   and share >= max(REACTION_SHARE_MIN, REACTION_SHARE_X * base_share,
-                                                    REACTION_SHARE_X * self._local_share(a))),
+                                   and share >= REACTION_SHARE_MIN and share_stands_out(share, base_share)
+                                   and share_stands_out(share, self._local_share(a))),
             "likes": {"value": total["likes"], "z": round(z["likes"], 2)},
             "gifts": {"value": total["gifts"], "z": round(z["gifts"], 2)},
         }
