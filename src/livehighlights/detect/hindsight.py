@@ -67,8 +67,7 @@ MAX_PITCH_PERIODS = 5
 """A run of periods with product interest longer than this is several pitches back to back: its periods are judged
 one by one."""
 MIN_PERIODS = 5
-"""Fewer quiet periods than this: the baseline takes every period but the ones judged; fewer periods kept than this:
-the dispersion is taken as 1 (Poisson)."""
+"""Fewer periods kept than this: the dispersion is taken as 1 (Poisson)."""
 PITCH_SOLD_RATIO = 1.25
 """A pitch sold when its orders came to at least this many times the expectation: closer to a sale of the smallest
 lift a pitch that sells brings (1.5 times the usual orders) than to no sale."""
@@ -151,10 +150,9 @@ def period_expectation(store: SeriesStore, observed: float, product: str | None,
     orders, exposure = p.orders, p.exposure
     starts = p.lo + res * np.arange(len(orders))
     kept = ~((starts < b) & (starts + res > a)) & (exposure > 0)  # the periods judged are no baseline
-    if p.hot is not None:  # nor are pitches and the period after each (their orders' lag), sold or not
-        busy = p.hot | np.concatenate(([False], p.hot[:-1]))
-        if (kept & ~busy).sum() >= MIN_PERIODS:
-            kept &= ~busy
+    if p.hot is not None:  # nor are pitches and the period after each (their orders' lag), sold or not; with
+        # hardly a quiet period left (a short LIVE of pitches), the priors weigh in as at a LIVE's start
+        kept &= ~(p.hot | np.concatenate(([False], p.hot[:-1])))
     if p.has_viewers:  # the priors, per viewer-second, weigh as their strength in orders
         p_rate = priors.orders_per_viewer_s
         p_weight = priors.strength_orders / max(p_rate, 1e-12)

@@ -279,7 +279,8 @@ class ShoppingMomentDetector(Detector):
         # on both sides, in hindsight, see .hindsight), the product's share of it, quasi-Poisson.
         exp = period_expectation(st, orders, product, o_a, o_end, o.resolution_s, o.priors) if (
             stretch is not None) else expected_orders(st, orders, product, o_a, w_end, self._sold, o.priors,
-                                                      recheck=o.resolution_s > 1, until=w_end)
+                                                      recheck=o.resolution_s > 1,
+                                                      until=w_end if o.resolution_s > 1 else None)
         z_orders = exp.z
         value_ratio = (gmv / orders) / mean_value if orders > 0 and mean_value > 0 else 1.0
         # the same evidence, weighed up by what was bought: dear products count for more, but a cheap product's
