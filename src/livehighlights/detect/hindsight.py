@@ -11,7 +11,8 @@ clicks or add-to-carts:
   against it, is part of a pitch; consecutive such
   periods, up to :data:`MAX_PITCH_PERIODS`, are one pitch. Each of its periods is judged on the orders of the whole
   pitch and one period after it (a pitch's orders spread over its minutes and after them), so its periods share one
-  verdict (and make one moment, :mod:`.coarse`).
+  verdict (and make one moment, :mod:`.coarse`); a longer run is pitches back to back, each of its periods judged
+  as a pitch of its own.
 - **The usual rate from the quiet periods on both sides.** The expectation is the stream's orders per concurrent
   viewer-second over the periods within :data:`WINDOW_S` seconds before and after the stretch judged that are no
   pitch nor the period after one (the orders of pitches, sold or not, are no baseline), robustly: periods whose
@@ -64,8 +65,8 @@ USUAL_QUANTILE = 0.25
 """The usual level of product interest: this quantile of the periods around (most minutes of a shopping LIVE may be
 pitches; a quarter of them are not)."""
 MAX_PITCH_PERIODS = 5
-"""A run of periods with product interest longer than this is several pitches back to back: its periods are judged
-one by one."""
+"""A run of periods with product interest longer than this is several pitches back to back: each of its periods is
+judged as a pitch of its own (its orders and the period after it)."""
 MIN_PERIODS = 5
 """Fewer periods kept than this: the dispersion is taken as 1 (Poisson)."""
 PITCH_SOLD_RATIO = 1.25
@@ -129,8 +130,8 @@ def pitch_stretch(store: SeriesStore, a: int, b: int, w_end: int, period_s: int)
         first -= 1
     while last + 1 < len(p.hot) and p.hot[last + 1] and last - first < MAX_PITCH_PERIODS:
         last += 1
-    if last - first + 1 > MAX_PITCH_PERIODS:  # pitches back to back: this period alone
-        return PitchStretch(a, w_end, False)
+    if last - first + 1 > MAX_PITCH_PERIODS:  # pitches back to back: this period of one of them, alone
+        return PitchStretch(a, w_end, True)
     return PitchStretch(p.lo + first * p.res, max(w_end, p.lo + (last + 1) * p.res + (w_end - b)), True)
 
 
