@@ -89,3 +89,19 @@ def test_a_minute_is_judged_once_the_minutes_after_it_are_in() -> None:
     baseline."""
     assert ShoppingMomentDetector(DetectOptions(resolution_s=60)).delay_s >= LOOKAHEAD_S + 60
     assert ShoppingMomentDetector(DetectOptions()).delay_s < LOOKAHEAD_S
+
+
+def test_without_product_clicks_the_minutes_are_judged_causally_and_later_pitches_still_found(tmp_path: Path) -> None:
+    """Without a click nothing tells a pitch from the usual minutes, and a LIVE whose pitches fill most of it cannot
+    be told by its order counts alone from one whose orders come in clusters: the minutes are judged against the
+    shop's rate before them (the re-check keeps the first minutes, judged against the priors, from dragging the
+    baseline down). Its first minutes may still run together; the later pitches are found apart."""
+    for seed in (1, 2, 3):
+        path = tmp_path / f"noclicks{seed}.minutes.csv"
+        n = write_minutes([e for e in _busy_shop(seed) if e.type != "product_click"], MINUTES * 60_000, path)
+        sales = _sales(path, n)
+        assert sales and all("both sides" not in m.evidence["orders"]["baseline"] for m in sales)
+        spans = [(m.start_ms // 60_000, m.end_ms // 60_000) for m in sales]
+        assert all(b - a <= 25 for a, b in spans), (seed, spans)
+        for p in SOLD[2:]:
+            assert any(a <= p + 1 and b > p and b - a <= 5 for a, b in spans), (seed, p, spans)
