@@ -296,7 +296,7 @@ class ShoppingMomentDetector(Detector):
         evidence["gmv"] = {"value": round(gmv, 2), "z": round(z_gmv, 2)}
 
         # GPM: GMV per 1000 views during the moment against the stream's GMV per 1000 views.
-        views_w = st.total("views", a, w_end)
+        views_w = st.total("views", *((o_a, o_end) if stretch is not None else (a, w_end)))  # over the GMV's stretch
         gpm_w = 1000.0 * gmv / views_w if views_w > 0 else 0.0
         views_h, gmv_h = float(views_hist.sum()), float(hist_arr("gmv").sum())
         gpm_base = 1000.0 * gmv_h / views_h if views_h > 0 else 0.0
