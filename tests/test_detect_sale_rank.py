@@ -57,9 +57,12 @@ def test_a_pitch_that_sold_outranks_one_that_only_drew_clicks():
 
 
 def test_per_minute_totals_find_the_pitches_that_sold(tmp_path):
-    """A minute holds only part of a pitch's orders, among every product's: two thirds of the evidence make a minute
-    that sold (consecutive minutes that sold are one moment). The second independent generator's LIVEs, as a
-    shop's per-minute export: small lifts, lagging orders, moving audiences."""
+    """A minute holds only part of a pitch's orders, among every product's: a pitch (the minutes its clicks stand
+    out) is judged on its own orders against the quiet minutes around it (consecutive minutes that sold are one
+    moment). The second independent generator's LIVEs, as a shop's per-minute export: small lifts (1.3-2x), lagging
+    orders, moving audiences, orders in clusters. Their per-minute order counts tell a pitch that sold from one that
+    did not only weakly, so the sales found are held to more right than wrong and to a small share of the LIVE:
+    a baseline that collapsed onto the quietest minutes found all 14 by calling half the LIVE a sale."""
     import sys
     from pathlib import Path
 
@@ -70,7 +73,7 @@ def test_per_minute_totals_find_the_pitches_that_sold(tmp_path):
     from detect import write_minutes
     from eventgen2 import Gen2Config, generate2
 
-    matched = planted = found = right = 0
+    matched = planted = found = right = covered = minutes = 0
     for seed in (1, 2, 3, 4):
         g = generate2(Gen2Config(minutes=30, seed=seed))
         path = tmp_path / f"g{seed}.minutes.csv"
@@ -81,5 +84,7 @@ def test_per_minute_totals_find_the_pitches_that_sold(tmp_path):
         q = score_windows([(m.start_ms, m.end_ms) for m in sales], [(int(a * 1000), int(b * 1000)) for a, b in g.sales])
         matched, planted = matched + q.matched_planted, planted + q.planted
         found, right = found + q.found, right + q.matched_found
-    assert planted >= 10 and matched >= planted - 1, (matched, planted)  # before: 11 of 14
-    assert right >= 0.5 * found, (right, found)
+        covered, minutes = covered + sum(m.end_ms - m.start_ms for m in sales) // 60_000, minutes + n
+    assert planted >= 10 and matched >= 0.5 * planted, (matched, planted)
+    assert right >= 0.6 * found, (right, found)
+    assert covered <= 0.35 * minutes, (covered, minutes)  # the collapsed baseline: 64 of 120 minutes

@@ -3,10 +3,13 @@
 At a minute's resolution there are no pins or bursts of seconds to segment by: every period is a candidate of
 its own (:class:`~livehighlights.detect.segments.Segmenter` yields one ``period`` segment per period). A pitch's
 orders land in its own period or the next one (orders come 15-60 s after the pitch, some later), so a period is
-judged on the orders of itself and the next period, against the stream's own rate per viewer outside moments
-(:func:`~livehighlights.detect.expect.expected_orders`). Consecutive periods that sold are one pitch: they are
-held until the run ends and emitted as one moment spanning the run, scored and described by its strongest period
-(the others listed in its evidence). Periods that did not sell pass through as they are.
+judged on the orders of itself and the next period; where the data has product clicks, a period of a pitch (the
+periods whose clicks stand out) on the orders of the whole pitch and the period after it, against the quiet periods
+on both sides of it (:mod:`~livehighlights.detect.hindsight`); without clicks, against the stream's own rate per
+viewer before it, outside moments (:func:`~livehighlights.detect.expect.expected_orders`). Consecutive periods that
+sold are one pitch: they are held until the run ends and emitted as one moment spanning the run, scored and
+described by its strongest period (the others listed in its evidence). Periods that did not sell pass through as
+they are.
 """
 
 from __future__ import annotations

@@ -29,7 +29,8 @@ from .baseline import poisson_z
 from .history import SeriesStore
 from .priors import Priors
 
-__all__ = ["HISTORY_S", "RECHECK_ROUNDS", "RECHECK_Z", "SHARE_PRIOR_ORDERS", "OrderExpectation", "expected_orders"]
+__all__ = ["HISTORY_S", "MAX_DISPERSION", "NO_VIEWERS_PRIOR_S", "RECHECK_ROUNDS", "RECHECK_Z", "SHARE_PRIOR_ORDERS",
+           "OrderExpectation", "expected_orders"]
 
 HISTORY_S = 1800
 """Trailing history the order rate is counted over (long enough for sparse orders, short enough for drift)."""
@@ -60,15 +61,19 @@ class OrderExpectation:
     z: float
     history_s: int
     """Seconds of the stream's own history the rate was counted over (outside moments)."""
+    basis: str = "orders per viewer-second outside moments"
+    """What the rate was counted over (written into the moment's evidence)."""
 
 
 def expected_orders(store: SeriesStore, observed: float, product: str | None, a: int, b: int,
-                    moments: list[tuple[int, int]], priors: Priors, recheck: bool = False) -> OrderExpectation:
+                    moments: list[tuple[int, int]], priors: Priors, recheck: bool = False,
+                    until: int | None = None) -> OrderExpectation:
     """The expectation of orders (of ``product``; the stream's for ``None``) over seconds ``[a, b)``, and the
     quasi-Poisson z of ``observed`` against it. ``moments``: stretches that sold already (left out of the
     baseline, as is ``[a, b)``); with ``recheck`` only those that still stand out against the rest (coarse data,
-    see :data:`RECHECK_Z`)."""
-    now = store.now
+    see :data:`RECHECK_Z`). ``until``: the history ends there, not at the newest second stored (a stretch judged
+    later than it could have been, with what was known then)."""
+    now = store.now if until is None else max(0, min(store.now, until))
     lo = max(0, min(a, now) - HISTORY_S)
     has_viewers = store.total("viewers", 0, now) > 0  # O(1): running totals
     viewers = store.array("viewers", 0, now) if has_viewers else np.ones(now)

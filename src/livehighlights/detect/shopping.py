@@ -22,6 +22,7 @@ from .baseline import log_lift, median_rate, window_z
 from .clickpitch import ClickPitches
 from .coarse import PeriodRuns
 from .expect import expected_orders
+from .hindsight import LOOKAHEAD_S, period_expectation, pitch_sold, pitch_stretch
 from .history import SeriesStore
 from .options import DetectOptions
 from .segments import Segment, Segmenter
@@ -77,6 +78,8 @@ class ShoppingMomentDetector(Detector):
     def delay_s(self) -> int:
         """A pitch is judged once its orders are in (:attr:`lag_s` after it); a pitch found from orders that came
         minutes late (up to :data:`_LATE_ORDERS_S`) once that burst has had a minute more to go on."""
+        if self.opts.resolution_s > 1:  # a period of coarse data is judged in hindsight (.hindsight)
+            return self.lag_s + self.opts.resolution_s + LOOKAHEAD_S
         return max(self.opts.max_segment_s + self.opts.order_lag_s, _LATE_ORDERS_S + 2 * _ORDER_WINDOW_S)
 
     def process_second(self, sec: Second) -> list[Moment]:
@@ -87,7 +90,8 @@ class ShoppingMomentDetector(Detector):
             self._pending += self._unheld(self.clicks.step(sec))
         if now % _ORDER_CHECK_S == 0 and self.opts.resolution_s == 1:
             self._pending += self._order_bursts(now)
-        due = [s for s in self._pending if max(s.end_s + self.lag_s, s.orders_until or 0) <= now]
+        ahead = LOOKAHEAD_S if self.opts.resolution_s > 1 else 0  # coarse data: in hindsight
+        due = [s for s in self._pending if max(s.end_s + self.lag_s, s.orders_until or 0) + ahead <= now]
         self._pending = [s for s in self._pending if s not in due]
         return self._emit(due)
 
@@ -260,16 +264,23 @@ class ShoppingMomentDetector(Detector):
         traffic_ratio = min(10.0, max(1.0, (st.total("views", a, b) / seg_len) / max(view_rate, 1e-9) / 1.25)) \
             if view_rate > 0 else 1.0
         mean_value, _ = st.order_value_moments()
-        o_a = min(w_end, max(a, counted_from or a))
+        o_a, o_end = min(w_end, max(a, counted_from or a)), w_end
+        # coarse data with product interest: a period of a pitch is judged on the whole pitch's orders (.hindsight)
+        stretch = pitch_stretch(st, a, b, w_end, o.resolution_s) if o.resolution_s > 1 else None
+        if stretch is not None:
+            o_a, o_end = stretch.start_s, stretch.end_s
         if product is not None:
-            orders = st.product_total(product, "orders", o_a, w_end)
-            gmv = st.product_total(product, "gmv", o_a, w_end)
+            orders = st.product_total(product, "orders", o_a, o_end)
+            gmv = st.product_total(product, "gmv", o_a, o_end)
         else:
-            orders, gmv = st.total("orders", o_a, w_end), st.total("gmv", o_a, w_end)
+            orders, gmv = st.total("orders", o_a, o_end), st.total("gmv", o_a, o_end)
         # Orders against what the stretch should have had: the stream's rate per viewer-second outside the moments
-        # that sold (priors blended in while history is thin), the product's share of it, quasi-Poisson.
-        exp = expected_orders(st, orders, product, o_a, w_end, self._sold, o.priors,
-                              recheck=o.resolution_s > 1)
+        # that sold (priors blended in while history is thin; coarse data with product interest: the quiet periods
+        # on both sides, in hindsight, see .hindsight), the product's share of it, quasi-Poisson.
+        exp = period_expectation(st, orders, product, o_a, o_end, o.resolution_s, o.priors) if (
+            stretch is not None) else expected_orders(st, orders, product, o_a, w_end, self._sold, o.priors,
+                                                      recheck=o.resolution_s > 1,
+                                                      until=w_end if o.resolution_s > 1 else None)
         z_orders = exp.z
         value_ratio = (gmv / orders) / mean_value if orders > 0 and mean_value > 0 else 1.0
         # the same evidence, weighed up by what was bought: dear products count for more, but a cheap product's
@@ -277,13 +288,15 @@ class ShoppingMomentDetector(Detector):
         z_gmv = z_orders * min(2.0, max(1.0, value_ratio))
         evidence["orders"] = {"value": orders, "z": round(z_orders, 2), "expected": round(exp.expected, 3),
                               "dispersion": round(exp.dispersion, 2), "traffic_ratio": round(traffic_ratio, 2),
-                              "baseline": "orders per viewer-second outside moments"}
+                              "baseline": exp.basis}
+        if stretch is not None and stretch.pitch:
+            evidence["orders"]["pitch_s"] = [stretch.start_s, stretch.end_s]
         if exp.history_s < o.thin_history_s:  # a thin history: the priors weigh in
             evidence["orders"].update(baseline="own rate per viewer blended with priors", priors=o.priors.source)
         evidence["gmv"] = {"value": round(gmv, 2), "z": round(z_gmv, 2)}
 
         # GPM: GMV per 1000 views during the moment against the stream's GMV per 1000 views.
-        views_w = st.total("views", a, w_end)
+        views_w = st.total("views", *((o_a, o_end) if stretch is not None else (a, w_end)))  # over the GMV's stretch
         gpm_w = 1000.0 * gmv / views_w if views_w > 0 else 0.0
         views_h, gmv_h = float(views_hist.sum()), float(hist_arr("gmv").sum())
         gpm_base = 1000.0 * gmv_h / views_h if views_h > 0 else 0.0
@@ -351,7 +364,8 @@ class ShoppingMomentDetector(Detector):
                                         and orders >= 2)):
             kind = "product"
         elif product is None and (z_orders >= o.product_min_z
-                                  or (seg.source == "period" and z_orders >= o.product_min_z * 2 / 3)):
+                                  or (seg.source == "period" and z_orders >= o.product_min_z * 2 / 3)
+                                  or (stretch is not None and stretch.pitch and pitch_sold(orders, exp.expected))):
             # orders stood out, but nothing says which product (e.g. per-minute totals). A period of coarse data
             # holds only part of a pitch's orders (they spread over it and the next, see .coarse) among every
             # product's: two thirds of the evidence suffice there, consecutive periods that sold being one moment
