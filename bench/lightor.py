@@ -29,10 +29,10 @@ messages, such as a bot's advertisements, shortened the same way each time): ``D
 341205295; ``LOL/test`` nalcs_w2d2_P1_NV_g1. Added later, held out (``detect.DEV_STREAMS``), re-typed with every
 field as stored (checked against the stored text's length and message ids; two out-of-order ids of the streamer
 recording renumbered): ``Dota2/test`` 341659869; ``Dota2/train`` sing_sing-past (its label ``041-30 041-05
-040-30`` ends before it starts and was left out); ``LOL/test`` nalcs_w2d2_DIG_FOX_g3, nalcs_w8d2_NV_DIG_g1,
-nalcs_w8d2_NV_DIG_g2. Left out:
-``Dota2/train`` 341335673 (its chat is full of racial slurs). The repository has about 90 labelled streams in all
-(most of them Dota 2 tournament VODs and League of Legends NALCS games of 100-240 kB of chat each).
+040-30`` ends before it starts and was left out); ``LOL/test`` nalcs_w2d2_DIG_FOX_g3, nalcs_w5d3_IMT_FOX_g2,
+nalcs_w8d2_NV_DIG_g1, nalcs_w8d2_NV_DIG_g2. Left out: ``Dota2/train`` 341335673 (its chat is full of racial
+slurs). The repository has about 90 labelled streams in all (most of them Dota 2 tournament VODs and League of
+Legends NALCS games of 100-240 kB of chat each).
 """
 
 from __future__ import annotations
