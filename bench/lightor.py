@@ -22,12 +22,18 @@ Written per stream into ``OUT/<game>``: ``NAME.chat.csv`` (``ts`` seconds from t
     python bench/lightor.py ~/data/Lightor_Exp/dataset bench/.cache/real
     python bench/detect.py --only real --real bench/.cache/real
 
-Streams converted so far (all from ``sfu-db/Lightor_Exp`` as stored in a public code index, re-typed by hand into
-this layout: user names, texts, times, viewer counts and labels as stored; message ids renumbered; a few very long
-messages, such as a bot's advertisements, shortened the same way each time): ``Dota2/test`` 319709841, 319739884,
-320144088, 321411979, 327153008, attackerdota-2017-07-30-23h34m09s, moonmeander-2017-07-03-17h17m56s; ``Dota2/train``
-341205295; ``LOL/test`` nalcs_w2d2_P1_NV_g1. The repository has about 90 labelled streams in all (most of them
-Dota 2 tournament VODs and League of Legends NALCS games of 100-240 kB of chat each).
+Streams converted so far (all from ``sfu-db/Lightor_Exp`` as stored in a public code index, re-typed by hand into this
+layout: user names, texts, times, viewer counts and labels as stored; message ids renumbered; a few very long messages,
+such as a bot's advertisements, shortened the same way each time): ``Dota2/test`` 319709841, 319739884, 320144088,
+321411979, 327153008, attackerdota-2017-07-30-23h34m09s, moonmeander-2017-07-03-17h17m56s; ``Dota2/train`` 341205295;
+``LOL/test`` nalcs_w2d2_P1_NV_g1. Added later, held out (``detect.DEV_STREAMS``), re-typed with every field as stored
+(checked against the stored text's length and message ids; two out-of-order ids of the streamer recording renumbered):
+``Dota2/test`` 341659869; ``Dota2/train`` sing_sing-past (its label ``041-30 041-05 040-30`` ends before it starts and
+was left out); ``LOL/test`` nalcs_w2d2_DIG_FOX_g3, nalcs_w5d3_IMT_FOX_g2, nalcs_w8d2_NV_DIG_g1, nalcs_w8d2_NV_DIG_g2.
+Left out for chat full of racial slurs: ``Dota2/train`` 341335673; ``Dota2/test`` 340598557,
+attackerdota-2017-07-31-01h34m09s; ``LOL/test`` nalcs_w2d2_DIG_FOX_g2, nalcs_w6d2_P1_DIG_g2. ``Dota2/train`` 324215198,
+342179831 and 342337646 have no labels stored. The repository has about 90 labelled streams in all (most of them Dota 2
+tournament VODs and League of Legends NALCS games of 100-240 kB of chat each).
 """
 
 from __future__ import annotations
