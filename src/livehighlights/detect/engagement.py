@@ -19,11 +19,10 @@ messages that counted), and the product pinned at the cause, if any.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
-
-import math
 
 import numpy as np
 
