@@ -43,9 +43,10 @@ REACTION_LAG_S = 10
 """Chat reacts this long after what caused it (the player's latency behind the LIVE, a few to 15 s, and typing
 time): the moment starts this much earlier. On labelled Twitch chat (Lightor) the chat burst starts a median
 17 s after the labelled highlight starts, about when it ends."""
-LEAD_S = 10
+LEAD_S = 20
 """... and this much more: the cause itself lasts (a play, a joke, a fall: 5 to 50 s, median 15 s, in the
-labelled Twitch chat), so a clip shows it building up."""
+labelled Twitch chat), so a clip shows it building up. On the Lightor dev streams the chat surge starts -1 to 42 s
+after the labelled start (median about 19 s): lag plus lead (30 s) reach back to the start of most causes."""
 WARMUP_S = 90
 """No engagement moment opens in the first seconds: viewers arrive and greet, the baseline is empty."""
 FAREWELL_SHARE = 0.5
