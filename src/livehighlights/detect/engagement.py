@@ -12,7 +12,14 @@ burst's onset, and ends by the burst's peak less the lag.
 The first :data:`WARMUP_S` seconds (the greeting burst as viewers arrive) open no moment. A burst made mostly of
 goodbyes ("bye", "gn", "see you tomorrow") is held :data:`FAREWELL_HOLD_S` seconds: if the LIVE ends by then, it
 was the goodbye wave as the LIVE closed and is no moment; if the LIVE goes on, it was a chant at something that
-happened ("ADIOS" at a beaten rival) and is emitted then. Each moment
+happened ("ADIOS" at a beaten rival) and is emitted then.
+
+A burst opens at a z of :attr:`EngagementDetector.open_z` (2.5: on real chat many highlights are weak bursts of many
+people) and ranks by how big it is against the stream's own usual chat (:data:`SIZE_WEIGHT`: counted messages, about
+the distinct people writing, in windows of the stream's usual rate per viewer, so it ranks across streams of any
+size); the reactions' part of its score needs :data:`REACTION_MIN` reactions to count in full. Bursts whose moments
+overlap are one episode (a reaction pausing for breath), merged into one moment (:data:`MAX_EPISODE_S`,
+:data:`HOLD_S`). Each moment
 carries its breakdown (burst, reactions, likes, gifts) and evidence (counts, baselines, the share of
 messages that counted), and the product pinned at the cause, if any.
 """
@@ -34,8 +41,9 @@ from .baseline import log_lift, window_stats
 if TYPE_CHECKING:
     from .options import DetectOptions
 
-__all__ = ["BURST_WINDOW_S", "EngagementDetector", "FAREWELL_HOLD_S", "FAREWELL_SHARE", "LEAD_S", "REACTION_LAG_S",
-           "WARMUP_S", "is_reaction_burst", "share_stands_out"]
+__all__ = ["BURST_WINDOW_S", "EngagementDetector", "FAREWELL_HOLD_S", "FAREWELL_SHARE", "HOLD_S", "LEAD_S",
+           "MAX_EPISODE_S", "REACTION_LAG_S", "REACTION_MIN", "REACTION_Z", "SIZE_WEIGHT", "WARMUP_S",
+           "is_reaction_burst", "share_stands_out"]
 
 BURST_WINDOW_S = 10
 """Length of the window a burst is measured over."""
@@ -68,13 +76,14 @@ reactions), no burst can double it: a share cannot pass 1. There the burst must 
 over the rest) this many times (from 0.5 to 0.75, from 0.4 to 0.67). Below a usual share of 0.25 doubling the share
 is the looser of the two and decides, as before."""
 REACTION_SHARE_MIN = 0.3
-REACTION_MIN_CHAT = 20
-"""The reactions' part of a burst's score is full from this many counted messages on, and shrinks below (a share
-of reactions among a few messages is chance)."""
+REACTION_MIN = 20
+"""The reactions' part of a burst's score is full from this many reactions on, and shrinks in proportion below (a
+share or a z of reactions from a few messages is chance, and no match for many people writing at once)."""
 SIZE_WEIGHT = 3.0
-"""A burst's chat counts by the larger of how unusual it is (its z against the trailing baseline) and how big it is
-(``SIZE_WEIGHT * log2(1 + size)``, size in windows of the stream's usual chat: see :meth:`EngagementDetector._size`):
-a short spike of a few people and a long wave of many both stand out, and the wave ranks higher."""
+"""A burst's chat counts by the larger of how unusual it is (its z against the trailing baseline, capped at
+``z_cap``) and how big it is (``SIZE_WEIGHT * log2(1 + size)``, capped at twice ``z_cap``; size in windows of the
+stream's usual chat: see :meth:`EngagementDetector._size`): a short spike of a few people and a long wave of many
+both stand out, and among the bursts that stand out the bigger ranks higher."""
 REACTION_Z = 3.0
 """How much a burst's reactions must stand out (z against the trailing baseline) for :func:`is_reaction_burst`."""
 MAX_EPISODE_S = 120
@@ -351,10 +360,10 @@ class EngagementDetector(Detector):
         react_lift = log_lift(share, base_share, floor=0.05) if total["reactions"] >= 3 else 0.0
         counted = total["chat"] / total["comments"] if total["comments"] else 1.0
         cap = self.z_cap
-        # reactions tell a reaction from talk only over enough messages: 6 messages, 4 of them "LOL", are no
-        # evidence against 60 people writing at once
-        sure = min(1.0, total["chat"] / REACTION_MIN_CHAT)
-        comps = {"burst": min(cap, max(z["chat"], SIZE_WEIGHT * math.log2(1.0 + size))),
+        # reactions tell a reaction from talk only when there are enough of them: 6 people laughing in a stream
+        # whose chat never laughs is a huge z of reactions, and still no evidence against 60 people writing at once
+        sure = min(1.0, total["reactions"] / REACTION_MIN)
+        comps = {"burst": max(min(cap, z["chat"]), min(2.0 * cap, SIZE_WEIGHT * math.log2(1.0 + size))),
                  "reactions": sure * min(cap, max(0.0, z["reactions"]) + 2.0 * max(0.0, react_lift)),
                  "likes": min(cap, max(0.0, z["likes"])), "gifts": min(cap, max(0.0, z["gifts"]))}
         weights = {"burst": 0.4, "reactions": 0.35, "likes": 0.15, "gifts": 0.1}
