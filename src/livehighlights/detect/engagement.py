@@ -76,14 +76,15 @@ reactions), no burst can double it: a share cannot pass 1. There the burst must 
 over the rest) this many times (from 0.5 to 0.75, from 0.4 to 0.67). Below a usual share of 0.25 doubling the share
 is the looser of the two and decides, as before."""
 REACTION_SHARE_MIN = 0.3
-REACTION_MIN = 20
+REACTION_MIN = 12
 """The reactions' part of a burst's score is full from this many reactions on, and shrinks in proportion below (a
 share or a z of reactions from a few messages is chance, and no match for many people writing at once)."""
 SIZE_WEIGHT = 3.0
 """A burst's chat counts by the larger of how unusual it is (its z against the trailing baseline, capped at
-``z_cap``) and how big it is (``SIZE_WEIGHT * log2(1 + size)``, capped at twice ``z_cap``; size in windows of the
-stream's usual chat: see :meth:`EngagementDetector._size`): a short spike of a few people and a long wave of many
-both stand out, and among the bursts that stand out the bigger ranks higher."""
+``z_cap``) and how big it is (``SIZE_WEIGHT * log2(1 + size)``, capped at twice ``z_cap``; size: the counted
+messages beyond those the trailing baseline expected over the burst, in windows of the stream's usual chat, see
+:meth:`EngagementDetector._size`): a short spike of a few people and a long wave of many both stand out, and among
+those the bigger ranks higher."""
 REACTION_Z = 3.0
 """How much a burst's reactions must stand out (z against the trailing baseline) for :func:`is_reaction_burst`."""
 MAX_EPISODE_S = 120
@@ -158,7 +159,7 @@ class EngagementDetector(Detector):
     name = "engagement"
 
     def __init__(self, baseline_span_s: int = 600, open_z: float = 2.5, close_z: float = 1.5,
-                 quiet_s: int = 8, min_score: float = 1.0, z_cap: float = 8.0, enabled: bool = True) -> None:
+                 quiet_s: int = 8, min_score: float = 1.5, z_cap: float = 8.0, enabled: bool = True) -> None:
         self.enabled = enabled
         """False when the score weights give engagement nothing (audience bursts are then not moments), or
         for coarse data (per-minute totals: no burst of seconds to see; the shopping detector judges each
@@ -352,7 +353,8 @@ class EngagementDetector(Detector):
         hist_lo = max(0, a - self.baseline_span_s)
         total = {m: float(cols[m][a:b].sum()) for m in ("chat", "reactions", "comments", "likes", "gifts", "farewells")}
         usual = self._usual_chat(a)
-        size = self._size(a, b)
+        # the burst's size beyond the chat the trailing baseline expected over its length: the people it added
+        size = max(0.0, self._size(a, b) - stats["chat"][1] / usual) if usual > 0 else 0.0
         base_chat = float(cols["chat"][hist_lo:a].sum())
         base_react = float(cols["reactions"][hist_lo:a].sum())
         share = total["reactions"] / total["chat"] if total["chat"] else 0.0
@@ -396,7 +398,8 @@ class EngagementDetector(Detector):
         """How big the burst ``[a, b)`` is against the stream's own usual chat: its counted messages (about the
         distinct people writing) over the usual count of a :data:`BURST_WINDOW_S`-second window since the LIVE
         began, both per viewer (an audience that grew is not a bigger burst). A burst twice the usual rate for
-        30 s is 6, whatever the stream's size: sizes rank across streams."""
+        30 s is 6, whatever the stream's size: sizes rank across streams. :meth:`score` takes off what the trailing
+        baseline expected over the burst's length (3 of those 6): what is left is the people the burst added."""
         if a <= 0:
             return 0.0
         usual = self._norm.total("chat", 0, a) / a * BURST_WINDOW_S
