@@ -355,12 +355,15 @@ class EngagementDetector(Detector):
         usual = self._usual_chat(a)
         # the burst's size beyond the chat the trailing baseline expected over its length: the people it added
         size = max(0.0, self._size(a, b) - stats["chat"][1] / usual) if usual > 0 else 0.0
+        counted = total["chat"] / total["comments"] if total["comments"] else 1.0
+        # ... of people: only the share of messages that counted (a flood's first few copies slip through), and in
+        # full only over enough messages (5 messages where 1.7 were usual are chance, not a burst 2.4 windows big)
+        size *= counted * min(1.0, total["chat"] / REACTION_MIN)
         base_chat = float(cols["chat"][hist_lo:a].sum())
         base_react = float(cols["reactions"][hist_lo:a].sum())
         share = total["reactions"] / total["chat"] if total["chat"] else 0.0
         base_share = (base_react + 1.0) / (base_chat + 4.0)
         react_lift = log_lift(share, base_share, floor=0.05) if total["reactions"] >= 3 else 0.0
-        counted = total["chat"] / total["comments"] if total["comments"] else 1.0
         cap = self.z_cap
         # reactions tell a reaction from talk only when there are enough of them: 6 people laughing in a stream
         # whose chat never laughs is a huge z of reactions, and still no evidence against 60 people writing at once
