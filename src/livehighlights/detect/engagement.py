@@ -15,13 +15,12 @@ was the goodbye wave as the LIVE closed and is no moment; if the LIVE goes on, i
 happened ("ADIOS" at a beaten rival) and is emitted then.
 
 A burst opens at a z of :attr:`EngagementDetector.open_z` (2.5: on real chat many highlights are weak bursts of many
-people) and ranks by how big it is against the stream's own usual chat (:data:`SIZE_WEIGHT`: counted messages, about
-the distinct people writing, in windows of the stream's usual rate per viewer, so it ranks across streams of any
-size); the reactions' part of its score needs :data:`REACTION_MIN` reactions to count in full. Bursts whose moments
-overlap are one episode (a reaction pausing for breath), merged into one moment (:data:`MAX_EPISODE_S`,
-:data:`HOLD_S`). Each moment
-carries its breakdown (burst, reactions, likes, gifts) and evidence (counts, baselines, the share of
-messages that counted), and the product pinned at the cause, if any.
+people) and ranks by how big it is against the stream's own usual chat (:data:`SIZE_WEIGHT`: the counted messages,
+about the distinct people writing, beyond those expected, in windows of the stream's usual rate per viewer, so it ranks
+across streams of any size); the reactions' part of its score needs :data:`REACTION_MIN` reactions to count in
+full. Bursts whose moments overlap are one episode (a reaction pausing for breath), merged into one moment
+(:data:`MAX_EPISODE_S`, :data:`HOLD_S`). Each moment carries its breakdown (burst, reactions, likes, gifts) and
+evidence (counts, baselines, the share of messages that counted), and the product pinned at the cause, if any.
 """
 
 from __future__ import annotations
