@@ -12,13 +12,20 @@ burst's onset, and ends by the burst's peak less the lag.
 The first :data:`WARMUP_S` seconds (the greeting burst as viewers arrive) open no moment. A burst made mostly of
 goodbyes ("bye", "gn", "see you tomorrow") is held :data:`FAREWELL_HOLD_S` seconds: if the LIVE ends by then, it
 was the goodbye wave as the LIVE closed and is no moment; if the LIVE goes on, it was a chant at something that
-happened ("ADIOS" at a beaten rival) and is emitted then. Each moment
-carries its breakdown (burst, reactions, likes, gifts) and evidence (counts, baselines, the share of
-messages that counted), and the product pinned at the cause, if any.
+happened ("ADIOS" at a beaten rival) and is emitted then.
+
+A burst opens at a z of :attr:`EngagementDetector.open_z` (2.5: on real chat many highlights are weak bursts of many
+people) and ranks by how big it is against the stream's own usual chat (:data:`SIZE_WEIGHT`: the counted messages,
+about the distinct people writing, beyond those expected, in windows of the stream's usual rate per viewer, so it ranks
+across streams of any size); the reactions' part of its score needs :data:`REACTION_MIN` reactions to count in
+full. Bursts whose moments overlap are one episode (a reaction pausing for breath), merged into one moment
+(:data:`MAX_EPISODE_S`, :data:`HOLD_S`). Each moment carries its breakdown (burst, reactions, likes, gifts) and
+evidence (counts, baselines, the share of messages that counted), and the product pinned at the cause, if any.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -33,8 +40,9 @@ from .baseline import log_lift, window_stats
 if TYPE_CHECKING:
     from .options import DetectOptions
 
-__all__ = ["BURST_WINDOW_S", "EngagementDetector", "FAREWELL_HOLD_S", "FAREWELL_SHARE", "LEAD_S", "REACTION_LAG_S",
-           "WARMUP_S", "is_reaction_burst", "share_stands_out"]
+__all__ = ["BURST_WINDOW_S", "EngagementDetector", "FAREWELL_HOLD_S", "FAREWELL_SHARE", "HOLD_S", "LEAD_S",
+           "MAX_EPISODE_S", "REACTION_LAG_S", "REACTION_MIN", "REACTION_Z", "SIZE_WEIGHT", "WARMUP_S",
+           "is_reaction_burst", "share_stands_out"]
 
 BURST_WINDOW_S = 10
 """Length of the window a burst is measured over."""
@@ -42,9 +50,10 @@ REACTION_LAG_S = 10
 """Chat reacts this long after what caused it (the player's latency behind the LIVE, a few to 15 s, and typing
 time): the moment starts this much earlier. On labelled Twitch chat (Lightor) the chat burst starts a median
 17 s after the labelled highlight starts, about when it ends."""
-LEAD_S = 10
+LEAD_S = 20
 """... and this much more: the cause itself lasts (a play, a joke, a fall: 5 to 50 s, median 15 s, in the
-labelled Twitch chat), so a clip shows it building up."""
+labelled Twitch chat), so a clip shows it building up. On the Lightor dev streams the chat surge starts -1 to 42 s
+after the labelled start (median about 19 s): lag plus lead (30 s) reach back to the start of most causes."""
 WARMUP_S = 90
 """No engagement moment opens in the first seconds: viewers arrive and greet, the baseline is empty."""
 FAREWELL_SHARE = 0.5
@@ -58,7 +67,7 @@ MIN_MOMENT_S = 10
 REACTION_SHARE_X = 2.0
 """A burst whose share of reactions is at least this many times the stream's usual share (or whose odds of a
 reaction are :data:`REACTION_ODDS_X` times the usual odds) and at least :data:`REACTION_SHARE_MIN` (and whose
-reactions stand out by :attr:`EngagementDetector.open_z`) is people reacting to something, not talk: see
+reactions stand out by :data:`REACTION_Z`) is people reacting to something, not talk: see
 :func:`is_reaction_burst`."""
 REACTION_ODDS_X = 3.0
 """Where the usual share of reactions is already high (a shop's chat full of 😍 and 🔥: half its messages count as
@@ -66,6 +75,22 @@ reactions), no burst can double it: a share cannot pass 1. There the burst must 
 over the rest) this many times (from 0.5 to 0.75, from 0.4 to 0.67). Below a usual share of 0.25 doubling the share
 is the looser of the two and decides, as before."""
 REACTION_SHARE_MIN = 0.3
+REACTION_MIN = 12
+"""The reactions' part of a burst's score is full from this many reactions on, and shrinks in proportion below (a
+share or a z of reactions from a few messages is chance, and no match for many people writing at once)."""
+SIZE_WEIGHT = 3.0
+"""A burst's chat counts by the larger of how unusual it is (its z against the trailing baseline, capped at
+``z_cap``) and how big it is (``SIZE_WEIGHT * log2(1 + size)``, capped at twice ``z_cap``; size: the counted
+messages beyond those the trailing baseline expected over the burst, in windows of the stream's usual chat, see
+:meth:`EngagementDetector._size`): a short spike of a few people and a long wave of many both stand out, and among
+those the bigger ranks higher."""
+REACTION_Z = 3.0
+"""How much a burst's reactions must stand out (z against the trailing baseline) for :func:`is_reaction_burst`."""
+MAX_EPISODE_S = 120
+"""Bursts whose moments overlap are one episode, merged into one moment while it spans at most this long."""
+HOLD_S = REACTION_LAG_S + LEAD_S + 2 * BURST_WINDOW_S
+"""A moment is held this long after its end: a burst opening later than that cannot overlap it (a burst's onset is
+at most two windows before it opens, its moment starts the lag and lead before that)."""
 LOCAL_S = 60
 """The chat just before a burst it is compared with (see :func:`is_reaction_burst`)."""
 STATS_EVERY_S = 10
@@ -132,7 +157,7 @@ class EngagementDetector(Detector):
 
     name = "engagement"
 
-    def __init__(self, baseline_span_s: int = 600, open_z: float = 3.0, close_z: float = 1.5,
+    def __init__(self, baseline_span_s: int = 600, open_z: float = 2.5, close_z: float = 1.5,
                  quiet_s: int = 8, min_score: float = 1.5, z_cap: float = 8.0, enabled: bool = True) -> None:
         self.enabled = enabled
         """False when the score weights give engagement nothing (audience bursts are then not moments), or
@@ -153,6 +178,8 @@ class EngagementDetector(Detector):
         self._pinned: list[str | None] = []
         self._clicks: dict[int, dict[str, float]] = {}
         self._burst: _Burst | None = None
+        self._pending: Moment | None = None
+        """The last moment, held :data:`HOLD_S` in case the next burst is the same episode (see :meth:`_hold`)."""
         self._hot = 0
         self._quiet = 0
         self._last_viewers = 0.0
@@ -166,8 +193,9 @@ class EngagementDetector(Detector):
 
     @property
     def delay_s(self) -> int:
-        """A burst is emitted once it has quietened; a goodbye wave :data:`FAREWELL_HOLD_S` later still."""
-        return MAX_BURST_S + self.quiet_s + BURST_WINDOW_S + FAREWELL_HOLD_S
+        """A burst is emitted once it has quietened and :data:`HOLD_S` has passed (or merged into the next burst of
+        its episode); a goodbye wave :data:`FAREWELL_HOLD_S` later still."""
+        return MAX_EPISODE_S + self.quiet_s + BURST_WINDOW_S + HOLD_S + FAREWELL_HOLD_S
 
     # -- the online loop -------------------------------------------------------------------------
 
@@ -179,6 +207,9 @@ class EngagementDetector(Detector):
         self._cols.append([v.get(m, 0.0) for m in _SERIES])
         self._norm.append([v.get(m, 0.0) * scale for m in _SERIES[:5]])
         released = self._release(sec.t) if self._held else []
+        if self._pending is not None and self._may_release(sec.t):
+            released.append(replace(self._pending, confirmed_at_ms=(sec.t + 1) * 1000))
+            self._pending = None
         self._pinned.append(sec.pinned)
         clicks = {p: r.get("product_clicks", 0.0) + r.get("add_to_carts", 0.0) for p, r in sec.by_product.items()}
         if any(clicks.values()):
@@ -191,12 +222,39 @@ class EngagementDetector(Detector):
             burst, self._burst = self._burst, None
             burst.end = min(burst.end, len(self._pinned))
             out = self._emit(burst)
+        if self._pending is not None:
+            out.append(replace(self._pending, confirmed_at_ms=len(self._pinned) * 1000))
+            self._pending = None
         self._held = []  # the LIVE ended within FAREWELL_HOLD_S of each: goodbye waves, no moments
         return out
 
     def _is_farewell_wave(self, burst: _Burst) -> bool:
         chat = self._cols.total("chat", burst.onset, burst.end)
         return chat > 0 and self._cols.total("farewells", burst.onset, burst.end) >= FAREWELL_SHARE * chat
+
+    def _may_release(self, t: int) -> bool:
+        """Whether the held moment can no longer overlap a later burst's: :data:`HOLD_S` after its end, and the
+        burst open now (if any) starts after it."""
+        end_s = self._pending.end_ms // 1000 if self._pending is not None else 0
+        if t < end_s + HOLD_S:
+            return False
+        return self._burst is None or self._burst.onset - REACTION_LAG_S - LEAD_S >= end_s
+
+    def _hold(self, moment: Moment) -> list[Moment]:
+        """Hold ``moment``; a burst whose moment overlaps the held one is the same episode (a chant that came back,
+        a reaction that paused for breath), merged into it while the episode spans at most :data:`MAX_EPISODE_S`:
+        one moment over both, scored and placed by the stronger. Returns the moment this one displaced."""
+        held = self._pending
+        if held is not None and moment.start_ms < held.end_ms and held.start_ms < moment.end_ms \
+                and max(held.end_ms, moment.end_ms) - min(held.start_ms, moment.start_ms) <= MAX_EPISODE_S * 1000:
+            strong = moment if moment.score > held.score else held
+            bursts = held.evidence.get("merged_bursts", [held.evidence["burst_s"]]) + [moment.evidence["burst_s"]]
+            self._pending = replace(strong, start_ms=min(held.start_ms, moment.start_ms),
+                                    end_ms=max(held.end_ms, moment.end_ms),
+                                    evidence={**strong.evidence, "merged_bursts": bursts})
+            return []
+        self._pending = moment
+        return [replace(held, confirmed_at_ms=len(self._pinned) * 1000)] if held is not None else []
 
     def _release(self, t: int) -> list[Moment]:
         """The goodbye waves the LIVE has outlasted by :data:`FAREWELL_HOLD_S`: chants, not a closing."""
@@ -284,7 +342,7 @@ class EngagementDetector(Detector):
         if self._is_farewell_wave(burst):
             self._held.append((burst.end + FAREWELL_HOLD_S, moment))
             return []
-        return [moment]
+        return self._hold(moment)
 
     def score(self, burst: _Burst) -> Moment:
         a, b = burst.onset, max(burst.end, burst.onset + 5)
@@ -293,15 +351,24 @@ class EngagementDetector(Detector):
         z = {m: zs for m, (zs, _) in stats.items()}
         hist_lo = max(0, a - self.baseline_span_s)
         total = {m: float(cols[m][a:b].sum()) for m in ("chat", "reactions", "comments", "likes", "gifts", "farewells")}
+        usual = self._usual_chat(a)
+        # the burst's size beyond the chat the trailing baseline expected over its length: the people it added
+        size = max(0.0, self._size(a, b) - stats["chat"][1] / usual) if usual > 0 else 0.0
+        counted = total["chat"] / total["comments"] if total["comments"] else 1.0
+        # ... of people: only the share of messages that counted (a flood's first few copies slip through), and in
+        # full only over enough messages (5 messages where 1.7 were usual are chance, not a burst 2.4 windows big)
+        size *= counted * min(1.0, total["chat"] / REACTION_MIN)
         base_chat = float(cols["chat"][hist_lo:a].sum())
         base_react = float(cols["reactions"][hist_lo:a].sum())
         share = total["reactions"] / total["chat"] if total["chat"] else 0.0
         base_share = (base_react + 1.0) / (base_chat + 4.0)
         react_lift = log_lift(share, base_share, floor=0.05) if total["reactions"] >= 3 else 0.0
-        counted = total["chat"] / total["comments"] if total["comments"] else 1.0
         cap = self.z_cap
-        comps = {"burst": min(cap, max(0.0, z["chat"])),
-                 "reactions": min(cap, max(0.0, z["reactions"]) + 2.0 * max(0.0, react_lift)),
+        # reactions tell a reaction from talk only when there are enough of them: 6 people laughing in a stream
+        # whose chat never laughs is a huge z of reactions, and still no evidence against 60 people writing at once
+        sure = min(1.0, total["reactions"] / REACTION_MIN)
+        comps = {"burst": max(min(cap, z["chat"]), min(2.0 * cap, SIZE_WEIGHT * math.log2(1.0 + size))),
+                 "reactions": sure * min(cap, max(0.0, z["reactions"]) + 2.0 * max(0.0, react_lift)),
                  "likes": min(cap, max(0.0, z["likes"])), "gifts": min(cap, max(0.0, z["gifts"]))}
         weights = {"burst": 0.4, "reactions": 0.35, "likes": 0.15, "gifts": 0.1}
         # a burst most of whose messages did not count (repeats, copies, commands) is worth less
@@ -314,11 +381,11 @@ class EngagementDetector(Detector):
             "segment": "audience burst", "burst_s": [a, b], "reaction_lag_s": REACTION_LAG_S,
             "chat": {"value": total["chat"], "z": round(z["chat"], 2), "comments": total["comments"],
                      "counted_share": round(counted, 2), "expected": round(stats["chat"][1], 2),
-                     "farewells": total["farewells"]},
+                     "farewells": total["farewells"], "usual_10s": round(usual, 3), "size": round(size, 2)},
             "reactions": {"value": total["reactions"], "z": round(z["reactions"], 2), "share": round(share, 2),
                           "expected": round(stats["reactions"][1], 2),
                           "baseline_share": round(base_share, 2)},
-            "reaction_burst": bool(total["reactions"] >= 3 and z["reactions"] >= self.open_z
+            "reaction_burst": bool(total["reactions"] >= 3 and z["reactions"] >= REACTION_Z
                                    and share >= REACTION_SHARE_MIN and share_stands_out(share, base_share)
                                    and share_stands_out(share, self._local_share(a))),
             "likes": {"value": total["likes"], "z": round(z["likes"], 2)},
@@ -328,6 +395,27 @@ class EngagementDetector(Detector):
                       score=float(sum(breakdown.values())), detector=self.name,
                       product_id=self._product(cause, end), kind="engagement", breakdown=breakdown,
                       evidence=evidence, confirmed_at_ms=len(self._pinned) * 1000)
+
+    def _size(self, a: int, b: int) -> float:
+        """How big the burst ``[a, b)`` is against the stream's own usual chat: its counted messages (about the
+        distinct people writing) over the usual count of a :data:`BURST_WINDOW_S`-second window since the LIVE
+        began, both per viewer (an audience that grew is not a bigger burst). A burst twice the usual rate for
+        30 s is 6, whatever the stream's size: sizes rank across streams. :meth:`score` takes off what the trailing
+        baseline expected over the burst's length (3 of those 6): what is left is the people the burst added."""
+        if a <= 0:
+            return 0.0
+        usual = self._norm.total("chat", 0, a) / a * BURST_WINDOW_S
+        return self._norm.total("chat", a, b) / max(usual, 1e-9) if usual > 0 else 0.0
+
+    def _usual_chat(self, a: int) -> float:
+        """The stream's usual counted chat per :data:`BURST_WINDOW_S` seconds before ``a``, at the audience of the
+        last :attr:`baseline_span_s` (the mean per viewer since the LIVE began, times the median viewers)."""
+        if a <= 0:
+            return 0.0
+        viewers = self._cols.col("viewers")[max(0, a - self.baseline_span_s):a]
+        known = viewers[viewers > 0]
+        ref = float(np.median(known)) if len(known) else 1.0
+        return self._norm.total("chat", 0, a) / a * ref * BURST_WINDOW_S
 
     def _local_share(self, a: int) -> float:
         """The share of reactions among counted messages in the :data:`LOCAL_S` seconds before ``a`` (smoothed
