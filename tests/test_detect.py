@@ -125,7 +125,10 @@ def test_weights_are_configurable_and_validated(stream):
     for m in only_gmv:
         assert m.score == pytest.approx(sum(m.breakdown.values()))
         if m.kind == "product":
-            assert m.breakdown["sale"] == pytest.approx(2.0 * min(8.0, m.evidence["orders"]["z"]), abs=0.02)
+            # ... plus how much it sold: 2 x sale_weight x log2 of its orders over the LIVE's orders per minute
+            strength = m.evidence["sale"].get("log2_over_live_minute", 0.0)
+            assert m.breakdown["sale"] == pytest.approx(2.0 * min(8.0, m.evidence["orders"]["z"]) + 4.0 * strength,
+                                                        abs=0.02)
             assert m.evidence["sale"]["z"] == m.evidence["orders"]["z"]
     unweighted = _detect(log, truth, catalog, weights={"gmv": 1.0, "gpm": 0, "engagement": 0, "traffic": 0,
                                                        "profit": 0}, sale_weight=0)

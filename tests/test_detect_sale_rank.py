@@ -31,7 +31,9 @@ def test_a_pinned_pitch_with_a_modest_rise_in_its_orders_is_a_product_moment():
     assert m.product_id == "lamp" and m.evidence["segment"] == "pin"
     z = m.evidence["orders"]["z"]
     assert 2.0 <= z < 3.0  # not enough alone (3), enough for the product the seller pinned
-    assert m.breakdown["sale"] == pytest.approx(m.evidence["sale"]["weight"] * z, abs=0.02)
+    # the sale's z, plus how much it sold (2 x log2 of its orders over the LIVE's orders per minute)
+    strength = m.evidence["sale"].get("log2_over_live_minute", 0.0)
+    assert m.breakdown["sale"] == pytest.approx(m.evidence["sale"]["weight"] * (z + 2.0 * strength), abs=0.02)
     # the same two orders with nothing pinned are no moment: any product sells twice now and then
     assert not [m for m in _found(room() + _orders("lamp", (975, 1010))) if m.kind == "product"]
 

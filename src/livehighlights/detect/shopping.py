@@ -10,6 +10,7 @@ the weighted components form the score and are kept as its breakdown.
 from __future__ import annotations
 
 import bisect
+import math
 from typing import Any
 
 import numpy as np
@@ -43,6 +44,11 @@ _SCAN_ALPHA_PER_HOUR = 0.05
 """The scan for order bursts tests every product's last minute over and over (a segment is judged once): its
 threshold is Bonferroni-corrected for the products times the minutes of an hour, so that a stream has about one
 false alarm from the scan in 1 / this many hours (a z of about 3.8 with 10 products, against 3 for a segment)."""
+_SALE_STRENGTH_WEIGHT = 2.0
+"""Per doubling of a sale's orders over the LIVE's own orders per minute, the ``sale`` component gains this times
+``sale_weight`` (see :meth:`ShoppingMomentDetector.sale_strength`)."""
+_RATE_FLOOR_PER_MIN = 0.5
+"""The LIVE's orders per minute are read as at least this (a quiet LIVE's two orders are no fourfold sale)."""
 
 
 @register
@@ -391,12 +397,26 @@ class ShoppingMomentDetector(Detector):
             breakdown["sale"] = o.sale_weight * min(o.z_cap, max(0.0, z_orders))
             evidence["sale"] = {"orders": orders, "expected": round(exp.expected, 3), "z": round(z_orders, 2),
                                 "weight": o.sale_weight}
+            # the z tells whether it sold, not how much: it saturates in a big room (its tail floors at a z of 7.94)
+            # and follows an expectation that differs from pitch to pitch. How much it sold, scale-free: log2 of its
+            # orders over the LIVE's own orders per minute so far (a sale twice that weighs the same in any room)
+            strength = self.sale_strength(orders, w_end)
+            if strength > 0:
+                breakdown["sale"] += o.sale_weight * _SALE_STRENGTH_WEIGHT * strength
+                evidence["sale"]["log2_over_live_minute"] = round(strength, 3)
             score += breakdown["sale"]
         return Moment(
             start_ms=a * 1000, end_ms=b * 1000, peak_ms=self._peak(a, b) * 1000, score=score,
             detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
             confirmed_at_ms=st.now * 1000,
         )
+
+    def sale_strength(self, orders: float, until_s: int) -> float:
+        """How much a sale sold against its LIVE: ``log2`` of its ``orders`` over the LIVE's orders per minute
+        up to second ``until_s`` (over its first minute at least, read as at least :data:`_RATE_FLOOR_PER_MIN`),
+        0 below it. Within a LIVE it follows the count; across LIVEs a count in units of the LIVE's own rate."""
+        per_min = 60.0 * self.store.total("orders", 0, until_s) / max(until_s, 60)
+        return max(0.0, math.log2(max(orders, 1e-9) / max(per_min, _RATE_FLOOR_PER_MIN)))
 
     def _shown(self, pid: str, a: int, b: int) -> bool:
         """Whether ``pid`` was pinned, clicked or added to cart in ``[a, b)``; ``True`` for a log without any pin,
