@@ -30,7 +30,7 @@ from .history import SeriesStore
 from .priors import Priors
 
 __all__ = ["HISTORY_S", "MAX_DISPERSION", "NO_VIEWERS_PRIOR_S", "RECHECK_ROUNDS", "RECHECK_Z", "SHARE_PRIOR_ORDERS",
-           "OrderExpectation", "expected_orders"]
+           "OrderExpectation", "expected_orders", "product_share"]
 
 HISTORY_S = 1800
 """Trailing history the order rate is counted over (long enough for sparse orders, short enough for drift)."""
@@ -95,13 +95,19 @@ def expected_orders(store: SeriesStore, observed: float, product: str | None, a:
         ts, counts = store.product_orders.get(product, ([], []))
         first = bisect.bisect_left(ts, lo)
         mine = sum(c for t, c in zip(ts[first:], counts[first:], strict=True) if outside[t - lo])
-        n_products = max(2, len(store.by_product) + len(store.pinned_ids - store.by_product.keys()))
-        expected *= (mine + SHARE_PRIOR_ORDERS) / (own + SHARE_PRIOR_ORDERS * n_products)
+        expected *= product_share(store, mine, own)
     # clusters of orders (a group buying together, one buyer's several products) widen the stream's counts; a
     # product's own orders are hardly clustered: Poisson for a product, quasi-Poisson for the stream's total
     dispersion = 1.0 if product is not None else _dispersion(orders[outside], exp_hist[outside] * rate)
     z = poisson_z(observed / dispersion, expected / dispersion)
     return OrderExpectation(expected, dispersion, z, int(outside.sum()))
+
+
+def product_share(store: SeriesStore, mine: float, own: float) -> float:
+    """A product's share of the stream's orders: its ``mine`` of the ``own`` orders counted, smoothed towards an even
+    split over the products seen (pinned or sold), each weighing as :data:`SHARE_PRIOR_ORDERS` orders."""
+    n_products = max(2, len(store.by_product) + len(store.pinned_ids - store.by_product.keys()))
+    return (mine + SHARE_PRIOR_ORDERS) / (own + SHARE_PRIOR_ORDERS * n_products)
 
 
 def _outside(orders: np.ndarray, exposure: np.ndarray, lo: int, now: int, moments: list[tuple[int, int]],

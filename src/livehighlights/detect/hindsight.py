@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .baseline import poisson_z
-from .expect import MAX_DISPERSION, NO_VIEWERS_PRIOR_S, SHARE_PRIOR_ORDERS, OrderExpectation
+from .expect import MAX_DISPERSION, NO_VIEWERS_PRIOR_S, OrderExpectation, product_share
 from .history import SeriesStore
 from .priors import Priors
 
@@ -173,8 +173,7 @@ def period_expectation(store: SeriesStore, observed: float, product: str | None,
         ts, counts = store.product_orders.get(product, ([], []))
         hi = p.lo + res * len(orders)
         mine = sum(c for t, c in zip(ts, counts, strict=True) if p.lo <= t < hi and kept[(t - p.lo) // res])
-        n_products = max(2, len(store.by_product) + len(store.pinned_ids - store.by_product.keys()))
-        expected *= (mine + SHARE_PRIOR_ORDERS) / (float(orders[kept].sum()) + SHARE_PRIOR_ORDERS * n_products)
+        expected *= product_share(store, mine, float(orders[kept].sum()))
         dispersion = 1.0  # a product's own orders are hardly clustered (as in .expect)
     z_obs = poisson_z(observed / dispersion, expected / dispersion)
     return OrderExpectation(expected, dispersion, z_obs, int(kept.sum()) * res,
