@@ -98,7 +98,7 @@ def _simulate(out: Path, minutes: float, seed: int, resolution: str, orientation
 @app.command()
 def process(
     recording: Annotated[Path, typer.Argument(help="The LIVE's recording (MP4).")],
-    events: Annotated[Path, typer.Option("--events", help="Event log (JSON Lines or CSV).")],
+    events: Annotated[Path, typer.Option("--events", help="Event log (JSON Lines, JSON or CSV), or a chat log.")],
     out: Annotated[Path, typer.Option("--out", help="Output folder.")],
     catalog: Annotated[Path | None, typer.Option("--catalog", help="Product catalog (JSON).")] = None,
     strict: Annotated[bool, typer.Option(help="Malformed event lines are fatal.")] = False,
@@ -196,7 +196,7 @@ def _process(recording: Path, events: Path, out: Path, catalog: Path | None, opt
 
 @app.command()
 def moments(
-    events: Annotated[Path, typer.Argument(help="Event log (JSON Lines or CSV).")],
+    events: Annotated[Path, typer.Argument(help="Event log (JSON Lines, JSON or CSV), or a chat log.")],
     catalog: Annotated[Path | None, typer.Option("--catalog", help="Product catalog (JSON).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON list to stdout.")] = False,
     strict: Annotated[bool, typer.Option(help="Malformed event lines are fatal.")] = False,

@@ -1,13 +1,24 @@
-"""Event sources: event logs (JSON Lines, JSON, CSV, TikTokLive dumps) and the product catalog.
+"""Event sources: event logs (JSON Lines, JSON, CSV, TikTokLive dumps, chat logs) and the product catalog.
 
 Times are aligned to the LIVE's start here, once; everything downstream sees integer ms.
 """
 
+from . import chatlogs as _chatlogs  # noqa: F401
 from . import formats as _formats  # noqa: F401  (registers the built-in adapters)
 from . import minutes as _minutes  # noqa: F401
 from . import tiktoklive as _tiktoklive  # noqa: F401
-from .adapters import EVENT_ADAPTERS, EventAdapter, Problem, ReadContext, Record, adapter_for, register_adapter
+from .adapters import (
+                       EVENT_ADAPTERS,
+                       EventAdapter,
+                       Problem,
+                       ReadContext,
+                       Record,
+                       adapter_for,
+                       register_adapter,
+                       sniff_format,
+)
 from .catalog import Catalog, load_catalog
+from .chatlogs import ChatDownloaderAdapter, ChatTextAdapter, TwitchChatJsonAdapter
 from .eventlog import EventLog, check_overlap, load_events
 from .formats import CsvAdapter, JsonLinesAdapter, JsonListAdapter
 from .minutes import PerMinuteAdapter
@@ -16,6 +27,8 @@ from .tiktoklive import TikTokLiveAdapter
 __all__ = [
     "EVENT_ADAPTERS",
     "Catalog",
+    "ChatDownloaderAdapter",
+    "ChatTextAdapter",
     "CsvAdapter",
     "EventAdapter",
     "EventLog",
@@ -26,9 +39,11 @@ __all__ = [
     "ReadContext",
     "Record",
     "TikTokLiveAdapter",
+    "TwitchChatJsonAdapter",
     "adapter_for",
     "check_overlap",
     "load_catalog",
     "load_events",
     "register_adapter",
+    "sniff_format",
 ]

@@ -80,10 +80,17 @@ class EventAdapter(ABC):
         """Whether a first record ``sample`` (of a JSON-based file) looks like this format."""
         return False
 
+    @classmethod
+    def sniff_text(cls, head: str) -> bool:
+        """Whether a file whose first bytes are ``head`` (decoded; :data:`SNIFF_BYTES` at most) is unmistakably of
+        this format. Asked of a ``.json``/``.jsonl`` file before it is read as our own schema, and of a file whose
+        name says no format (see :func:`sniff_format`)."""
+        return False
+
 
 EVENT_ADAPTERS: Registry[type[EventAdapter]] = Registry(
     "event format", builtins=("livehighlights.sources.formats", "livehighlights.sources.minutes",
-                            "livehighlights.sources.tiktoklive"))
+                            "livehighlights.sources.tiktoklive", "livehighlights.sources.chatlogs"))
 """Format name -> adapter class (the built-in formats are imported on first use)."""
 
 
@@ -92,8 +99,40 @@ def register_adapter(cls: type[EventAdapter]) -> type[EventAdapter]:
     return EVENT_ADAPTERS.register(cls)
 
 
+SNIFF_BYTES = 65536
+"""How much of a file :func:`sniff_format` looks at (unpacked, for a gzip'd file)."""
+
+
+def read_head(path: Path) -> str:
+    """The first :data:`SNIFF_BYTES` of ``path`` as text (a gzip'd file unpacked, a BOM dropped, bytes that are not
+    UTF-8 replaced); ``""`` when it cannot be read."""
+    import zlib
+
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(SNIFF_BYTES)
+        if data[:2] == GZIP_MAGIC:
+            data = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, SNIFF_BYTES)
+    except (OSError, zlib.error):
+        return ""
+    return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace")
+
+
+def sniff_format(path: Path, among: tuple[type[EventAdapter], ...] | None = None) -> type[EventAdapter] | None:
+    """The adapter (of ``among``, default every registered one) whose :meth:`EventAdapter.sniff_text` recognises
+    the file's first bytes; ``None`` when none does."""
+    head = read_head(path)
+    if not head.strip():
+        return None
+    for cls in among if among is not None else tuple(EVENT_ADAPTERS.values()):
+        if cls.sniff_text(head):
+            return cls
+    return None
+
+
 def adapter_for(path: Path, fmt: str | None = None) -> EventAdapter:
-    """The adapter for ``fmt`` if given, else for ``path``'s extension. Raises :class:`InputError`."""
+    """The adapter for ``fmt`` if given, else for ``path``'s extension, else for its content when that is
+    unmistakable (:func:`sniff_format`). Raises :class:`InputError`."""
     if fmt is not None:
         return EVENT_ADAPTERS.get(fmt.lower(), Where(path))()
     name = path.name.lower().removesuffix(".gz")  # a gzip'd log: the format is the name's before ".gz"
@@ -104,9 +143,11 @@ def adapter_for(path: Path, fmt: str | None = None) -> EventAdapter:
             if name.endswith(ext) and len(ext) > best_len:
                 best, best_len = cls, len(ext)
     if best is None:
+        best = sniff_format(path)
+    if best is None:
         exts = ", ".join(sorted({e for c in EVENT_ADAPTERS.values() for e in c.extensions}))
-        raise InputError(f"cannot tell the event log's format from its name (expected {exts}; "
-                         "rename the file to end in one of these)", Where(path))
+        raise InputError(f"cannot tell the event log's format from its name or its content (expected {exts}, "
+                         "or a chat log of a known tool; rename the file to end in one of these)", Where(path))
     return best()
 
 

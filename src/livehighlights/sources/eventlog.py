@@ -19,7 +19,7 @@ from ..errors import InputError, Warning_, Where, need_file
 from ..models import EVENT_TYPES, Event
 from ..rules import MAX_LIVE_S
 from ..timebase import Ms, ms_to_s, s_to_ms
-from .adapters import EVENT_ADAPTERS, EventAdapter, Problem, ReadContext, Record, adapter_for
+from .adapters import EVENT_ADAPTERS, EventAdapter, Problem, ReadContext, Record, adapter_for, sniff_format
 from .catalog import Catalog
 from .parse import BadField, delta_ms, parse_live_start, parse_ts, to_event
 from .sanity import check_against_catalog, line_of
@@ -75,7 +75,14 @@ class _Collector:
 
 
 def _sniffed(adapter: EventAdapter, path: Path) -> EventAdapter:
-    """Switch a generic JSON adapter to a specific one when the first record looks like its format."""
+    """Switch a generic JSON adapter to a specific one when the file's first bytes (a chat downloader's JSON) or
+    its first record (a TikTokLive dump) look like its format."""
+    if adapter.name not in ("json", "jsonl"):
+        return adapter
+    others = tuple(cls for cls in EVENT_ADAPTERS.values() if not isinstance(adapter, cls))
+    found = sniff_format(path, others)
+    if found is not None:
+        return found()
     if adapter.name != "jsonl":
         return adapter
     try:
