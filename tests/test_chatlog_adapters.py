@@ -72,6 +72,24 @@ def write_chat_downloader(path: Path, items: list[dict], indent: int | None = 4)
     return path
 
 
+def yt_action(renderer: str, fields: dict, offset_ms: int | None, i: int = 0, live: bool = False) -> dict:
+    """One line of yt-dlp's ``.live_chat.json`` (downloader/youtube_live_chat.py): YouTube's chat action, in a
+    replay's ``replayChatItemAction`` with its ``videoOffsetTimeMsec``, or a live capture's pseudo action."""
+    item = {renderer: {"id": f"Ch{i:06d}", "timestampUsec": str(1714554000_000000 + (offset_ms or 0) * 1000),
+                       "authorExternalChannelId": f"UC{i:06d}", **fields}}
+    action = {"clickTrackingParams": "CAEQl98BIhMI", "addChatItemAction": {"item": item, "clientId": f"c{i}"}}
+    if live:
+        return {"replayChatItemAction": {"actions": [action]}, "videoOffsetTimeMsec": "0", "isLive": True}
+    return {"replayChatItemAction": {"actions": [action], "videoOffsetTimeMsec": str(offset_ms)}}
+
+
+def yt_text(i: int, offset_ms: int, name: str, *runs: dict | str, live: bool = False) -> dict:
+    return yt_action("liveChatTextMessageRenderer", {
+        "message": {"runs": [{"text": r} if isinstance(r, str) else r for r in runs]},
+        "authorName": {"simpleText": name}, "timestampText": {"simpleText": f"{offset_ms // 60000}:00"}},
+        offset_ms, i, live)
+
+
 def clock(seconds: float) -> str:
     """``h:mm:ss`` as TwitchDownloader writes a relative time (ChatText.cs) and Python's str(timedelta) does."""
     return str(timedelta(seconds=int(seconds)))
@@ -199,6 +217,64 @@ def test_chat_downloader_items_as_json_lines(tmp_path: Path) -> None:
     assert log.events[1].source == "chat.jsonl:2"
 
 
+# -- yt-dlp's YouTube live chat -----------------------------------------------------------------------------------
+
+LAUGH_EMOJI = {"emoji": {"emojiId": "😂", "shortcuts": [":face_with_tears_of_joy:"], "searchTerms": ["joy"],
+                         "image": {"thumbnails": []}}}
+CUSTOM_EMOJI = {"emoji": {"emojiId": "UCxyz/abc", "shortcuts": [":_shopHeart:"], "isCustomEmoji": True,
+                          "image": {"thumbnails": []}}}
+
+
+def test_yt_dlp_live_chat_replay(tmp_path: Path) -> None:
+    lines = [
+        yt_text(0, -3000, "early", "waiting"),  # before the stream began: left out, one warning
+        yt_text(1, 1500, "Ann", "so funny ", LAUGH_EMOJI, " ", CUSTOM_EMOJI),
+        yt_action("liveChatPaidMessageRenderer", {"authorName": {"simpleText": "Bob"},
+                                                  "purchaseAmountText": {"simpleText": "CA$5.00"},
+                                                  "message": {"runs": [{"text": "take my money"}]}}, 2000, 2),
+        yt_action("liveChatPaidStickerRenderer", {"authorName": {"simpleText": "Cat"},
+                                                  "purchaseAmountText": {"simpleText": "¥500"}}, 2500, 3),
+        yt_action("liveChatMembershipItemRenderer", {"authorName": {"simpleText": "Dan"},
+                                                     "headerSubtext": {"runs": [{"text": "Welcome to Shop!"}]}},
+                  3000, 4),
+        yt_action("liveChatSponsorshipsGiftPurchaseAnnouncementRenderer", {
+            "authorExternalChannelId": "UC5", "header": {"liveChatSponsorshipsHeaderRenderer": {
+                "authorName": {"simpleText": "Eve"},
+                "primaryText": {"runs": [{"text": "Gifted "}, {"text": "5"}, {"text": " Shop memberships"}]}}}},
+                  3500, 5),
+        {"replayChatItemAction": {"actions": [{"addLiveChatTickerItemAction": {"item": {}, "durationSec": "10"}}],
+                                  "videoOffsetTimeMsec": "4000"}},
+        yt_action("liveChatViewerEngagementMessageRenderer", {"message": {"runs": [{"text": "Chat replay is on"}]}},
+                  0, 7),
+    ]
+    path = tmp_path / "abc123.live_chat.json"
+    path.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines) + "{not json\n", "utf-8")
+    log = load_events(path)
+    assert log.stats["format"] == "yt-live-chat"
+    got = [(e.ts_ms, e.type, e.user, e.text, e.count, e.value, e.currency) for e in log.events]
+    assert got == [(0, "chat_notice", None, "Chat replay is on", None, None, None),
+                   (1500, "comment", "Ann", "so funny 😂 :_shopHeart:", None, None, None),
+                   (2000, "comment", "Bob", "take my money", None, None, None),
+                   (2000, "gift", "Bob", "CA$5.00", 1, 5.0, "CAD"),
+                   (2500, "gift", "Cat", "¥500", 1, 500.0, "JPY"),
+                   (3000, "gift", "Dan", "Welcome to Shop!", 1, None, None),
+                   (3500, "gift", None, "Gifted 5 Shop memberships", 5, None, None),
+                   (4000, "chat_ticker", None, None, None, None, None)]
+    assert log.events[1].raw == lines[1] and log.events[1].id == "Ch000001" and log.events[1].source.endswith(":2")
+    text = messages(log)
+    assert "line 9" in text and "line 1" in text and log.stats["before_start"] == 1
+    assert load_events(path.rename(tmp_path / "chat.json")).stats["format"] == "yt-live-chat"  # by content
+
+
+def test_yt_dlp_live_capture_is_aligned_to_its_first_message(tmp_path: Path) -> None:
+    path = tmp_path / "live.live_chat.json"
+    lines = [yt_text(i, i * 2000, f"u{i}", "hi", live=True) for i in range(3)]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+    log = load_events(path)
+    assert [e.ts_ms for e in log.events] == [0, 2000, 4000]
+    assert log.live_start_utc == datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+
+
 # -- plain-text chat logs -----------------------------------------------------------------------------------------
 
 def test_text_logs_of_each_tool(tmp_path: Path) -> None:
@@ -236,6 +312,16 @@ def test_text_logs_of_each_tool(tmp_path: Path) -> None:
         (7000, "comment", "Ann", "hello", None), (3_723_000, "comment", "Bob", "take it", None),
         (3_723_000, "gift", "Bob", "$5.00", 5.0)]
     assert log.stats["before_start"] == 1 and "line 1" in messages(log)
+
+
+def test_a_log_of_clock_times_of_day_is_warned_of(tmp_path: Path) -> None:
+    path = tmp_path / "irc.log"
+    path.write_text("[14:32:10] <ann> hi\n[14:32:12] <bob> yo\n", "utf-8")
+    log = load_events(path)
+    assert [e.ts_ms for e in log.events] == [52_330_000, 52_332_000]
+    late = [w for w in log.warnings if "clock times of day" in w.message]
+    assert len(late) == 1 and late[0].where.line == 1 and "--offset 52330" in late[0].message
+    assert [e.ts_ms for e in load_events(path, offset_s=52330).events] == [0, 2000]
 
 
 def test_text_log_is_recognised_by_its_content_whatever_its_name(tmp_path: Path) -> None:
@@ -303,7 +389,8 @@ def _engagement_at_cause(moments: list[dict]) -> list[dict]:
     return [m for m in moments if m["kind"] == "engagement" and m["start_s"] <= CAUSE_S <= m["end_s"]]
 
 
-@pytest.mark.parametrize("shape", ["twitchdownloader-text", "tcd-irc", "twitchdownloader-json", "chat-downloader"])
+@pytest.mark.parametrize("shape", ["twitchdownloader-text", "tcd-irc", "twitchdownloader-json", "chat-downloader",
+                                   "yt-dlp"])
 def test_a_burst_of_laughter_in_a_chat_log_is_an_engagement_moment(tmp_path: Path, shape: str) -> None:
     rows = chat_rows()
     if shape == "twitchdownloader-text":
@@ -316,9 +403,13 @@ def test_a_burst_of_laughter_in_a_chat_log_is_an_engagement_moment(tmp_path: Pat
         path = tmp_path / "2100000000.json"
         doc = twitchdownloader_doc([twitch_comment(i, round(t, 3), u, x) for i, (t, u, x) in enumerate(rows)])
         path.write_text(json.dumps(doc, separators=(",", ":")), "utf-8")
-    else:
+    elif shape == "chat-downloader":
         path = write_chat_downloader(tmp_path / "chat.json", [chat_downloader_item(i, round(t, 3), u, x)
                                                                for i, (t, u, x) in enumerate(rows)])
+    else:
+        path = tmp_path / "abc123.live_chat.json"
+        path.write_text("".join(json.dumps(yt_text(i, round(t * 1000), u, x)) + "\n"
+                                for i, (t, u, x) in enumerate(rows)), "utf-8")
     res = run_cli("moments", path, "--json")
     assert res.returncode == 0, res.stderr
     assert "Traceback" not in res.stderr

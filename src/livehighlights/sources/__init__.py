@@ -7,6 +7,7 @@ from . import chatlogs as _chatlogs  # noqa: F401
 from . import formats as _formats  # noqa: F401  (registers the built-in adapters)
 from . import minutes as _minutes  # noqa: F401
 from . import tiktoklive as _tiktoklive  # noqa: F401
+from . import youtubechat as _youtubechat  # noqa: F401
 from .adapters import (
                        EVENT_ADAPTERS,
                        EventAdapter,
@@ -23,6 +24,7 @@ from .eventlog import EventLog, check_overlap, load_events
 from .formats import CsvAdapter, JsonLinesAdapter, JsonListAdapter
 from .minutes import PerMinuteAdapter
 from .tiktoklive import TikTokLiveAdapter
+from .youtubechat import YouTubeLiveChatAdapter
 
 __all__ = [
     "EVENT_ADAPTERS",
@@ -40,6 +42,7 @@ __all__ = [
     "Record",
     "TikTokLiveAdapter",
     "TwitchChatJsonAdapter",
+    "YouTubeLiveChatAdapter",
     "adapter_for",
     "check_overlap",
     "load_catalog",

@@ -73,7 +73,9 @@ of these forms):
   began) is left out, with one warning.
 
 Times of the bracketed ``H:MM:SS`` forms are read as from the VOD's start, as these tools write them (an IRC
-client's log of wall-clock times of day would need ``--offset``). A line of another shape (a join notice, a
+client's log of wall-clock times of day would need ``--offset``; a log whose first message comes an hour or more in
+is warned of, naming the offset to give). YouTube chat saved by yt-dlp (``.live_chat.json``) is read by
+:mod:`~livehighlights.sources.youtubechat`. A line of another shape (a join notice, a
 header, a timestamp-less ``user: text``) is a warning naming its line.
 """
 
@@ -91,10 +93,14 @@ from ..errors import InputError, Warning_, Where
 from .adapters import EventAdapter, Problem, ReadContext, Record, read_text, register_adapter
 from .parse import parse_money
 
-__all__ = ["ChatDownloaderAdapter", "ChatLine", "ChatTextAdapter", "TwitchChatJsonAdapter", "parse_chat_line"]
+__all__ = ["LATE_START_MS", "ChatDownloaderAdapter", "ChatLine", "ChatTextAdapter", "TwitchChatJsonAdapter",
+           "parse_chat_line"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _WS = " \t\r\n"
+LATE_START_MS = 3_600_000
+"""A text log of ``H:MM:SS`` times whose first message comes this late is warned of: its times may be clock times
+of day rather than from the video's start."""
 
 
 # -- plain-text lines ------------------------------------------------------------------------------
@@ -209,6 +215,7 @@ class ChatTextAdapter(EventAdapter):
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Problem]:
         text = read_text(path, "a chat log", ctx)
         read = rows = 0
+        first: tuple[int, int] | None = None  # (line, ms) of the first message timed from the VOD's start
         early: list[tuple[int | None, str | None]] = []
         for n, line in enumerate(text.split("\n"), start=1):
             if not line.strip():
@@ -223,6 +230,8 @@ class ChatTextAdapter(EventAdapter):
                 early.append((n, None))
                 continue
             read += 1
+            if first is None and chat.ts_ms is not None:
+                first = (n, chat.ts_ms)
             ts: Any = chat.at if chat.at is not None else (chat.ts_ms or 0) / 1000
             raw = {"line": line.rstrip("\r")}
             yield Record(n, {"ts": ts, "type": "comment", "user": chat.user, "text": chat.text}, raw=raw)
@@ -230,6 +239,12 @@ class ChatTextAdapter(EventAdapter):
                 yield Record(n, {"ts": ts, "type": "gift", "user": chat.user, "text": chat.money, "count": 1,
                                  "value": parse_money(chat.money)}, raw=raw)
         _warn_early(ctx, path, early)
+        if first is not None and first[1] >= LATE_START_MS:
+            at = first[1] // 1000
+            ctx.warnings.append(Warning_(
+                f"the first message is {at // 3600}:{at % 3600 // 60:02d}:{at % 60:02d} into the video: its times are "
+                "read as from the video's start; if they are clock times of day (an IRC client's log), give "
+                f"--offset {at} to start at the first message", Where(path, first[0])))
         if rows and not read and not early:
             raise InputError(f"no chat message: none of its {rows} lines is a chat line of a known form "
                              "('[H:MM:SS] user: text', '[H:MM:SS] <user> text', '[YYYY-MM-DD HH:MM:SS] user: text', "
