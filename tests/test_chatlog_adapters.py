@@ -486,3 +486,55 @@ def test_our_jsonl_is_never_taken_for_a_chat_log(tmp_path: Path, texts: list[str
     path.write_text("".join(json.dumps({"ts": i, "type": "comment", "text": t}) + "\n" for i, t in enumerate(texts)),
                     "utf-8")
     assert load_events(path).stats["format"] == "jsonl"
+
+
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-10**22, 10**22), st.floats(allow_nan=False),
+                    st.text(max_size=8), st.sampled_from(["12.5", "-3", "$5.00", "1714554000000000", "9" * 21, ""]))
+VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                      st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+                      max_leaves=6)
+
+
+def _junk(keys: list[str]) -> st.SearchStrategy[dict]:
+    return st.fixed_dictionaries({}, optional={k: VALUES for k in keys})
+
+
+TWITCH_COMMENT = st.one_of(_junk(["_id", "content_offset_seconds", "commenter", "message"]), VALUES,
+                           st.builds(lambda t, c, m: {"content_offset_seconds": t, "commenter": c, "message": m},
+                                     VALUES, _junk(["display_name", "name", "_id"]),
+                                     _junk(["body", "bits_spent", "fragments"])))
+CD_ITEM = st.one_of(VALUES, st.builds(lambda item, t, k: {**item, "time_in_seconds": t, "message_type": k},
+                                      _junk(["author", "message", "message_id", "timestamp", "money", "bits",
+                                             "mass_gift_count", "number_of_raiders"]), VALUES,
+                                      st.one_of(VALUES, st.sampled_from(["text_message", "paid_message", "raid",
+                                                                         "paid_sticker", "membership_item"]))))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shape=st.sampled_from(["twitch", "chat-downloader", "yt-dlp"]), items=st.lists(st.one_of(
+    TWITCH_COMMENT, CD_ITEM), min_size=1, max_size=4), data=st.data())
+def test_any_chat_json_is_read_or_refused_by_name(tmp_path: Path, shape: str, items: list, data) -> None:
+    """Chat JSON with any value in any field: read, or refused with an InputError naming the file; never another
+    exception, and every event read is a valid one."""
+    if shape == "twitch":
+        path = tmp_path / "chat.json"
+        path.write_text(json.dumps({"video": data.draw(VALUES), "comments": items}), "utf-8")
+    elif shape == "chat-downloader":
+        path = write_chat_downloader(tmp_path / "chat.json", items, indent=data.draw(st.sampled_from([None, 4])))
+    else:
+        path = tmp_path / "c.live_chat.json"
+        lines = [{"replayChatItemAction": {"actions": [{"addChatItemAction": {"item": {data.draw(st.sampled_from([
+            "liveChatTextMessageRenderer", "liveChatPaidMessageRenderer", "liveChatMembershipItemRenderer",
+            "liveChatSponsorshipsGiftPurchaseAnnouncementRenderer", "x"])): item}}}],
+            "videoOffsetTimeMsec": data.draw(VALUES)}} for item in items]
+        path.write_text("".join(json.dumps(line) + "\n" for line in lines), "utf-8")
+    fmt = {"twitch": "twitch-json", "chat-downloader": "chat-downloader", "yt-dlp": "yt-live-chat"}[shape]
+    try:
+        log = load_events(path, fmt=fmt)
+    except InputError as err:
+        assert path.name in str(err) and "Traceback" not in str(err)
+        return
+    for ev in log.events:
+        assert ev.ts_ms >= 0 and isinstance(ev.type, str)
+        assert ev.user is None or isinstance(ev.user, str)
+        assert ev.value is None or ev.value >= 0

@@ -91,10 +91,10 @@ from typing import Any
 
 from ..errors import InputError, Warning_, Where
 from .adapters import EventAdapter, Problem, ReadContext, Record, read_text, register_adapter
-from .parse import parse_money
+from .parse import EPOCH_MIN_S, parse_money
 
-__all__ = ["LATE_START_MS", "ChatDownloaderAdapter", "ChatLine", "ChatTextAdapter", "TwitchChatJsonAdapter",
-           "parse_chat_line"]
+__all__ = ["LATE_START_MS", "US_RANGE", "ChatDownloaderAdapter", "ChatLine", "ChatTextAdapter", "TwitchChatJsonAdapter",
+           "parse_chat_line", "unix_us"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _WS = " \t\r\n"
@@ -366,6 +366,19 @@ def _number(value: Any) -> float | None:
     return None
 
 
+US_RANGE = (EPOCH_MIN_S * 1_000_000, 4_102_444_800 * 1_000_000)
+"""Unix microseconds read as a message's time: years 2000-2100 (anything else is no time)."""
+
+
+def unix_us(value: Any) -> int | None:
+    """``value`` as Unix microseconds (an int, or a string of digits) within :data:`US_RANGE`, else ``None``."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and not isinstance(value, bool) and US_RANGE[0] <= value < US_RANGE[1]:
+        return value
+    return None
+
+
 def _gift_id(msg_id: Any) -> Any:
     return f"{msg_id}:gift" if isinstance(msg_id, (str, int)) and not isinstance(msg_id, bool) else None
 
@@ -470,8 +483,8 @@ def _placer(items: list[tuple[int | None, Any]]) -> tuple[bool, float | None, in
         if s is None:
             continue
         relative = True
-        us = item.get("timestamp")
-        if isinstance(us, int) and not isinstance(us, bool) and us > 10**14:
+        us = unix_us(item.get("timestamp"))
+        if us is not None:
             return True, s, us
     return relative, None, None
 
@@ -519,15 +532,16 @@ class ChatDownloaderAdapter(EventAdapter):
                 yield Problem(line, f"{item}: expected a chat item object, got {type(msg).__name__}")
                 continue
             ts: Any = msg.get("time_in_seconds")
-            us = msg.get("timestamp")
-            has_us = isinstance(us, int) and not isinstance(us, bool) and us > 10**14
-            if _number(ts) is None and has_us:
+            us = unix_us(msg.get("timestamp"))
+            if _number(ts) is None and us is not None:
                 if anchor_us is not None and anchor_s is not None:
                     ts = round(anchor_s + (us - anchor_us) / 1e6, 3)
                 elif not relative:
                     ts = _EPOCH + timedelta(microseconds=us)
             if not isinstance(ts, datetime) and _number(ts) is None:
-                got = "it has neither" if ts is None else f"got {ts!r}"
+                stamp = msg.get("timestamp")
+                got = (f"got {ts!r}" if ts is not None else "it has neither" if stamp is None
+                       else f"its 'timestamp' {stamp!r} is no Unix time in microseconds")
                 yield Problem(line, f"{item}: no time: 'time_in_seconds' must be a number of seconds (or "
                                     f"'timestamp' Unix microseconds); {got}", "time_in_seconds")
                 continue

@@ -42,9 +42,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, Where
+from ..errors import InputError, Warning_, Where
 from .adapters import EventAdapter, Problem, ReadContext, Record, read_text, register_adapter
-from .chatlogs import _has, _warn_early
+from .chatlogs import _has, _warn_early, unix_us
 from .formats import iter_json_lines
 from .parse import parse_money
 
@@ -169,7 +169,8 @@ class YouTubeLiveChatAdapter(EventAdapter):
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record | Problem]:
         early: list[tuple[int | None, str | None]] = []
-        rows = 0
+        untimed: list[int] = []
+        rows = read = 0
         for item in iter_json_lines(read_text(path, "a chat log", ctx)):
             if isinstance(item, Problem):
                 yield item
@@ -185,11 +186,12 @@ class YouTubeLiveChatAdapter(EventAdapter):
                 for action in replay["actions"]:
                     _, body = _only(action)
                     _, r = _only(body.get("item")) if isinstance(body, dict) else (None, None)
-                    us = _ms(r.get("timestampUsec")) if isinstance(r, dict) else None
+                    us = unix_us(r.get("timestampUsec")) if isinstance(r, dict) else None
                     if us is not None:
                         break
-                if us is None:
-                    continue  # a live capture's action with no time of its own (a poll, a banner): nothing to place
+                if us is None:  # a live capture's action with no time of its own (a poll, a banner)
+                    untimed.append(n)
+                    continue
                 ts: Any = _EPOCH + timedelta(microseconds=us)
             else:
                 ms = _ms(replay.get("videoOffsetTimeMsec", rec.get("videoOffsetTimeMsec")))
@@ -202,7 +204,13 @@ class YouTubeLiveChatAdapter(EventAdapter):
                     continue
                 ts = ms / 1000
             for action in replay["actions"]:
+                read += 1
                 yield from _records(action, ts, n, rec)
         _warn_early(ctx, path, early)
-        if rows == 0:
-            raise InputError("no chat message: the file holds no chat action", Where(path))
+        if untimed:
+            ctx.warnings.append(Warning_(f"{len(untimed)} actions of a live capture without a time of their own "
+                                         f"(polls, banners) left out (first at line {untimed[0]})",
+                                         Where(path, untimed[0])))
+        if not read and not early:
+            what = f"none of its {rows} lines is a timed chat action" if rows else "it holds no chat action"
+            raise InputError(f"no chat message: {what}", Where(path))
