@@ -4,6 +4,7 @@ line; a burst of laughter from many people in a chat log is an engagement moment
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 from datetime import UTC, datetime, timedelta
@@ -215,6 +216,45 @@ def test_chat_downloader_items_as_json_lines(tmp_path: Path) -> None:
     log = load_events(path)
     assert log.stats["format"] == "chat-downloader" and [e.ts_ms for e in log.events] == [0, 1000, 2000]
     assert log.events[1].source == "chat.jsonl:2"
+
+
+def flatten(item: object, prefix: str = "") -> dict:
+    """chat-downloader's ``flatten_json`` (utils/core.py): nested keys and list indexes joined by '.'."""
+    if isinstance(item, dict):
+        return {k: v for key, value in item.items() for k, v in flatten(value, f"{prefix}{key}.").items()}
+    if isinstance(item, list):
+        return {k: v for i, value in enumerate(item) for k, v in flatten(value, f"{prefix}{i}.").items()}
+    return {prefix[:-1]: item}
+
+
+def test_chat_downloader_csv(tmp_path: Path) -> None:
+    """``--output chat.csv``: CSVCW writes the flattened items under one sorted header (csv.DictWriter)."""
+    items = [chat_downloader_item(0, 3.0, "ann", "hello, all", author_badges=None),
+             chat_downloader_item(1, 4.5, "bob", "take my money", "paid_message",
+                                  money={"text": "$5.00", "amount": 5.0, "currency": "USD"}),
+             chat_downloader_item(2, 6.0, "cat", "", "sponsorships_gift_purchase_announcement", mass_gift_count=5),
+             chat_downloader_item(3, 7.0, "dan", "555")]  # Thai laughter: words, not a number
+    items[0]["author"]["badges"] = [{"title": "Moderator"}]
+    rows = [flatten(i) for i in items]
+    columns = sorted({k for r in rows for k in r})
+    path = tmp_path / "chat.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("1,2,3" + ",x" * len(columns) + "\n")  # a row with too many cells
+    log = load_events(path)
+    assert log.stats["format"] == "chat-downloader"
+    assert [(e.ts_ms, e.type, e.user, e.text, e.count, e.value, e.currency) for e in log.events] == [
+        (3000, "comment", "ann", "hello, all", None, None, None),
+        (4500, "comment", "bob", "take my money", None, None, None),
+        (4500, "gift", "bob", "$5.00", 1, 5.0, "USD"),
+        (6000, "gift", "cat", "sponsorships_gift_purchase_announcement", 5, None, None),
+        (7000, "comment", "dan", "555", None, None, None)]
+    assert log.events[0].raw["author"] == {"id": "UC000000", "name": "ann", "badges": {"0": {"title": "Moderator"}}}
+    assert [w.where.line for w in log.warnings] == [6]
+    assert log.events[3].source == "chat.csv:4"
 
 
 # -- yt-dlp's YouTube live chat -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 Times are aligned to the LIVE's start here, once; everything downstream sees integer ms.
 """
 
+from . import chatdownloader as _chatdownloader  # noqa: F401
 from . import chatlogs as _chatlogs  # noqa: F401
 from . import formats as _formats  # noqa: F401  (registers the built-in adapters)
 from . import minutes as _minutes  # noqa: F401
@@ -19,7 +20,8 @@ from .adapters import (
                        sniff_format,
 )
 from .catalog import Catalog, load_catalog
-from .chatlogs import ChatDownloaderAdapter, ChatTextAdapter, TwitchChatJsonAdapter
+from .chatdownloader import ChatDownloaderAdapter
+from .chatlogs import ChatTextAdapter, TwitchChatJsonAdapter
 from .eventlog import EventLog, check_overlap, load_events
 from .formats import CsvAdapter, JsonLinesAdapter, JsonListAdapter
 from .minutes import PerMinuteAdapter

@@ -91,7 +91,7 @@ class EventAdapter(ABC):
 EVENT_ADAPTERS: Registry[type[EventAdapter]] = Registry(
     "event format", builtins=("livehighlights.sources.formats", "livehighlights.sources.minutes",
                             "livehighlights.sources.tiktoklive", "livehighlights.sources.chatlogs",
-                            "livehighlights.sources.youtubechat"))
+                            "livehighlights.sources.chatdownloader", "livehighlights.sources.youtubechat"))
 """Format name -> adapter class (the built-in formats are imported on first use)."""
 
 

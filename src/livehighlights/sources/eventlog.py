@@ -75,9 +75,9 @@ class _Collector:
 
 
 def _sniffed(adapter: EventAdapter, path: Path) -> EventAdapter:
-    """Switch a generic JSON adapter to a specific one when the file's first bytes (a chat downloader's JSON) or
-    its first record (a TikTokLive dump) look like its format."""
-    if adapter.name not in ("json", "jsonl"):
+    """Switch a generic JSON or CSV adapter to a specific one when the file's first bytes (a chat downloader's
+    output) or its first record (a TikTokLive dump) look like its format."""
+    if adapter.name not in ("json", "jsonl", "csv"):
         return adapter
     others = tuple(cls for cls in EVENT_ADAPTERS.values() if not isinstance(adapter, cls))
     found = sniff_format(path, others)
