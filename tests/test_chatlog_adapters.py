@@ -356,7 +356,7 @@ def test_text_logs_of_each_tool(tmp_path: Path) -> None:
 
 def test_a_log_of_clock_times_of_day_is_warned_of(tmp_path: Path) -> None:
     path = tmp_path / "irc.log"
-    path.write_text("[14:32:10] <ann> hi\n[14:32:12] <bob> yo\n", "utf-8")
+    path.write_text("[14:32:10] <ann> hi\n[14:32:12]  bob: yo\n", "utf-8")  # one or two spaces after the time
     log = load_events(path)
     assert [e.ts_ms for e in log.events] == [52_330_000, 52_332_000]
     late = [w for w in log.warnings if "clock times of day" in w.message]

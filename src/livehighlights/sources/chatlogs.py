@@ -45,11 +45,11 @@ of these forms):
   ``*money.text*``); a ``*money*`` part is also a ``gift`` of that amount. A negative time (before the stream
   began) is left out, with one warning.
 
-Times of the bracketed ``H:MM:SS`` forms are read as from the VOD's start, as these tools write them (an IRC
-client's log of wall-clock times of day would need ``--offset``; a log whose first message comes an hour or more in
-is warned of, naming the offset to give). YouTube chat saved by yt-dlp (``.live_chat.json``) is read by
-:mod:`~livehighlights.sources.youtubechat`. A line of another shape (a join notice, a
-header, a timestamp-less ``user: text``) is a warning naming its line.
+One or two spaces may follow the bracketed time. Times of the bracketed ``H:MM:SS`` forms are read as from the
+VOD's start, as these tools write them (an IRC client's log of wall-clock times of day would need ``--offset``; a
+log whose first message comes an hour or more in is warned of, naming the offset to give). A line of another shape
+(a join notice, a header, a timestamp-less ``user: text``) is a warning naming its line. YouTube chat saved by
+yt-dlp (``.live_chat.json``) is read by :mod:`~livehighlights.sources.youtubechat`.
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ _REL = r"(?:(?P<days>\d{1,2}) days?, )?(?P<h>\d{1,3}):(?P<m>[0-5]\d):(?P<s>[0-5]
 _ABS = (r"(?P<date>\d{4}-[01]\d-[0-3]\d)[ T](?P<clock>[0-2]\d:[0-5]\d:[0-5]\d(?:\.\d{1,6})?)"
         r"(?:\s?(?P<tz>UTC|GMT|Z|[+-][0-2]\d:?[0-5]\d))?")
 _SHORT = r"(?P<neg>-)?(?:(?P<sh>\d{1,3}):)?(?P<sm>\d{1,2}):(?P<ss>[0-5]\d)"
-_BRACKET = re.compile(rf"\[(?:{_REL}|{_ABS})\]\s?(?P<rest>.*)")
+_BRACKET = re.compile(rf"\[(?:{_REL}|{_ABS})\] {{0,2}}(?P<rest>.*)")
 _PIPE = re.compile(rf"(?:{_ABS}|{_SHORT}) \| (?:\((?P<badges>[^)]*(?:\([^)]*\))?[^)]*)\) )?"
                    rf"(?:\*(?P<money>[^*]{{1,24}})\* )?(?P<rest>.*)")
 _NICK = re.compile(r"<[~&@%+$!*]*(?P<user>[^<>\s][^<>]{0,63})>(?: (?P<text>.*))?")
