@@ -428,3 +428,33 @@ def test_standing_consent_is_given_with_the_sellers_own_choices_and_withdrawn(sh
     assert 'data-testid="consent-tiktok"' in _text(c.get("/auto")) and "given " in _text(c.get("/auto"))
     r = c.post("/auto/consent/revoke", data={"destination": "tiktok", "csrf_token": csrf}, follow_redirects=False)
     assert r.status_code == 303 and outbox.consent(shop.a, "tiktok") is None
+
+
+def test_an_uploaded_chat_log_is_checked_by_its_content(shop, tmp_path):
+    """A chat log of the public downloaders (here a text log, ``[h:mm:ss] user: text``) is an event log the upload
+    form takes and keeps under its own suffix; a ``.txt`` that is no chat log is refused naming the file."""
+    import json
+    import shutil
+
+    from livehighlights.web.api.uploads import EVENT_SUFFIXES, UploadRejected, check_upload
+
+    assert ".txt" in EVENT_SUFFIXES
+    live = shop.short_live
+    shutil.copy(live.recording, tmp_path / "recording.video")
+    lines = []
+    for raw in Path(live.events).read_text().splitlines():
+        e = json.loads(raw)
+        if e.get("type") == "comment":
+            s = int(e["ts"])
+            lines.append(f"[{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}] {e['user']}: {e['text']}")
+    assert len(lines) >= 3
+    (tmp_path / "events.txt").write_text("\n".join(lines) + "\n")
+    names = {"recording.video": "'live.mp4'", "events.txt": "'chat.txt'"}
+    check_upload(tmp_path, names, "recording.video", "events.txt", None)  # no exception: a usable log
+    (tmp_path / "events.txt").write_text("these are my notes about the LIVE\nnothing like a chat log\n")
+    with pytest.raises(UploadRejected) as err:
+        check_upload(tmp_path, names, "recording.video", "events.txt", None)
+    assert err.value.status == 422 and "'chat.txt'" in str(err.value)
+    c, _ = _client(shop, "pages-a")
+    page = c.get("/upload").text
+    assert ".txt" in re.search(r'name="events"[^>]*accept="([^"]+)"', page).group(1)

@@ -35,7 +35,8 @@ __all__ = ["EVENT_SUFFIXES", "UploadRejected", "UploadedLive", "check_upload", "
 
 router = APIRouter(tags=["uploads"])
 
-EVENT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv")
+EVENT_SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".txt", ".log")
+"""What an event log may be named (our schema, or a chat log of the public chat downloaders, told by its content)."""
 CATALOG_MAX_BYTES = 50 * 1024**2
 CHUNK = 1 << 20
 
@@ -163,7 +164,7 @@ async def receive(request: Request, store: Store, settings: WebSettings) -> Uplo
     if not isinstance(rec_up, UploadFile) or not rec_up.filename:
         raise UploadRejected(422, "choose the LIVE's recording (a video file)")
     if not isinstance(ev_up, UploadFile) or not ev_up.filename:
-        raise UploadRejected(422, "choose the LIVE's event log (JSON Lines, JSON or CSV)")
+        raise UploadRejected(422, "choose the LIVE's event log (JSON Lines, JSON or CSV) or chat log")
     if isinstance(cat_up, UploadFile) and not cat_up.filename:
         cat_up = None
     title = str(form.get("title") or "").strip()[:200] or None
