@@ -78,3 +78,10 @@ def test_a_period_cache_kept_over_a_live_gives_what_each_period_computes_afresh(
             checked += 1
     assert checked > 100
     assert cache.around(600, 660) is cache.around(600, 660)  # a window once built is reused
+    late = PeriodCache(store, RES)  # asked about the LIVE's end first, then about earlier periods
+    for a in (store.now - 2 * RES, 0, 600, 3000):
+        observed = store.total("orders", a, a + RES)
+        assert pitch_stretch(store, a, a + RES, a + 2 * RES, RES, late) == pitch_stretch(store, a, a + RES,
+                                                                                          a + 2 * RES, RES)
+        assert period_expectation(store, observed, "a", a, a + 2 * RES, RES, priors, late) == period_expectation(
+            store, observed, "a", a, a + 2 * RES, RES, priors)

@@ -83,7 +83,6 @@ def poisson_z(observed: float, expected: float) -> float:
     return float(-ndtri(min(0.5, max(tail, 1e-15))))
 
 
-
 def poisson_z_array(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
     """:func:`poisson_z` of each pair of ``observed`` and ``expected``, bit for bit, without a Python call per pair
     (the periods of a long LIVE judged in hindsight ask for hundreds of them each minute)."""

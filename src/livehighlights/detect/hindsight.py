@@ -117,8 +117,11 @@ class PeriodCache:
     def __init__(self, store: SeriesStore, period_s: int) -> None:
         self.store = store
         self.res = max(1, period_s)
-        self._complete = 0
-        self._sums = {name: np.zeros(0) for name in ("orders", "viewers", "interest")}
+        self._first: int | None = None
+        """The first period summed (that of the first window asked for: later windows start no earlier)."""
+        self._summed = 0
+        """How many periods from :attr:`_first` on are summed (the start of :attr:`_sums`' arrays)."""
+        self._sums = {name: np.zeros(64) for name in ("orders", "viewers", "interest")}
         self._windows: dict[tuple[int, int, bool], _Periods] = {}
 
     def around(self, a: int, b: int) -> _Periods:
@@ -155,16 +158,27 @@ class PeriodCache:
         res = self.res
         if hi <= lo:
             return np.zeros(0)
-        full = self.store.now // res
-        if full > self._complete:  # the periods completed since: summed once
-            x, y = self._complete * res, full * res
-            for key in self._sums:
-                self._sums[key] = np.concatenate((self._sums[key], _per_period(self._seconds(key, x, y), res)))
-            self._complete = full
-        end = hi // res
+        start, end = lo // res, hi // res
+        if self._first is None:
+            self._first = start
+        first = self._first
+        if start < first:  # a window before the first asked for: summed as it is
+            return _per_period(self._seconds(name, lo, hi), res)
+        if end - first > self._summed:  # the periods completed since: summed once
+            x, y = (first + self._summed) * res, end * res
+            new = {key: _per_period(self._seconds(key, x, y), res) for key in self._sums}
+            n = self._summed + y // res - x // res
+            for key, sums in self._sums.items():
+                if n > len(sums):  # room for twice as many
+                    grown = np.zeros(max(n, 2 * len(sums)))
+                    grown[:self._summed] = sums[:self._summed]
+                    sums = self._sums[key] = grown
+                sums[self._summed:n] = new[key]
+            self._summed = n
+        full = self._sums[name][start - first:end - first]
         if end * res == hi:
-            return self._sums[name][lo // res:end].copy()
-        return np.concatenate((self._sums[name][lo // res:end], _per_period(self._seconds(name, end * res, hi), res)))
+            return full.copy()
+        return np.concatenate((full, _per_period(self._seconds(name, end * res, hi), res)))
 
     def _seconds(self, name: str, x: int, y: int) -> np.ndarray:
         """Per second of ``[x, y)``, ``name`` (``interest``: product clicks and add-to-carts)."""
