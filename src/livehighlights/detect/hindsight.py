@@ -30,22 +30,29 @@ the periods that sold, see :data:`~livehighlights.detect.expect.RECHECK_Z`); :fu
 
 During a LIVE (counters polled each minute) the same holds with a delay: a period is judged :data:`LOOKAHEAD_S`
 seconds after its orders are in (the periods of a LIVE's last minutes at its end, from what there is after them).
+
+A detector judging every period of a long LIVE keeps a :class:`PeriodCache` of its store: the sums of the periods
+complete so far are taken once, and the periods around a stretch (which of them are pitches) are reused, as a
+period's own stretch and the next period's expectation look at the same periods. The results are the same, bit for
+bit, with or without it.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from .baseline import poisson_z
+from .baseline import poisson_z, poisson_z_array
 from .expect import MAX_DISPERSION, NO_VIEWERS_PRIOR_S, OrderExpectation, product_share
 from .history import SeriesStore
 from .priors import Priors
 
 __all__ = ["HOT_LIFT", "HOT_Z", "LOOKAHEAD_S", "MAX_PITCH_PERIODS", "MIN_PERIODS", "PITCH_SOLD_RATIO", "ROUNDS",
-           "TRIM_Z", "USUAL_QUANTILE", "WINDOW_S", "PitchStretch", "period_expectation", "pitch_sold", "pitch_stretch"]
+           "TRIM_Z", "USUAL_QUANTILE", "WINDOW_S", "PeriodCache", "PitchStretch", "period_expectation", "pitch_sold",
+           "pitch_stretch"]
 
 WINDOW_S = 3600
 """Seconds on each side of the stretch judged whose quiet periods form its baseline (an hour: enough quiet periods
@@ -97,29 +104,105 @@ class _Periods:
     has_viewers: bool
 
 
-def _periods(store: SeriesStore, a: int, b: int, res: int) -> _Periods:
-    """The periods within :data:`WINDOW_S` seconds of ``[a, b)`` (as far as the store holds)."""
-    now = store.now
-    lo = max(0, (a - WINDOW_S) // res * res)
-    hi = min(now, -(-(b + WINDOW_S) // res) * res)
-    has_viewers = store.total("viewers", 0, now) > 0
-    orders = _per_period(store.array("orders", lo, hi), res)
-    exposure = _per_period(store.array("viewers", lo, hi) if has_viewers else np.ones(max(0, hi - lo)), res)
-    interest = _per_period(store.array("product_clicks", lo, hi) + store.array("add_to_carts", lo, hi), res)
-    hot = None
-    if interest.sum() > 0:
-        rate = np.where(exposure > 0, interest / np.maximum(exposure, 1e-12), 0.0)
-        usual = float(np.quantile(rate, USUAL_QUANTILE)) * exposure  # the interest a period has without a pitch
-        hot = (interest > 0) & (interest > HOT_LIFT * usual) & np.array(
-            [poisson_z(k, u) >= HOT_Z for k, u in zip(interest, usual, strict=True)], dtype=bool)
-    return _Periods(lo, res, orders, exposure, hot, has_viewers)
+class PeriodCache:
+    """A store's periods of ``period_s`` seconds, for judging many periods of one LIVE: the sums of the periods
+    complete so far (orders, viewer-seconds, product interest) are taken once as the store grows, and the last few
+    windows of periods around a stretch (:data:`WINDOW_S` on each side, with which of them are pitches) are kept.
+    A window ends at the newest second stored at the latest, and stored seconds never change: a window once built
+    holds for good."""
+
+    _KEEP = 4
+    """Windows kept (a period's pitch stretch and the next period's expectation look at the same one)."""
+
+    def __init__(self, store: SeriesStore, period_s: int) -> None:
+        self.store = store
+        self.res = max(1, period_s)
+        self._first: int | None = None
+        """The first period summed (that of the first window asked for: later windows start no earlier)."""
+        self._summed = 0
+        """How many periods from :attr:`_first` on are summed (the start of :attr:`_sums`' arrays)."""
+        self._sums = {name: np.zeros(64) for name in ("orders", "viewers", "interest")}
+        self._windows: dict[tuple[int, int, bool], _Periods] = {}
+
+    def around(self, a: int, b: int) -> _Periods:
+        """The periods within :data:`WINDOW_S` seconds of ``[a, b)`` (as far as the store holds)."""
+        store, res = self.store, self.res
+        now = store.now
+        lo = max(0, (a - WINDOW_S) // res * res)
+        hi = min(now, -(-(b + WINDOW_S) // res) * res)
+        has_viewers = store.total("viewers", 0, now) > 0
+        key = (lo, hi, has_viewers)
+        if key in self._windows:
+            return self._windows[key]
+        orders = self._series("orders", lo, hi)
+        exposure = self._series("viewers", lo, hi) if has_viewers else _per_period(np.ones(max(0, hi - lo)), res)
+        interest = self._series("interest", lo, hi)
+        hot = None
+        if interest.sum() > 0:
+            rate = np.where(exposure > 0, interest / np.maximum(exposure, 1e-12), 0.0)
+            usual = float(np.quantile(rate, USUAL_QUANTILE)) * exposure  # the interest a period has without a pitch
+            hot = (interest > 0) & (interest > HOT_LIFT * usual) & (poisson_z_array(interest, usual) >= HOT_Z)
+        for arr in (orders, exposure, hot):
+            if arr is not None:
+                arr.flags.writeable = False
+        periods = _Periods(lo, res, orders, exposure, hot, has_viewers)
+        if len(self._windows) >= self._KEEP:
+            del self._windows[next(iter(self._windows))]
+        self._windows[key] = periods
+        return periods
+
+    def _series(self, name: str, lo: int, hi: int) -> np.ndarray:
+        """Per period of ``[lo, hi)`` (``lo`` on a period's start, ``hi`` at most the store's newest second), the
+        sums of ``name`` (``interest``: product clicks and add-to-carts): those of complete periods from the sums
+        kept, a last partial period summed as it is."""
+        res = self.res
+        if hi <= lo:
+            return np.zeros(0)
+        start, end = lo // res, hi // res
+        if self._first is None:
+            self._first = start
+        first = self._first
+        if start < first:  # a window before the first asked for: summed as it is
+            return _per_period(self._seconds(name, lo, hi), res)
+        if end - first > self._summed:  # the periods completed since: summed once
+            x, y = (first + self._summed) * res, end * res
+            new = {key: _per_period(self._seconds(key, x, y), res) for key in self._sums}
+            n = self._summed + y // res - x // res
+            for key, sums in self._sums.items():
+                if n > len(sums):  # room for twice as many
+                    grown = np.zeros(max(n, 2 * len(sums)))
+                    grown[:self._summed] = sums[:self._summed]
+                    sums = self._sums[key] = grown
+                sums[self._summed:n] = new[key]
+            self._summed = n
+        full = self._sums[name][start - first:end - first]
+        if end * res == hi:
+            return full.copy()
+        return np.concatenate((full, _per_period(self._seconds(name, end * res, hi), res)))
+
+    def _seconds(self, name: str, x: int, y: int) -> np.ndarray:
+        """Per second of ``[x, y)``, ``name`` (``interest``: product clicks and add-to-carts)."""
+        if name == "interest":
+            return self.store.array("product_clicks", x, y) + self.store.array("add_to_carts", x, y)
+        return self.store.array(name, x, y)
 
 
-def pitch_stretch(store: SeriesStore, a: int, b: int, w_end: int, period_s: int) -> PitchStretch | None:
+def _cache(store: SeriesStore, period_s: int, periods: PeriodCache | None) -> PeriodCache:
+    """``periods`` when given (checked to be of ``store`` at ``period_s``), else a cache for this call alone."""
+    if periods is None:
+        return PeriodCache(store, period_s)
+    if periods.store is not store or periods.res != max(1, period_s):
+        raise ValueError("the period cache is of another store or resolution")
+    return periods
+
+
+def pitch_stretch(store: SeriesStore, a: int, b: int, w_end: int, period_s: int,
+                  periods: PeriodCache | None = None) -> PitchStretch | None:
     """The stretch whose orders judge the period ``[a, b)`` (its own orders counted up to ``w_end``): the pitch that
     holds it and the same lag after the pitch, else ``[a, w_end)``. ``None`` where no period around it has a product
-    click or add-to-cart: nothing tells a pitch, and the period is judged causally (see the module docstring)."""
-    p = _periods(store, a, b, max(1, period_s))
+    click or add-to-cart: nothing tells a pitch, and the period is judged causally (see the module docstring).
+    ``periods``: the store's :class:`PeriodCache` at ``period_s``, reused across calls (the same result)."""
+    p = _cache(store, period_s, periods).around(a, b)
     if p.hot is None:
         return None
     k = (a - p.lo) // p.res
@@ -142,12 +225,12 @@ def pitch_sold(orders: float, expected: float) -> bool:
 
 
 def period_expectation(store: SeriesStore, observed: float, product: str | None, a: int, b: int, period_s: int,
-                       priors: Priors) -> OrderExpectation:
+                       priors: Priors, periods: PeriodCache | None = None) -> OrderExpectation:
     """The expectation of orders (of ``product``; the stream's for ``None``) over seconds ``[a, b)`` of data in
     periods of ``period_s`` seconds, from the quiet periods within :data:`WINDOW_S` seconds before ``a`` and after
-    ``b``, and the quasi-Poisson z of ``observed`` against it."""
+    ``b``, and the quasi-Poisson z of ``observed`` against it. ``periods``: as in :func:`pitch_stretch`."""
     res = max(1, period_s)
-    p = _periods(store, a, b, res)
+    p = _cache(store, period_s, periods).around(a, b)
     orders, exposure = p.orders, p.exposure
     starts = p.lo + res * np.arange(len(orders))
     kept = ~((starts < b) & (starts + res > a)) & (exposure > 0)  # the periods judged are no baseline
@@ -164,7 +247,7 @@ def period_expectation(store: SeriesStore, observed: float, product: str | None,
     for _ in range(ROUNDS):
         rate = (float(orders[kept].sum()) + p_rate * p_weight) / (float(exposure[kept].sum()) + p_weight)
         dispersion = _dispersion(orders[kept], exposure[kept] * rate)
-        z = np.array([poisson_z(o / dispersion, e * rate / dispersion) for o, e in zip(orders, exposure, strict=True)])
+        z = poisson_z_array(orders / dispersion, exposure * rate / dispersion)
         kept = quiet & (z < TRIM_Z)
     now = store.now
     span = store.array("viewers", a, b) if p.has_viewers else np.ones(max(0, min(b, now) - max(0, a)))
@@ -172,7 +255,8 @@ def period_expectation(store: SeriesStore, observed: float, product: str | None,
     if product is not None:  # the product's share of the stream's orders in the periods kept
         ts, counts = store.product_orders.get(product, ([], []))
         hi = p.lo + res * len(orders)
-        mine = sum(c for t, c in zip(ts, counts, strict=True) if p.lo <= t < hi and kept[(t - p.lo) // res])
+        first, last = bisect.bisect_left(ts, p.lo), bisect.bisect_left(ts, hi)  # its orders in the periods only
+        mine = sum(c for t, c in zip(ts[first:last], counts[first:last], strict=True) if kept[(t - p.lo) // res])
         expected *= product_share(store, mine, float(orders[kept].sum()))
         dispersion = 1.0  # a product's own orders are hardly clustered (as in .expect)
     z_obs = poisson_z(observed / dispersion, expected / dispersion)

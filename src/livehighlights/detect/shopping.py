@@ -23,7 +23,7 @@ from .baseline import log_lift, median_rate, window_z
 from .clickpitch import ClickPitches
 from .coarse import PeriodRuns
 from .expect import expected_orders
-from .hindsight import LOOKAHEAD_S, period_expectation, pitch_sold, pitch_stretch
+from .hindsight import LOOKAHEAD_S, PeriodCache, period_expectation, pitch_sold, pitch_stretch
 from .history import SeriesStore
 from .options import DetectOptions
 from .segments import Segment, Segmenter
@@ -64,6 +64,8 @@ class ShoppingMomentDetector(Detector):
         self.segmenter = Segmenter(self.store, self.opts)
         self.clicks = ClickPitches(self.store, self.opts.max_segment_s, self.opts.min_segment_s)
         self._pending: list[Segment] = []
+        self._next_due: float = math.inf
+        """The soonest second a pending segment is due (:meth:`_due_at`); infinite with none pending."""
         self._pin_ends: dict[str, int] = {}
         self._pin_sold: dict[str, bool] = {}
         """Per product, whether a piece of its pinned stretch ending at :attr:`_pin_ends` was a product moment."""
@@ -71,6 +73,8 @@ class ShoppingMomentDetector(Detector):
         self._sold: list[tuple[int, int]] = []
         """Windows (pitch and its order lag) of the product moments emitted so far."""
         self._runs = PeriodRuns()
+        self._periods: PeriodCache | None = None
+        """Coarse data: the store's periods, built once for every period judged (:mod:`.hindsight`)."""
         self._sold_stretches: dict[str, list[tuple[int, int]]] = {}
         """Per product, the stretches of its moments that sold (a late burst of its orders is not told twice)."""
         self._order_seg_until: dict[str, int] = {}
@@ -90,22 +94,33 @@ class ShoppingMomentDetector(Detector):
 
     def process_second(self, sec: Second) -> list[Moment]:
         self.store.push(sec)
+        held = len(self._pending)
         self._pending += self.segmenter.step()
         now = self.store.now
         if self.opts.resolution_s == 1:
             self._pending += self._unheld(self.clicks.step(sec))
         if now % _ORDER_CHECK_S == 0 and self.opts.resolution_s == 1:
             self._pending += self._order_bursts(now)
-        ahead = LOOKAHEAD_S if self.opts.resolution_s > 1 else 0  # coarse data: in hindsight
-        due = [s for s in self._pending if max(s.end_s + self.lag_s, s.orders_until or 0) + ahead <= now]
+        for seg in self._pending[held:]:
+            self._next_due = min(self._next_due, self._due_at(seg))
+        if now < self._next_due:  # nothing pending is due (coarse data holds an hour of periods: no scan each second)
+            return []
+        due = [s for s in self._pending if self._due_at(s) <= now]
         self._pending = [s for s in self._pending if s not in due]
+        self._next_due = min((self._due_at(s) for s in self._pending), default=math.inf)
         return self._emit(due)
+
+    def _due_at(self, seg: Segment) -> int:
+        """The second a pending segment is scored at: once its orders are in (coarse data: in hindsight, an hour
+        later, see :data:`~livehighlights.detect.hindsight.LOOKAHEAD_S`)."""
+        ahead = LOOKAHEAD_S if self.opts.resolution_s > 1 else 0
+        return max(seg.end_s + self.lag_s, seg.orders_until or 0) + ahead
 
     def post_process(self, end_s: int) -> list[Moment]:
         self._pending += self.segmenter.flush(min(end_s, self.store.now))
         if self.opts.resolution_s == 1:
             self._pending += self._unheld(self.clicks.flush())
-        due, self._pending = self._pending, []
+        due, self._pending, self._next_due = self._pending, [], math.inf
         return self._emit(due) + self._runs.flush()
 
     @property
@@ -272,7 +287,8 @@ class ShoppingMomentDetector(Detector):
         mean_value, _ = st.order_value_moments()
         o_a, o_end = min(w_end, max(a, counted_from or a)), w_end
         # coarse data with product interest: a period of a pitch is judged on the whole pitch's orders (.hindsight)
-        stretch = pitch_stretch(st, a, b, w_end, o.resolution_s) if o.resolution_s > 1 else None
+        periods = self._period_cache() if o.resolution_s > 1 else None
+        stretch = pitch_stretch(st, a, b, w_end, o.resolution_s, periods) if periods is not None else None
         if stretch is not None:
             o_a, o_end = stretch.start_s, stretch.end_s
         if product is not None:
@@ -283,7 +299,7 @@ class ShoppingMomentDetector(Detector):
         # Orders against what the stretch should have had: the stream's rate per viewer-second outside the moments
         # that sold (priors blended in while history is thin; coarse data with product interest: the quiet periods
         # on both sides, in hindsight, see .hindsight), the product's share of it, quasi-Poisson.
-        exp = period_expectation(st, orders, product, o_a, o_end, o.resolution_s, o.priors) if (
+        exp = period_expectation(st, orders, product, o_a, o_end, o.resolution_s, o.priors, periods) if (
             stretch is not None) else expected_orders(st, orders, product, o_a, w_end, self._sold, o.priors,
                                                       recheck=o.resolution_s > 1,
                                                       until=w_end if o.resolution_s > 1 else None)
@@ -410,6 +426,12 @@ class ShoppingMomentDetector(Detector):
             detector=self.name, product_id=product, kind=kind, breakdown=breakdown, evidence=evidence,
             confirmed_at_ms=st.now * 1000,
         )
+
+    def _period_cache(self) -> PeriodCache:
+        """The store's :class:`~.hindsight.PeriodCache` at the options' resolution."""
+        if self._periods is None or self._periods.res != max(1, self.opts.resolution_s):
+            self._periods = PeriodCache(self.store, self.opts.resolution_s)
+        return self._periods
 
     def sale_strength(self, orders: float, until_s: int) -> float:
         """How much a sale sold against its LIVE: ``log2`` of its ``orders`` over the LIVE's orders per minute
