@@ -62,7 +62,9 @@ class Segmenter:
             if (t + 1) % res:
                 return []
             pins = [p for p in self.store.pinned[t + 1 - res:t + 1] if p is not None]
-            return [Segment(t + 1 - res, t + 1, max(set(pins), key=pins.count) if pins else None, "period")]
+            # the product pinned longest in the period; of equals, the one pinned first (the same in every run)
+            return [Segment(t + 1 - res, t + 1, max(dict.fromkeys(pins), key=pins.count) if pins else None,
+                            "period")]
         pinned = self.store.pinned[t]
         before = self.store.pinned[t - 1] if t > 0 else None
         closed: list[Segment] = []
