@@ -70,7 +70,7 @@ class ShoppingMomentDetector(Detector):
         self._seg_rates: list[float] = []
         self._sold: list[tuple[int, int]] = []
         """Windows (pitch and its order lag) of the product moments emitted so far."""
-        self._runs = PeriodRuns(self.store)
+        self._runs = PeriodRuns()
         self._sold_stretches: dict[str, list[tuple[int, int]]] = {}
         """Per product, the stretches of its moments that sold (a late burst of its orders is not told twice)."""
         self._order_seg_until: dict[str, int] = {}
