@@ -55,9 +55,6 @@ LOOKAHEAD_S = WINDOW_S
 TRIM_Z = 2.0
 """A quiet period whose orders stand out by this z against the rate of the others is left out of the baseline."""
 ROUNDS = 3
-BLIND_ROUNDS = 8
-import os
-BLIND_WINDOW_S = int(os.environ.get("BW", "900"))
 """Rounds of re-estimating the rate without the periods that stood out (the first from all quiet periods)."""
 HOT_LIFT = 2.0
 """A period is part of a pitch when its product clicks and add-to-carts per viewer are above this many times the
@@ -164,14 +161,10 @@ def period_expectation(store: SeriesStore, observed: float, product: str | None,
         p_rate, p_weight = 1.0 / NO_VIEWERS_PRIOR_S, float(NO_VIEWERS_PRIOR_S)
     quiet = kept.copy()
     rate, dispersion = p_rate, 1.0
-    blind = p.hot is None
-    if blind:
-        kept &= (starts + res > a - BLIND_WINDOW_S) & (starts < b + BLIND_WINDOW_S)
-    for _ in range(BLIND_ROUNDS if blind else ROUNDS):
+    for _ in range(ROUNDS):
         rate = (float(orders[kept].sum()) + p_rate * p_weight) / (float(exposure[kept].sum()) + p_weight)
         dispersion = _dispersion(orders[kept], exposure[kept] * rate)
-        d_trim = 1.0 if blind else dispersion
-        z = np.array([poisson_z(o / d_trim, e * rate / d_trim) for o, e in zip(orders, exposure, strict=True)])
+        z = np.array([poisson_z(o / dispersion, e * rate / dispersion) for o, e in zip(orders, exposure, strict=True)])
         kept = quiet & (z < TRIM_Z)
     now = store.now
     span = store.array("viewers", a, b) if p.has_viewers else np.ones(max(0, min(b, now) - max(0, a)))

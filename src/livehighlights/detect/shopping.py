@@ -284,7 +284,7 @@ class ShoppingMomentDetector(Detector):
         # that sold (priors blended in while history is thin; coarse data with product interest: the quiet periods
         # on both sides, in hindsight, see .hindsight), the product's share of it, quasi-Poisson.
         exp = period_expectation(st, orders, product, o_a, o_end, o.resolution_s, o.priors) if (
-            o.resolution_s > 1) else expected_orders(st, orders, product, o_a, w_end, self._sold, o.priors,
+            stretch is not None) else expected_orders(st, orders, product, o_a, w_end, self._sold, o.priors,
                                                       recheck=o.resolution_s > 1,
                                                       until=w_end if o.resolution_s > 1 else None)
         z_orders = exp.z
