@@ -17,6 +17,9 @@ Prints recall, precision and mean window IoU (see :mod:`livehighlights.evaluate`
   (never tuned on): Hawkes order bursts after pitches, catalogues of 5-30 products at 2-500, flash sales,
   re-pitches, pin rushes, traffic pushes with no sales, giveaway floods, multilingual chat, LIVEs of 20-180 min
   and audiences of 50-20,000 (``bench/gen3cases.py``);
+- ``perminute-noclicks``: the per-minute exports of the simulator and of generators 2 and 3 without their product
+  clicks (every per-minute setting above has clicks, so is judged in hindsight; without clicks the judgement is
+  causal);
 - ``real``: chat logs with human highlight labels, when ``--real DIR`` is given (see :func:`load_real` and
   ``bench/lightor.py``);
 - ``pooled``: both generators' LIVEs (audiences of tens to thousands) ranked as one pool, overall and per
@@ -183,6 +186,13 @@ def gen2_minute_cases(minutes: float, seeds: list[int], cumulative: bool) -> lis
     return out
 
 
+def no_clicks(cases: list[Case]) -> list[Case]:
+    """The same per-minute exports without their product clicks (a shop whose export has none): the causal
+    judgement of :mod:`livehighlights.detect.expect` instead of the hindsight one of
+    :mod:`livehighlights.detect.hindsight`, which every per-minute setting above takes (all have clicks)."""
+    return [Case(**{**c.__dict__, "events": [e for e in c.events if e.type != "product_click"]}) for c in cases]
+
+
 def gen2_cases(cfg: Gen2Config, seeds: list[int], kind: str) -> list[Case]:
     out = []
     for seed in seeds:
@@ -319,7 +329,8 @@ def main() -> None:
     ap.add_argument("--real", type=Path, help="folder of labelled chat logs (see load_real)")
     ap.add_argument("--only", nargs="*", help="settings to run (sim-default sim-hard sim-3min sim-perminute "
                     "gen-sales gen-engagement gen-sweep gen-3min gen2-sales gen2-engagement gen2-3min gen2-perminute "
-                    "gen2-cumulative gen2-sweep gen3-sales gen3-engagement gen3-3min gen3-perminute pooled real scale)")
+                    "gen2-cumulative gen2-sweep gen3-sales gen3-engagement gen3-3min gen3-perminute perminute-noclicks "
+                    "pooled real scale)")
     args = ap.parse_args()
     seeds = [1, 2] if args.quick else [1, 2, 3]
     gseeds = list(range(1, 4 if args.quick else 7))
@@ -362,6 +373,12 @@ def main() -> None:
                                       _g3(gen3_cases(g3seeds, "product", minutes=3))),
         "gen3-perminute": lambda: evaluate(f"gen3-perminute: {g3} as per-minute totals, seeds {g3seeds}, sales "
                                            "moments", _g3(gen3_minute_cases(g3seeds, CACHE))),
+        "perminute-noclicks": lambda: [
+            evaluate(f"perminute-noclicks: {label} as per-minute totals without product clicks, sales moments",
+                     no_clicks(cases())) for label, cases in (
+                (f"project simulator, 60 min, seeds {seeds}", lambda: per_minute_cases(60, seeds)),
+                (f"eventgen2, 60 min, seeds {g2seeds}", lambda: gen2_minute_cases(60, g2seeds, cumulative=False)),
+                (f"{g3}, seeds {g3seeds}", lambda: _g3(gen3_minute_cases(g3seeds, CACHE))))],
         "gen-3min": lambda: evaluate("gen-3min: independent generator, 3-minute LIVEs, seeds 1-20, sales moments",
                                      gen_cases(3, list(range(1, 21)), 0.5, "product")),
         "gen-sweep": lambda: [evaluate(f"gen-sweep: difficulty {d:g}, 30 min, seeds {gseeds}, {kind} moments",
