@@ -27,7 +27,11 @@ Prints recall, precision and mean window IoU (see :mod:`livehighlights.evaluate`
 - ``scale``: a 10-hour, ~1-million-event log through ``livehighlights moments`` (wall time, peak RSS).
 
 Methods: ``ours`` (every moment of that kind), ``ours top-K`` (our K best by score, K = planted
-count), ``naive orders`` / ``naive chat`` (top-K 30-second windows of raw orders / comments). For labelled real
+count), ``ours top-K 1:1`` (the same K moments matched one to one, :func:`livehighlights.evaluate.match_one_to_one`:
+the other rows credit one found window with every planted moment it overlaps, so a moment spanning three pitches
+fills one of the K slots and counts as three found; here it counts as one, recall is the planted moments matched
+one to one over those planted and precision the found moments matched over those found), ``naive orders`` /
+``naive chat`` (top-K 30-second windows of raw orders / comments). For labelled real
 streams K is one per hour of stream (``top-1/h``) and, as labellers mark a dozen highlights an hour, also the
 stream's own count of highlights (``top-L``); they are scored overall, per game and per split (``dev``, which
 changes may be tuned on, and ``held-out``). With a dozen labels an hour, recall at one moment per hour cannot
@@ -61,7 +65,7 @@ from pooled import Pooled, audience, evaluate_pooled  # noqa: E402
 from livehighlights.detect import DetectOptions  # noqa: E402
 from livehighlights.detect.peaks import PeakCountDetector  # noqa: E402
 from livehighlights.engine import Engine, detect, replay  # noqa: E402
-from livehighlights.evaluate import score_windows  # noqa: E402
+from livehighlights.evaluate import iou, match_one_to_one, score_windows  # noqa: E402
 from livehighlights.models import Event, Moment  # noqa: E402
 from livehighlights.sim import SimConfig, simulate  # noqa: E402
 from livehighlights.sim.minutes import write_minutes  # noqa: E402
@@ -95,8 +99,18 @@ class Tally:
     found: int = 0
     matched_found: int = 0
     ious: list[float] = field(default_factory=list)
+    one_to_one: bool = False
+    """Match found and planted windows one to one (:func:`match_one_to_one`) instead of by any overlap."""
 
     def add(self, found: list[Span], planted: list[Span]) -> None:
+        if self.one_to_one:
+            pairs = match_one_to_one(found, planted)
+            self.planted += len(planted)
+            self.found += len(found)
+            self.matched_planted += len(pairs)
+            self.matched_found += len(pairs)
+            self.ious += [iou(found[i], planted[j]) for i, j in pairs]
+            return
         q = score_windows(found, planted)
         self.planted += q.planted
         self.matched_planted += q.matched_planted
@@ -130,6 +144,8 @@ def evaluate(title: str, cases: list[Case]) -> None:
         top = sorted(mine, key=lambda m: -m.score)[:k]
         found = {"ours": [(m.start_ms, m.end_ms) for m in mine],
                  f"ours top-{'1/h' if case.per_hour else 'K'}": [(m.start_ms, m.end_ms) for m in top]}
+        if not case.per_hour:
+            found["ours top-K 1:1"] = found["ours top-K"]
         if case.kind in ("product", "sales"):
             found["naive orders top-K"] = _naive(case, "orders", k)
         found[f"naive chat top-{'1/h' if case.per_hour else 'K'}"] = _naive(case, "comments", k)
@@ -138,7 +154,7 @@ def evaluate(title: str, cases: list[Case]) -> None:
             found["ours top-L"] = [(m.start_ms, m.end_ms) for m in sorted(mine, key=lambda m: -m.score)[:n]]
             found["naive chat top-L"] = _naive(case, "comments", n)
         for name, spans in found.items():
-            rows.setdefault(name, Tally()).add(spans, case.planted)
+            rows.setdefault(name, Tally(one_to_one=name.endswith(" 1:1"))).add(spans, case.planted)
     print(f"\n{title}")
     print(f"  {'method':<24} {'recall':>6} {'precision':>9} {'meanIoU':>7} {'found':>5} {'planted':>7}")
     for name, tally in rows.items():
