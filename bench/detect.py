@@ -17,6 +17,9 @@ Prints recall, precision and mean window IoU (see :mod:`livehighlights.evaluate`
   (never tuned on): Hawkes order bursts after pitches, catalogues of 5-30 products at 2-500, flash sales,
   re-pitches, pin rushes, traffic pushes with no sales, giveaway floods, multilingual chat, LIVEs of 20-180 min
   and audiences of 50-20,000 (``bench/gen3cases.py``);
+- ``perminute-noclicks``: the per-minute exports of the simulator and of generators 2 and 3 without their product
+  clicks (every per-minute setting above has clicks, so is judged in hindsight; without clicks the judgement is
+  causal);
 - ``real``: chat logs with human highlight labels, when ``--real DIR`` is given (see :func:`load_real` and
   ``bench/lightor.py``);
 - ``pooled``: both generators' LIVEs (audiences of tens to thousands) ranked as one pool, overall and per
@@ -24,7 +27,11 @@ Prints recall, precision and mean window IoU (see :mod:`livehighlights.evaluate`
 - ``scale``: a 10-hour, ~1-million-event log through ``livehighlights moments`` (wall time, peak RSS).
 
 Methods: ``ours`` (every moment of that kind), ``ours top-K`` (our K best by score, K = planted
-count), ``naive orders`` / ``naive chat`` (top-K 30-second windows of raw orders / comments). For labelled real
+count), ``ours top-K 1:1`` (the same K moments matched one to one, :func:`livehighlights.evaluate.match_one_to_one`:
+the other rows credit one found window with every planted moment it overlaps, so a moment spanning three pitches
+fills one of the K slots and counts as three found; here it counts as one, recall is the planted moments matched
+one to one over those planted and precision the found moments matched over those found), ``naive orders`` /
+``naive chat`` (top-K 30-second windows of raw orders / comments). For labelled real
 streams K is one per hour of stream (``top-1/h``) and, as labellers mark a dozen highlights an hour, also the
 stream's own count of highlights (``top-L``); they are scored overall, per game and per split (``dev``, which
 changes may be tuned on, and ``held-out``). With a dozen labels an hour, recall at one moment per hour cannot
@@ -58,7 +65,7 @@ from pooled import Pooled, audience, evaluate_pooled  # noqa: E402
 from livehighlights.detect import DetectOptions  # noqa: E402
 from livehighlights.detect.peaks import PeakCountDetector  # noqa: E402
 from livehighlights.engine import Engine, detect, replay  # noqa: E402
-from livehighlights.evaluate import score_windows  # noqa: E402
+from livehighlights.evaluate import iou, match_one_to_one, score_windows  # noqa: E402
 from livehighlights.models import Event, Moment  # noqa: E402
 from livehighlights.sim import SimConfig, simulate  # noqa: E402
 from livehighlights.sim.minutes import write_minutes  # noqa: E402
@@ -92,8 +99,18 @@ class Tally:
     found: int = 0
     matched_found: int = 0
     ious: list[float] = field(default_factory=list)
+    one_to_one: bool = False
+    """Match found and planted windows one to one (:func:`match_one_to_one`) instead of by any overlap."""
 
     def add(self, found: list[Span], planted: list[Span]) -> None:
+        if self.one_to_one:
+            pairs = match_one_to_one(found, planted)
+            self.planted += len(planted)
+            self.found += len(found)
+            self.matched_planted += len(pairs)
+            self.matched_found += len(pairs)
+            self.ious += [iou(found[i], planted[j]) for i, j in pairs]
+            return
         q = score_windows(found, planted)
         self.planted += q.planted
         self.matched_planted += q.matched_planted
@@ -127,6 +144,8 @@ def evaluate(title: str, cases: list[Case]) -> None:
         top = sorted(mine, key=lambda m: -m.score)[:k]
         found = {"ours": [(m.start_ms, m.end_ms) for m in mine],
                  f"ours top-{'1/h' if case.per_hour else 'K'}": [(m.start_ms, m.end_ms) for m in top]}
+        if not case.per_hour:
+            found["ours top-K 1:1"] = found["ours top-K"]
         if case.kind in ("product", "sales"):
             found["naive orders top-K"] = _naive(case, "orders", k)
         found[f"naive chat top-{'1/h' if case.per_hour else 'K'}"] = _naive(case, "comments", k)
@@ -135,7 +154,7 @@ def evaluate(title: str, cases: list[Case]) -> None:
             found["ours top-L"] = [(m.start_ms, m.end_ms) for m in sorted(mine, key=lambda m: -m.score)[:n]]
             found["naive chat top-L"] = _naive(case, "comments", n)
         for name, spans in found.items():
-            rows.setdefault(name, Tally()).add(spans, case.planted)
+            rows.setdefault(name, Tally(one_to_one=name.endswith(" 1:1"))).add(spans, case.planted)
     print(f"\n{title}")
     print(f"  {'method':<24} {'recall':>6} {'precision':>9} {'meanIoU':>7} {'found':>5} {'planted':>7}")
     for name, tally in rows.items():
@@ -181,6 +200,13 @@ def gen2_minute_cases(minutes: float, seeds: list[int], cumulative: bool) -> lis
         out.append(Case(load_events(path).events, n * 60_000, [(int(a * 1000), int(b * 1000)) for a, b in g.sales],
                         "sales", options=DetectOptions(resolution_s=60)))
     return out
+
+
+def no_clicks(cases: list[Case]) -> list[Case]:
+    """The same per-minute exports without their product clicks (a shop whose export has none): the causal
+    judgement of :mod:`livehighlights.detect.expect` instead of the hindsight one of
+    :mod:`livehighlights.detect.hindsight`, which every per-minute setting above takes (all have clicks)."""
+    return [Case(**{**c.__dict__, "events": [e for e in c.events if e.type != "product_click"]}) for c in cases]
 
 
 def gen2_cases(cfg: Gen2Config, seeds: list[int], kind: str) -> list[Case]:
@@ -319,7 +345,8 @@ def main() -> None:
     ap.add_argument("--real", type=Path, help="folder of labelled chat logs (see load_real)")
     ap.add_argument("--only", nargs="*", help="settings to run (sim-default sim-hard sim-3min sim-perminute "
                     "gen-sales gen-engagement gen-sweep gen-3min gen2-sales gen2-engagement gen2-3min gen2-perminute "
-                    "gen2-cumulative gen2-sweep gen3-sales gen3-engagement gen3-3min gen3-perminute pooled real scale)")
+                    "gen2-cumulative gen2-sweep gen3-sales gen3-engagement gen3-3min gen3-perminute perminute-noclicks "
+                    "pooled real scale)")
     args = ap.parse_args()
     seeds = [1, 2] if args.quick else [1, 2, 3]
     gseeds = list(range(1, 4 if args.quick else 7))
@@ -362,6 +389,12 @@ def main() -> None:
                                       _g3(gen3_cases(g3seeds, "product", minutes=3))),
         "gen3-perminute": lambda: evaluate(f"gen3-perminute: {g3} as per-minute totals, seeds {g3seeds}, sales "
                                            "moments", _g3(gen3_minute_cases(g3seeds, CACHE))),
+        "perminute-noclicks": lambda: [
+            evaluate(f"perminute-noclicks: {label} as per-minute totals without product clicks, sales moments",
+                     no_clicks(cases())) for label, cases in (
+                (f"project simulator, 60 min, seeds {seeds}", lambda: per_minute_cases(60, seeds)),
+                (f"eventgen2, 60 min, seeds {g2seeds}", lambda: gen2_minute_cases(60, g2seeds, cumulative=False)),
+                (f"{g3}, seeds {g3seeds}", lambda: _g3(gen3_minute_cases(g3seeds, CACHE))))],
         "gen-3min": lambda: evaluate("gen-3min: independent generator, 3-minute LIVEs, seeds 1-20, sales moments",
                                      gen_cases(3, list(range(1, 21)), 0.5, "product")),
         "gen-sweep": lambda: [evaluate(f"gen-sweep: difficulty {d:g}, 30 min, seeds {gseeds}, {kind} moments",

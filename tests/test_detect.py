@@ -14,7 +14,7 @@ from livehighlights.detect.peaks import PeakCountDetector
 from livehighlights.detect.shopping import ShoppingMomentDetector
 from livehighlights.engine import Engine, merge_moments, replay
 from livehighlights.errors import InputError
-from livehighlights.evaluate import load_truth_spans, overlap, score_windows
+from livehighlights.evaluate import load_truth_spans, match_one_to_one, overlap, score_windows
 from livehighlights.pipeline import detect_moments
 from livehighlights.sim import SimConfig, simulate
 from livehighlights.sources import load_catalog, load_events
@@ -163,3 +163,15 @@ def test_moments_from_iso_timestamped_log(tmp_path):
     moments = detect_moments(log.events, int(truth["duration_s"] * 1000))
     planted = load_truth_spans(out / "truth.json")
     assert score_windows([(m.start_ms, m.end_ms) for m in moments if m.kind == "product"], planted).recall > 0
+
+
+def test_one_to_one_matching_credits_a_long_window_with_one_planted_moment():
+    planted = [(0, 60_000), (120_000, 180_000), (240_000, 300_000)]
+    long = [(0, 300_000)]
+    assert score_windows(long, planted).recall == 1.0  # by overlap: one window counts for all three
+    pairs = match_one_to_one(long, planted)
+    assert len(pairs) == 1 and len(pairs) / len(planted) == pytest.approx(1 / 3)
+    # the first window overlaps planted 0 and 1 alike, the second only planted 0: a maximum matching pairs both
+    found = [(50_000, 130_000), (0, 60_000), (400_000, 460_000)]
+    assert match_one_to_one(found, planted) == [(0, 1), (1, 0)]
+    assert match_one_to_one([], planted) == [] and match_one_to_one(long, []) == []

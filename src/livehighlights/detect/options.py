@@ -59,7 +59,10 @@ class DetectOptions:
     (clipped to ``[0, z_cap]``) as its ``sale`` component, on top of the weighted components: moments that sold
     rank by the evidence that they sold (a significance, comparable across streams of any size), above pitches
     that only drew clicks or chat; plus ``2 * sale_weight`` times the log2 of its orders over the LIVE's own orders
-    per minute (how much it sold, scale-free). 0 ranks them by the weighted components alone."""
+    per minute (how much it sold, scale-free). A ``sales`` moment of coarse data (a run of minutes that sold) carries
+    the same, from its run's orders judged as one, where they stand out by two thirds of :attr:`product_min_z`
+    (:meth:`~livehighlights.detect.shopping.ShoppingMomentDetector.rank_run`). 0 ranks them by the weighted
+    components alone."""
     reference_segments: int = 20
     """How many earlier segments form the reference for product interest."""
     resolution_s: int = 1
