@@ -50,6 +50,8 @@ def test_a_sales_moment_longer_than_the_cap_is_one_pitch(lives: dict) -> None:
         for m in moments:
             if m.end_ms - m.start_ms <= MAX_RUN_S * 1000:
                 continue
+            starts = [p["start_s"] for p in m.evidence["periods"]]
+            assert starts == list(range(m.start_ms // 1000, m.end_ms // 1000, 60)), (seed, starts)  # as judged
             inner = m.evidence["periods"][1:-1]
             pitches = {tuple((p["orders"] or {}).get("pitch_s") or ()) for p in inner}
             assert len(pitches) == 1 and () not in pitches, (seed, m.start_ms // 60_000, m.end_ms // 60_000, pitches)

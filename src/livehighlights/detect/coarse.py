@@ -152,10 +152,10 @@ class PeriodRuns:
     def _join(self, run: list[Moment]) -> Moment:
         best = max(run, key=lambda m: m.score)
         whole = run_orders(self.store, run) if self.store is not None else None
-        if len(run) > 1:
-            best.start_ms, best.end_ms = run[0].start_ms, run[-1].end_ms
+        if len(run) > 1:  # each period as it was judged, before the best one takes the run's bounds
             best.evidence["periods"] = [{"start_s": m.start_ms // 1000, "orders": m.evidence.get("orders")}
                                         for m in run]
+            best.start_ms, best.end_ms = run[0].start_ms, run[-1].end_ms
         if whole is not None:
             best.evidence["run_orders"] = {"window_s": [whole.start_s, whole.end_s], "value": whole.orders,
                                            "expected": round(whole.expected, 3),
