@@ -182,3 +182,30 @@ def web_live(short_live, tmp_path_factory: pytest.TempPathFactory):
     return SimpleNamespace(db=db, media_root=media, queue=f"sqlite:///{root / 'queue.db'}", seller_id=seller.id,
                            live_id=live.id, highlight_id=best.id, remix_id=remix.id, catalog=short_live.catalog)
 # ---- end of web fixtures --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def minute_exports(tmp_path_factory: pytest.TempPathFactory):
+    """The simulator's 30-minute LIVEs of seeds 1-3 written as per-minute exports (as ``bench/detect.py``'s
+    ``sim-perminute`` does) and detected at a minute's resolution: per seed, its sales moments, the export's events
+    and the planted pitches (ms)."""
+    import json
+
+    from livehighlights.detect import DetectOptions
+    from livehighlights.engine import detect
+    from livehighlights.sim import SimConfig, simulate
+    from livehighlights.sim.minutes import write_minutes
+    from livehighlights.sources import load_events
+
+    out = {}
+    for seed in (1, 2, 3):
+        folder = tmp_path_factory.mktemp(f"minutes{seed}")
+        sim = simulate(SimConfig(minutes=30, seed=seed), folder, media=False)
+        path = folder / "export.minutes.csv"
+        n = write_minutes(load_events(sim.events).events, sim.duration_ms, path)
+        events = load_events(path).events
+        found = detect(events, n * 60_000, DetectOptions(resolution_s=60)).moments
+        truth = json.loads((folder / "truth.json").read_text())
+        planted = [(round(m["start_s"] * 1000), round(m["end_s"] * 1000)) for m in truth["moments"]]
+        out[seed] = ([m for m in found if m.kind == "sales"], events, planted)
+    return out

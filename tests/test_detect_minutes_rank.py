@@ -15,29 +15,16 @@ import math
 import pytest
 
 from livehighlights.detect import DetectOptions
-from livehighlights.engine import detect
 from livehighlights.models import Event, Moment
-from livehighlights.sim import SimConfig, simulate
-from livehighlights.sim.minutes import write_minutes
-from livehighlights.sources import load_events
 
 SEEDS = (1, 2, 3)
 MINUTES = 30
 
 
 @pytest.fixture(scope="module")
-def sales(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[list[Moment], list[Event]]]:
-    """Per seed: the sales moments found in the simulated LIVE's per-minute export, and the export's events."""
-    out = {}
-    for seed in SEEDS:
-        folder = tmp_path_factory.mktemp(f"live{seed}")
-        sim = simulate(SimConfig(minutes=MINUTES, seed=seed), folder, media=False)
-        path = folder / "export.minutes.csv"
-        n = write_minutes(load_events(sim.events).events, sim.duration_ms, path)
-        events = load_events(path).events
-        found = detect(events, n * 60_000, DetectOptions(resolution_s=60)).moments
-        out[seed] = ([m for m in found if m.kind == "sales"], events)
-    return out
+def sales(minute_exports: dict) -> dict:
+    """Per seed (1-3, 30 minutes): the per-minute export's sales moments and events (``conftest.minute_exports``)."""
+    return {seed: (moments, events) for seed, (moments, events, _) in minute_exports.items()}
 
 
 def test_a_run_of_minutes_that_sold_is_judged_as_a_whole_and_ranks_by_it(sales: dict) -> None:

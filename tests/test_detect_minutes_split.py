@@ -7,39 +7,22 @@ busy shop pitching one product after another sells in every minute, and before t
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from livehighlights.detect import DetectOptions
 from livehighlights.detect.coarse import MAX_RUN_S, split_run
 from livehighlights.detect.history import SeriesStore
-from livehighlights.engine import detect
 from livehighlights.evaluate import match_one_to_one
 from livehighlights.models import Moment
 from livehighlights.signals.timeline import METRICS, Second
-from livehighlights.sim import SimConfig, simulate
-from livehighlights.sim.minutes import write_minutes
-from livehighlights.sources import load_events
 
 SEEDS = (1, 2, 3)
 MINUTES = 30
 
 
 @pytest.fixture(scope="module")
-def lives(tmp_path_factory: pytest.TempPathFactory) -> dict[int, tuple[list[Moment], list[tuple[int, int]]]]:
-    """Per seed: the sales moments found in the simulated LIVE's per-minute export, and its planted pitches (ms)."""
-    out = {}
-    for seed in SEEDS:
-        folder = tmp_path_factory.mktemp(f"live{seed}")
-        sim = simulate(SimConfig(minutes=MINUTES, seed=seed), folder, media=False)
-        path = folder / "export.minutes.csv"
-        n = write_minutes(load_events(sim.events).events, sim.duration_ms, path)
-        found = detect(load_events(path).events, n * 60_000, DetectOptions(resolution_s=60)).moments
-        truth = json.loads((folder / "truth.json").read_text())
-        planted = [(round(m["start_s"] * 1000), round(m["end_s"] * 1000)) for m in truth["moments"]]
-        out[seed] = ([m for m in found if m.kind == "sales"], planted)
-    return out
+def lives(minute_exports: dict) -> dict:
+    """Per seed (1-3, 30 minutes): the per-minute export's sales moments and planted pitches, ms (``conftest``)."""
+    return {seed: (moments, planted) for seed, (moments, _, planted) in minute_exports.items()}
 
 
 def test_a_sales_moment_longer_than_the_cap_is_one_pitch(lives: dict) -> None:
