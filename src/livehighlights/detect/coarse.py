@@ -24,6 +24,7 @@ much it sold (see :meth:`~livehighlights.detect.shopping.ShoppingMomentDetector.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..models import Moment
@@ -125,11 +126,14 @@ def _pitch(m: Moment) -> tuple[int, int] | None:
 class PeriodRuns:
     """Joins consecutive period moments that sold (kind ``sales``, or ``product`` of one product) into one moment
     per run, online. With a ``store``, a run longer than :data:`MAX_RUN_S` is one moment per piece
-    (:func:`split_run`), and each one's orders judged as one (:func:`run_orders`) are its evidence ``run_orders``."""
+    (:func:`split_run`), and each one's orders judged as one (:func:`run_orders`) are its evidence ``run_orders``,
+    handed with the moment to ``on_run`` (which may rank the moment by them) as each is told."""
 
-    def __init__(self, store: SeriesStore | None = None) -> None:
+    def __init__(self, store: SeriesStore | None = None,
+                 on_run: Callable[[Moment, RunOrders], None] | None = None) -> None:
         self._run: list[Moment] = []
         self.store = store
+        self.on_run = on_run
 
     def push(self, moment: Moment) -> list[Moment]:
         """Take the next period's moment (in time order); return the moments complete now."""
@@ -160,4 +164,6 @@ class PeriodRuns:
             best.evidence["run_orders"] = {"window_s": [whole.start_s, whole.end_s], "value": whole.orders,
                                            "expected": round(whole.expected, 3),
                                            "dispersion": round(whole.dispersion, 2), "z": round(whole.z, 2)}
+            if self.on_run is not None:
+                self.on_run(best, whole)
         return best

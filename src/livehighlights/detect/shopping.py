@@ -21,7 +21,7 @@ from ..signals.timeline import Second
 from .base import Detector, register
 from .baseline import log_lift, median_rate, window_z
 from .clickpitch import ClickPitches
-from .coarse import PeriodRuns
+from .coarse import PeriodRuns, RunOrders
 from .expect import expected_orders
 from .hindsight import LOOKAHEAD_S, PeriodCache, period_expectation, pitch_sold, pitch_stretch
 from .history import SeriesStore
@@ -72,7 +72,7 @@ class ShoppingMomentDetector(Detector):
         self._seg_rates: list[float] = []
         self._sold: list[tuple[int, int]] = []
         """Windows (pitch and its order lag) of the product moments emitted so far."""
-        self._runs = PeriodRuns(self.store)
+        self._runs = PeriodRuns(self.store, on_run=self.rank_run)
         self._periods: PeriodCache | None = None
         """Coarse data: the store's periods, built once for every period judged (:mod:`.hindsight`)."""
         self._sold_stretches: dict[str, list[tuple[int, int]]] = {}
@@ -121,7 +121,7 @@ class ShoppingMomentDetector(Detector):
         if self.opts.resolution_s == 1:
             self._pending += self._unheld(self.clicks.flush())
         due, self._pending, self._next_due = self._pending, [], math.inf
-        return self._emit(due) + [self.rank_run(m) for m in self._runs.flush()]
+        return self._emit(due) + self._runs.flush()
 
     @property
     def lag_s(self) -> int:
@@ -173,8 +173,7 @@ class ShoppingMomentDetector(Detector):
             if seg.source == "clicks" and not sold:
                 continue  # a candidate for a sale only: what drew clicks alone is the bursts' to tell
             if seg.source == "period":  # consecutive periods that sold are one pitch
-                done = self._runs.push(moment) if sold or moment.score >= self.opts.min_score else self._runs.flush()
-                out += [self.rank_run(m) for m in done]
+                out += self._runs.push(moment) if sold or moment.score >= self.opts.min_score else self._runs.flush()
             elif moment.score >= self.opts.min_score:
                 out.append(moment)
         return out
@@ -434,27 +433,26 @@ class ShoppingMomentDetector(Detector):
             self._periods = PeriodCache(self.store, self.opts.resolution_s)
         return self._periods
 
-    def rank_run(self, moment: Moment) -> Moment:
+    def rank_run(self, moment: Moment, run: RunOrders) -> None:
         """A ``sales`` moment of coarse data (a run of periods that sold, :mod:`.coarse`) ranks by the evidence that
         it sold, as a product moment does (:attr:`DetectOptions.sale_weight`): the run's orders judged as one
-        (evidence ``run_orders``: each period holds only part of a pitch's orders, and its score only its own) give
-        its ``sale`` component, the z clipped to ``[0, z_cap]`` plus how much it sold, the log2 of its orders beyond
-        the expectation over the LIVE's own orders per minute (:meth:`sale_strength`, up to now: the whole LIVE read
-        after it). Only where the run's orders stand out as a period's must to sell by them (two thirds of
-        :attr:`DetectOptions.product_min_z`): a run that sold by its pitch's ratio alone
+        (``run``, also its evidence ``run_orders``: each period holds only part of a pitch's orders, and its score
+        only its own) give its ``sale`` component, the z clipped to ``[0, z_cap]`` plus how much it sold, the log2 of
+        its orders beyond the expectation over the LIVE's own orders per minute (:meth:`sale_strength`, up to now:
+        the whole LIVE read after it). Only where the run's orders stand out as a period's must to sell by them (two
+        thirds of :attr:`DetectOptions.product_min_z`): a run that sold by its pitch's ratio alone
         (:func:`.hindsight.pitch_sold`, a known pitch whose few orders came to a quarter above the usual) has no
-        evidence to rank by. Other moments are returned as they are."""
+        evidence to rank by. Other moments are left as they are. Called by :class:`.coarse.PeriodRuns` as each run
+        is told."""
         o = self.opts
-        run = moment.evidence.get("run_orders")
-        if moment.kind != "sales" or run is None or o.sale_weight <= 0 or run["z"] < o.product_min_z * 2 / 3:
-            return moment
-        strength = self.sale_strength(run["value"] - run["expected"], self.store.now)
-        sale = o.sale_weight * (min(o.z_cap, run["z"]) + _SALE_STRENGTH_WEIGHT * strength)
+        if moment.kind != "sales" or o.sale_weight <= 0 or run.z < o.product_min_z * 2 / 3:
+            return
+        strength = self.sale_strength(run.orders - run.expected, self.store.now)
+        sale = o.sale_weight * (min(o.z_cap, run.z) + _SALE_STRENGTH_WEIGHT * strength)
         moment.breakdown["sale"] = sale
         moment.score += sale
-        moment.evidence["sale"] = {"orders": run["value"], "expected": run["expected"], "z": run["z"],
+        moment.evidence["sale"] = {"orders": run.orders, "expected": round(run.expected, 3), "z": round(run.z, 2),
                                    "weight": o.sale_weight, "log2_over_live_minute": round(strength, 3)}
-        return moment
 
     def sale_strength(self, orders: float, until_s: int) -> float:
         """How much a sale sold against its LIVE: ``log2`` of its ``orders`` over the LIVE's orders per minute
